@@ -1,0 +1,95 @@
+package dev.syft.cli;
+
+import dev.syft.protocol.SyftException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code syft} command. Exit codes are stable: 0 success, 1 refused (a denied
+ * check, invalid input, a failed operation), 2 usage error. Errors are printed as one human line on
+ * stderr; {@code --debug} adds the stack trace.
+ */
+@Command(
+    name = "syft",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Syft datasites: share mock data, review and run jobs on private data, peer to peer.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      DemoCommand.class,
+      WireCommand.class,
+      PermsCommand.class,
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  syft demo                         run the whole flow on a temporary local transport",
+      "  syft wire decode msgv2_....tar.gz print a message archive as JSON",
+      "  syft perms check --root ./alice@example.com --user bob@example.com --path public/x --level read",
+    })
+public final class Main implements Runnable {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_REFUSED = 1;
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces and debug logs.")
+  boolean debug;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI with the given streams and returns the exit code (used by tests in-process). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = newCommandLine(out, err);
+    return cl.execute(args);
+  }
+
+  static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_REFUSED);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      CommandLine cmd = ex.getCommandLine();
+      cmd.getErr().println("syft: " + ex.getMessage());
+      cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+      return EXIT_USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      boolean dbg = parseResult.hasMatchedOption("--debug")
+          || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+      cmd.getErr().println("syft: " + describe(ex));
+      if (dbg) {
+        ex.printStackTrace(cmd.getErr());
+      }
+      cmd.getErr().flush();
+      return ex instanceof UsageException ? EXIT_USAGE : EXIT_REFUSED;
+    });
+    return cl;
+  }
+
+  static String describe(Throwable ex) {
+    if (ex instanceof SyftException || ex instanceof UsageException) {
+      return ex.getMessage();
+    }
+    if (ex instanceof java.nio.file.NoSuchFileException nsf) {
+      return "no such file: " + nsf.getFile();
+    }
+    if (ex instanceof java.nio.file.AccessDeniedException ade) {
+      return "permission denied: " + ade.getFile();
+    }
+    String msg = ex.getMessage();
+    return (msg == null || msg.isBlank()) ? ex.getClass().getSimpleName() : msg;
+  }
+}
