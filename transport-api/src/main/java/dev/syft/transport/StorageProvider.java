@@ -1,0 +1,22 @@
+package dev.syft.transport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * Creates {@link Storage} instances for one URI scheme ({@code local:}, {@code gdrive:}, ...).
+ * Implementations are found with {@link java.util.ServiceLoader}; core never names a concrete
+ * transport.
+ */
+public interface StorageProvider {
+  /** The URI scheme this provider serves, e.g. {@code local}. */
+  String scheme();
+
+  /**
+   * Opens the store at {@code uri} as {@code email}.
+   *
+   * @param options transport options from the client's config (may be empty)
+   */
+  Storage open(URI uri, String email, Map<String, String> options) throws IOException;
+}
