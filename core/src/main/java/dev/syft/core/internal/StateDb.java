@@ -1,0 +1,460 @@
+package dev.syft.core.internal;
+
+import dev.syft.protocol.SyftException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
+
+/**
+ * The client's local state in one SQLite database ({@code .syft/state.db}, WAL mode): the file
+ * indexes, peers, per-peer pull cursors, the outgoing message journal, the received-message ledger
+ * and quarantine. Datasite files stay plain files; this database is the index and the journal.
+ *
+ * <p>Not thread-safe: one sync runs at a time per home (the home lock guarantees it across processes).
+ * Multi-statement changes go through {@link #inTransaction} so a crash leaves either all or none.
+ */
+public final class StateDb implements AutoCloseable {
+  private static final int SCHEMA_VERSION = 1;
+
+  private final Connection conn;
+
+  private StateDb(Connection conn) {
+    this.conn = conn;
+  }
+
+  public static StateDb open(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+        s.execute("PRAGMA busy_timeout=10000");
+        s.execute("PRAGMA foreign_keys=ON");
+      }
+      StateDb db = new StateDb(c);
+      db.migrate();
+      return db;
+    } catch (SQLException | java.io.IOException e) {
+      throw new SyftException("state-db", "cannot open the state database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void migrate() throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      int version = metaInt("schema_version").orElse(0);
+      if (version > SCHEMA_VERSION) {
+        throw new SyftException("state-db", "the state database was written by a newer syft-java (schema "
+            + version + "); upgrade syft-java");
+      }
+      if (version == SCHEMA_VERSION) {
+        return;
+      }
+      conn.setAutoCommit(false);
+      // Own datasite: what the last scan saw, so only changed files are hashed again.
+      s.execute("CREATE TABLE IF NOT EXISTS own_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+          + " mtime INTEGER NOT NULL, sha256 TEXT NOT NULL)");
+      // Replicas of peers' datasites: last applied hash per path (the old_hash of proposals).
+      s.execute("CREATE TABLE IF NOT EXISTS replica_files (owner TEXT NOT NULL, path TEXT NOT NULL,"
+          + " sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL, PRIMARY KEY (owner, path))");
+      s.execute("CREATE TABLE IF NOT EXISTS revoked_files (owner TEXT NOT NULL, path TEXT NOT NULL,"
+          + " moved_to TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (owner, path))");
+      s.execute("CREATE TABLE IF NOT EXISTS peers (email TEXT PRIMARY KEY, state TEXT NOT NULL,"
+          + " i_requested INTEGER NOT NULL DEFAULT 0, they_requested INTEGER NOT NULL DEFAULT 0,"
+          + " version_json TEXT, version_checked_at REAL, skip_reason TEXT, last_sync REAL, position INTEGER NOT NULL)");
+      // DS pull cursor: names seen within the lookback window plus a watermark below which nothing is listed.
+      s.execute("CREATE TABLE IF NOT EXISTS seen_messages (peer TEXT NOT NULL, name TEXT NOT NULL,"
+          + " ts REAL NOT NULL, PRIMARY KEY (peer, name))");
+      s.execute("CREATE TABLE IF NOT EXISTS cursors (peer TEXT PRIMARY KEY, watermark REAL NOT NULL)");
+      // Outgoing journal: written before upload, deleted after the store acknowledged.
+      s.execute("CREATE TABLE IF NOT EXISTS outgoing (seq INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL,"
+          + " peer TEXT, name TEXT NOT NULL, payload BLOB NOT NULL, created REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+          + " last_error TEXT, UNIQUE (target, peer, name))");
+      // DO ledger of inbox messages already applied (dedup by name and by message id).
+      s.execute("CREATE TABLE IF NOT EXISTS received (peer TEXT NOT NULL, name TEXT NOT NULL, message_id TEXT,"
+          + " outcome TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (peer, name))");
+      s.execute("CREATE INDEX IF NOT EXISTS received_by_id ON received (message_id)");
+      s.execute("CREATE TABLE IF NOT EXISTS quarantine (id INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL,"
+          + " name TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL, payload BLOB)");
+      // Proposals of ours a DO refused (learned from its rejection notices).
+      s.execute("CREATE TABLE IF NOT EXISTS rejected_proposals (peer TEXT NOT NULL, name TEXT NOT NULL,"
+          + " reason TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (peer, name))");
+      // DO routing memory: which peers already hold the current version of a path.
+      s.execute("CREATE TABLE IF NOT EXISTS delivered (peer TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT,"
+          + " PRIMARY KEY (peer, path))");
+      // Every events message this DO wrote to its own event log (name, timestamp) for checkpoints.
+      s.execute("CREATE TABLE IF NOT EXISTS event_log (name TEXT PRIMARY KEY, ts REAL NOT NULL, events INTEGER NOT NULL)");
+      setMeta("schema_version", Integer.toString(SCHEMA_VERSION));
+      conn.commit();
+      conn.setAutoCommit(true);
+    }
+  }
+
+  /** Runs {@code work} in one transaction; rolls back on any exception. Nested calls join the outer one. */
+  public <T> T inTransaction(SqlWork<T> work) {
+    try {
+      boolean outer = conn.getAutoCommit();
+      if (outer) {
+        conn.setAutoCommit(false);
+      }
+      try {
+        T result = work.run();
+        if (outer) {
+          conn.commit();
+        }
+        return result;
+      } catch (RuntimeException | SQLException e) {
+        if (outer) {
+          conn.rollback();
+        }
+        throw e;
+      } finally {
+        if (outer) {
+          conn.setAutoCommit(true);
+        }
+      }
+    } catch (SQLException e) {
+      throw dbError(e);
+    }
+  }
+
+  public void inTransaction(SqlVoid work) {
+    inTransaction(() -> {
+      work.run();
+      return null;
+    });
+  }
+
+  /** A unit of database work. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /** A unit of database work without a result. */
+  @FunctionalInterface
+  public interface SqlVoid {
+    void run() throws SQLException;
+  }
+
+  // ---- meta
+
+  public Optional<String> meta(String key) {
+    return queryOne("SELECT value FROM meta WHERE key=?", rs -> rs.getString(1), key);
+  }
+
+  private Optional<Integer> metaInt(String key) {
+    return meta(key).map(Integer::parseInt);
+  }
+
+  public void setMeta(String key, String value) {
+    update("INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", key, value);
+  }
+
+  // ---- own file index
+
+  /** One row of a file index. */
+  public record IndexedFile(String path, long size, long mtime, String sha256) {}
+
+  public Map<String, IndexedFile> ownFiles() {
+    Map<String, IndexedFile> out = new HashMap<>();
+    forEach("SELECT path,size,mtime,sha256 FROM own_files", rs -> out.put(rs.getString(1),
+        new IndexedFile(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4))));
+    return out;
+  }
+
+  public Optional<String> ownHash(String path) {
+    return queryOne("SELECT sha256 FROM own_files WHERE path=?", rs -> rs.getString(1), path);
+  }
+
+  public void putOwnFile(IndexedFile f) {
+    update("INSERT INTO own_files(path,size,mtime,sha256) VALUES(?,?,?,?) ON CONFLICT(path) DO UPDATE SET"
+        + " size=excluded.size, mtime=excluded.mtime, sha256=excluded.sha256", f.path(), f.size(), f.mtime(), f.sha256());
+  }
+
+  public void removeOwnFile(String path) {
+    update("DELETE FROM own_files WHERE path=?", path);
+  }
+
+  // ---- replica index
+
+  public Optional<String> replicaHash(String owner, String path) {
+    return queryOne("SELECT sha256 FROM replica_files WHERE owner=? AND path=?", rs -> rs.getString(1), owner, path);
+  }
+
+  public Map<String, IndexedFile> replicaFiles(String owner) {
+    Map<String, IndexedFile> out = new HashMap<>();
+    forEach("SELECT path,size,mtime,sha256 FROM replica_files WHERE owner=?",
+        rs -> out.put(rs.getString(1), new IndexedFile(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4))), owner);
+    return out;
+  }
+
+  public void putReplicaFile(String owner, IndexedFile f) {
+    update("INSERT INTO replica_files(owner,path,sha256,size,mtime) VALUES(?,?,?,?,?) ON CONFLICT(owner,path) DO UPDATE SET"
+        + " sha256=excluded.sha256, size=excluded.size, mtime=excluded.mtime", owner, f.path(), f.sha256(), f.size(), f.mtime());
+  }
+
+  public void removeReplicaFile(String owner, String path) {
+    update("DELETE FROM replica_files WHERE owner=? AND path=?", owner, path);
+  }
+
+  public void markRevoked(String owner, String path, String movedTo, double at) {
+    update("INSERT OR REPLACE INTO revoked_files(owner,path,moved_to,at) VALUES(?,?,?,?)", owner, path, movedTo, at);
+  }
+
+  public void clearRevoked(String owner, String path) {
+    update("DELETE FROM revoked_files WHERE owner=? AND path=?", owner, path);
+  }
+
+  /** A replica file moved out of the live tree because the owner no longer lets us read it. */
+  public record RevokedFile(String owner, String path, String movedTo, double at) {}
+
+  public List<RevokedFile> revokedFiles() {
+    List<RevokedFile> out = new ArrayList<>();
+    forEach("SELECT owner,path,moved_to,at FROM revoked_files ORDER BY owner,path",
+        rs -> out.add(new RevokedFile(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4))));
+    return out;
+  }
+
+  // ---- peers
+
+  /** A contact and how far the relationship got. */
+  public record PeerRow(String email, String state, boolean iRequested, boolean theyRequested, String versionJson,
+      Double versionCheckedAt, String skipReason, Double lastSync) {}
+
+  public List<PeerRow> peers() {
+    List<PeerRow> out = new ArrayList<>();
+    forEach("SELECT email,state,i_requested,they_requested,version_json,version_checked_at,skip_reason,last_sync"
+        + " FROM peers ORDER BY position", rs -> out.add(peerRow(rs)));
+    return out;
+  }
+
+  public Optional<PeerRow> peer(String email) {
+    return queryOne("SELECT email,state,i_requested,they_requested,version_json,version_checked_at,skip_reason,last_sync"
+        + " FROM peers WHERE email=?", StateDb::peerRow, email);
+  }
+
+  private static PeerRow peerRow(ResultSet rs) throws SQLException {
+    double checked = rs.getDouble(6);
+    Double checkedAt = rs.wasNull() ? null : checked;
+    double last = rs.getDouble(8);
+    Double lastSync = rs.wasNull() ? null : last;
+    return new PeerRow(rs.getString(1), rs.getString(2), rs.getInt(3) != 0, rs.getInt(4) != 0, rs.getString(5),
+        checkedAt, rs.getString(7), lastSync);
+  }
+
+  public void upsertPeer(PeerRow p) {
+    update("INSERT INTO peers(email,state,i_requested,they_requested,version_json,version_checked_at,skip_reason,last_sync,position)"
+        + " VALUES(?,?,?,?,?,?,?,?,(SELECT COALESCE(MAX(position),0)+1 FROM peers)) ON CONFLICT(email) DO UPDATE SET"
+        + " state=excluded.state, i_requested=excluded.i_requested, they_requested=excluded.they_requested,"
+        + " version_json=excluded.version_json, version_checked_at=excluded.version_checked_at,"
+        + " skip_reason=excluded.skip_reason, last_sync=excluded.last_sync",
+        p.email(), p.state(), p.iRequested() ? 1 : 0, p.theyRequested() ? 1 : 0, p.versionJson(), p.versionCheckedAt(),
+        p.skipReason(), p.lastSync());
+  }
+
+  // ---- DS pull cursor
+
+  public double watermark(String peer) {
+    return queryOne("SELECT watermark FROM cursors WHERE peer=?", rs -> rs.getDouble(1), peer).orElse(0.0);
+  }
+
+  public void setWatermark(String peer, double watermark) {
+    update("INSERT INTO cursors(peer,watermark) VALUES(?,?) ON CONFLICT(peer) DO UPDATE SET watermark=excluded.watermark",
+        peer, watermark);
+  }
+
+  public boolean seen(String peer, String name) {
+    return queryOne("SELECT 1 FROM seen_messages WHERE peer=? AND name=?", rs -> 1, peer, name).isPresent();
+  }
+
+  public Set<String> seenNames(String peer) {
+    Set<String> out = new HashSet<>();
+    forEach("SELECT name FROM seen_messages WHERE peer=?",
+        rs -> out.add(rs.getString(1)), peer);
+    return out;
+  }
+
+  public void markSeen(String peer, String name, double ts) {
+    update("INSERT OR IGNORE INTO seen_messages(peer,name,ts) VALUES(?,?,?)", peer, name, ts);
+  }
+
+  /** Forgets seen names older than {@code before}; the watermark keeps them from being listed again. */
+  public void pruneSeen(String peer, double before) {
+    update("DELETE FROM seen_messages WHERE peer=? AND ts < ?", peer, before);
+  }
+
+  // ---- outgoing journal
+
+  /** A message waiting for upload: to our own event log ({@code peer} null) or to a peer's folder. */
+  public record Outgoing(long seq, String target, String peer, String name, byte[] payload, int attempts, String lastError) {}
+
+  public long enqueueOutgoing(String target, String peer, String name, byte[] payload, double now) {
+    update("INSERT OR IGNORE INTO outgoing(target,peer,name,payload,created) VALUES(?,?,?,?,?)", target, peer, name, payload, now);
+    return queryOne("SELECT seq FROM outgoing WHERE target=? AND peer IS ? AND name=?", rs -> rs.getLong(1), target, peer, name)
+        .orElseThrow();
+  }
+
+  public List<Outgoing> pendingOutgoing() {
+    List<Outgoing> out = new ArrayList<>();
+    forEach("SELECT seq,target,peer,name,payload,attempts,last_error FROM outgoing ORDER BY seq",
+        rs -> out.add(new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5),
+            rs.getInt(6), rs.getString(7))));
+    return out;
+  }
+
+  public int pendingOutgoingCount() {
+    return queryOne("SELECT COUNT(*) FROM outgoing", rs -> rs.getInt(1)).orElse(0);
+  }
+
+  public void ackOutgoing(long seq) {
+    update("DELETE FROM outgoing WHERE seq=?", seq);
+  }
+
+  public void failOutgoing(long seq, String error) {
+    update("UPDATE outgoing SET attempts=attempts+1, last_error=? WHERE seq=?", error, seq);
+  }
+
+  // ---- DO ledger and quarantine
+
+  public boolean received(String peer, String name) {
+    return queryOne("SELECT 1 FROM received WHERE peer=? AND name=?", rs -> 1, peer, name).isPresent();
+  }
+
+  public boolean receivedMessageId(String messageId) {
+    return queryOne("SELECT 1 FROM received WHERE message_id=?", rs -> 1, messageId).isPresent();
+  }
+
+  public void recordReceived(String peer, String name, String messageId, String outcome, double at) {
+    update("INSERT OR REPLACE INTO received(peer,name,message_id,outcome,at) VALUES(?,?,?,?,?)", peer, name, messageId, outcome, at);
+  }
+
+  /** A message that was refused, kept with the reason so a person can look at it. */
+  public record Quarantined(long id, String peer, String name, String reason, double at) {}
+
+  public void quarantine(String peer, String name, String reason, byte[] payload, double at) {
+    update("INSERT INTO quarantine(peer,name,reason,at,payload) VALUES(?,?,?,?,?)", peer, name, reason, at, payload);
+  }
+
+  public List<Quarantined> quarantined() {
+    List<Quarantined> out = new ArrayList<>();
+    forEach("SELECT id,peer,name,reason,at FROM quarantine ORDER BY id",
+        rs -> out.add(new Quarantined(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5))));
+    return out;
+  }
+
+  public void recordRejectedProposal(String peer, String name, String reason, double at) {
+    update("INSERT OR REPLACE INTO rejected_proposals(peer,name,reason,at) VALUES(?,?,?,?)", peer, name, reason, at);
+  }
+
+  public List<Quarantined> rejectedProposals() {
+    List<Quarantined> out = new ArrayList<>();
+    forEach("SELECT rowid,peer,name,reason,at FROM rejected_proposals ORDER BY at",
+        rs -> out.add(new Quarantined(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5))));
+    return out;
+  }
+
+  // ---- DO routing memory
+
+  public Optional<String> deliveredHash(String peer, String path) {
+    return queryOne("SELECT COALESCE(sha256,'') FROM delivered WHERE peer=? AND path=?", rs -> rs.getString(1), peer, path);
+  }
+
+  public Map<String, String> delivered(String peer) {
+    Map<String, String> out = new HashMap<>();
+    forEach("SELECT path, COALESCE(sha256,'') FROM delivered WHERE peer=?",
+        rs -> out.put(rs.getString(1), rs.getString(2)), peer);
+    return out;
+  }
+
+  public void setDelivered(String peer, String path, String sha256) {
+    update("INSERT INTO delivered(peer,path,sha256) VALUES(?,?,?) ON CONFLICT(peer,path) DO UPDATE SET sha256=excluded.sha256",
+        peer, path, sha256);
+  }
+
+  public void removeDelivered(String peer, String path) {
+    update("DELETE FROM delivered WHERE peer=? AND path=?", peer, path);
+  }
+
+  // ---- event log
+
+  public void recordEventLog(String name, double ts, int events) {
+    update("INSERT OR IGNORE INTO event_log(name,ts,events) VALUES(?,?,?)", name, ts, events);
+  }
+
+  public int eventLogCount() {
+    return queryOne("SELECT COUNT(*) FROM event_log", rs -> rs.getInt(1)).orElse(0);
+  }
+
+  // ---- plumbing
+
+  @FunctionalInterface
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  @FunctionalInterface
+  interface RowConsumer {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  private <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+    try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
+    } catch (SQLException e) {
+      throw dbError(e);
+    }
+  }
+
+  private void forEach(String sql, RowConsumer consumer, Object... args) {
+    try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        consumer.accept(rs);
+      }
+    } catch (SQLException e) {
+      throw dbError(e);
+    }
+  }
+
+  private int update(String sql, Object... args) {
+    try (PreparedStatement ps = prepare(sql, args)) {
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw dbError(e);
+    }
+  }
+
+  private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+    PreparedStatement ps = conn.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+    return ps;
+  }
+
+  private static SyftException dbError(SQLException e) {
+    return new SyftException("state-db", "local state database error: " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      throw dbError(e);
+    }
+  }
+}
