@@ -20,6 +20,11 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       WireCommand.class,
       PermsCommand.class,
+      InitCommand.class,
+      WhoamiCommand.class,
+      StatusCommand.class,
+      PeersCommand.class,
+      SyncCommand.class,
     },
     footer = {
       "",

@@ -1,0 +1,119 @@
+package dev.syft.cli;
+
+import dev.syft.core.Peer;
+import dev.syft.core.SyftClient;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "peers", mixinStandardHelpOptions = true,
+    description = "Manage contacts: request, approve, reject, list.",
+    subcommands = {PeersCommand.ListCmd.class, PeersCommand.Add.class, PeersCommand.Approve.class, PeersCommand.Reject.class},
+    footer = {"", "Examples:",
+        "  syft peers add do@hospital.example --home ~/ds      ask a data owner to connect",
+        "  syft peers list --home ~/do                          see pending requests",
+        "  syft peers approve ds@university.example --home ~/do"})
+final class PeersCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List peers and their states.")
+  static final class ListCmd implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      try (SyftClient c = SyftClient.open(home.resolve())) {
+        List<Peer> peers = c.peers().list();
+        var out = spec.commandLine().getOut();
+        if (json) {
+          out.println(Json.write(peers));
+          return Main.EXIT_OK;
+        }
+        if (peers.isEmpty()) {
+          out.println("no peers yet: 'syft peers add <email>' asks someone to connect");
+        }
+        for (Peer p : peers) {
+          StringBuilder line = new StringBuilder(String.format("%-40s %s", p.email(), p.state()));
+          if (p.skipReason() != null) {
+            line.append("  (skipped: ").append(p.skipReason()).append(')');
+          } else if (p.warning() != null) {
+            line.append("  (").append(p.warning()).append(')');
+          }
+          out.println(line);
+        }
+        return Main.EXIT_OK;
+      }
+    }
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true,
+      description = "Ask EMAIL to connect (approves them instead if they asked first).")
+  static final class Add implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Override
+    public Integer call() {
+      try (SyftClient c = SyftClient.open(home.resolve())) {
+        String r = c.peers().add(email);
+        var out = spec.commandLine().getOut();
+        switch (r) {
+          case "approved" -> out.println("approved " + email + " (they had asked to connect)");
+          case "already" -> out.println("already connected or requested: " + email);
+          default -> out.println("requested " + email + "; they see it after their next sync and can approve it");
+        }
+        return Main.EXIT_OK;
+      }
+    }
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve EMAIL's request to connect.")
+  static final class Approve implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Override
+    public Integer call() {
+      try (SyftClient c = SyftClient.open(home.resolve())) {
+        c.peers().approve(email);
+        spec.commandLine().getOut().println("approved " + email);
+        return Main.EXIT_OK;
+      }
+    }
+  }
+
+  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject EMAIL's request to connect.")
+  static final class Reject implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Override
+    public Integer call() {
+      try (SyftClient c = SyftClient.open(home.resolve())) {
+        c.peers().reject(email);
+        spec.commandLine().getOut().println("rejected " + email);
+        return Main.EXIT_OK;
+      }
+    }
+  }
+}

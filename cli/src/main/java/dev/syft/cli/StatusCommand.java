@@ -1,0 +1,80 @@
+package dev.syft.cli;
+
+import dev.syft.core.Peer;
+import dev.syft.core.Status;
+import dev.syft.core.SyftClient;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "One screen: peers and their states, last sync, queued uploads, quarantined and rejected messages.",
+    footer = {"", "Example:", "  syft status --home ~/alice --json"})
+final class StatusCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+      .withZone(ZoneOffset.UTC);
+
+  @Spec CommandSpec spec;
+  @Mixin HomeOption home;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  static String time(Double epochSeconds) {
+    return epochSeconds == null ? "never" : TIME.format(Instant.ofEpochMilli((long) (epochSeconds * 1000)));
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try (SyftClient c = SyftClient.open(home.resolve())) {
+      Status s = c.status();
+      if (json) {
+        out.println(Json.write(s));
+        return Main.EXIT_OK;
+      }
+      out.println(s.email() + " on " + s.transport());
+      out.println("home: " + s.home() + "   last sync: " + time(s.lastSync()));
+      out.println();
+      out.println("peers (" + s.peers().size() + "):");
+      if (s.peers().isEmpty()) {
+        out.println("  none yet ('syft peers add <email>')");
+      }
+      for (Peer p : s.peers()) {
+        String extra = p.skipReason() != null ? "  SKIPPED: " + p.skipReason()
+            : p.warning() != null ? "  warning: " + p.warning() : "";
+        out.printf("  %-38s %-18s last sync %s%s%n", p.email(), p.state(), time(p.lastSync()), extra);
+      }
+      out.println();
+      out.println("uploads waiting: " + s.pendingUploads());
+      section(out, "quarantined messages (refused from peers)", s.quarantined());
+      section(out, "your proposals refused by data owners", s.rejectedProposals());
+      if (!s.revoked().isEmpty()) {
+        out.println("files whose owners revoked your access (moved aside):");
+        s.revoked().forEach(r -> out.println("  " + r.owner() + "/" + r.path() + " -> " + r.movedTo()));
+      }
+      return Main.EXIT_OK;
+    }
+  }
+
+  private static void section(PrintWriter out, String title, java.util.List<Status.Problem> items) {
+    if (items.isEmpty()) {
+      return;
+    }
+    out.println(title + " (" + items.size() + "):");
+    int from = Math.max(0, items.size() - 10);
+    if (from > 0) {
+      out.println("  ... " + from + " older");
+    }
+    for (Status.Problem p : items.subList(from, items.size())) {
+      out.println("  " + time(p.at()) + "  " + p.peer() + "  " + p.message() + ": " + p.reason());
+    }
+  }
+}

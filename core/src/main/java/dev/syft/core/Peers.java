@@ -1,0 +1,35 @@
+package dev.syft.core;
+
+import dev.syft.core.internal.Engine;
+import java.util.List;
+
+/** The contacts of a client. Obtained from {@link SyftClient#peers()}. */
+public final class Peers {
+  private final Engine engine;
+
+  Peers(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** Every known peer, accepted first, then our requests, then theirs, then rejected ones. */
+  public List<Peer> list() {
+    return engine.peerList();
+  }
+
+  /**
+   * Asks {@code email} to connect; if they already asked us, approves them. Returns what happened.
+   */
+  public String add(String email) {
+    return engine.addPeer(email);
+  }
+
+  /** Approves a pending request: the peer may then propose files and receive what it may read. */
+  public void approve(String email) {
+    engine.approvePeer(email);
+  }
+
+  /** Rejects a pending request. The peer is not told; its messages stay queued on its side. */
+  public void reject(String email) {
+    engine.rejectPeer(email);
+  }
+}

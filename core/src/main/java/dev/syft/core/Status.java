@@ -1,0 +1,26 @@
+package dev.syft.core;
+
+import java.util.List;
+
+/**
+ * A snapshot of a client's local state.
+ *
+ * @param email identity
+ * @param transport transport URI
+ * @param home home folder
+ * @param peers every peer with its state
+ * @param pendingUploads messages journalled but not yet uploaded
+ * @param quarantined messages refused from peers, with reasons
+ * @param rejectedProposals our proposals that data owners refused, with reasons
+ * @param revoked replica files moved aside because their owner revoked our access
+ * @param lastSync epoch seconds of the last completed sync round, or null
+ */
+public record Status(String email, String transport, String home, List<Peer> peers, int pendingUploads,
+    List<Problem> quarantined, List<Problem> rejectedProposals, List<Revoked> revoked, Double lastSync) {
+
+  /** A refused message. */
+  public record Problem(String peer, String message, String reason, double at) {}
+
+  /** A replica file whose owner no longer lets us read it. */
+  public record Revoked(String owner, String path, String movedTo, double at) {}
+}

@@ -1,0 +1,102 @@
+package dev.syft.core;
+
+import dev.syft.core.internal.Engine;
+import dev.syft.protocol.SyftException;
+import dev.syft.transport.Storage;
+import dev.syft.transport.StorageProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * A syft client: one identity, one home folder, one transport. The CLI is built on this class, and
+ * programs and JShell use it directly.
+ *
+ * <pre>{@code
+ * try (SyftClient ds = SyftClient.init("ds@uni.example", "local:/srv/syft", Path.of("ds-home"))) {
+ *   ds.peers().add("do@hospital.example");
+ *   ds.sync();
+ * }
+ * }</pre>
+ *
+ * <p>Operations that change state (sync, peer changes) take the home's lock for their duration, so two
+ * processes on one home are serialised and the second is told so. Not thread-safe; use one instance
+ * per thread.
+ */
+public final class SyftClient implements AutoCloseable {
+  private final Home home;
+  private final Engine engine;
+
+  private SyftClient(Home home, Engine engine) {
+    this.home = home;
+    this.engine = engine;
+  }
+
+  /** Creates a new client home and opens it. */
+  public static SyftClient init(String email, String transportUri, Path homeDir) {
+    return open(Home.init(homeDir, email, transportUri));
+  }
+
+  /** Opens the client living in {@code homeDir}. */
+  public static SyftClient open(Path homeDir) {
+    return open(Home.open(homeDir));
+  }
+
+  static SyftClient open(Home home) {
+    return new SyftClient(home, Engine.create(home, () -> openStorage(home.config()), Clock.systemUTC()));
+  }
+
+  /** For tests and embedders: a client over an explicit store and clock. */
+  public static SyftClient open(Home home, Storage storage, Clock clock) {
+    return new SyftClient(home, Engine.create(home, () -> storage, clock));
+  }
+
+  /** Opens the transport named by a config through the {@link StorageProvider} for its scheme. */
+  static Storage openStorage(Config config) throws IOException {
+    URI uri = config.transportUri();
+    for (StorageProvider p : ServiceLoader.load(StorageProvider.class)) {
+      if (p.scheme().equalsIgnoreCase(uri.getScheme())) {
+        return p.open(uri, config.email(), config.transportOptions());
+      }
+    }
+    List<String> known = ServiceLoader.load(StorageProvider.class).stream().map(pr -> pr.get().scheme() + ":").toList();
+    throw new SyftException("unknown-transport", "no transport for '" + uri.getScheme() + ":' (available: "
+        + String.join(", ", known) + ")");
+  }
+
+  public String email() {
+    return home.email();
+  }
+
+  public Home home() {
+    return home;
+  }
+
+  /** Contacts: requests, approvals, the list. */
+  public Peers peers() {
+    return new Peers(engine);
+  }
+
+  /** Runs one sync round (both roles) and reports what happened. */
+  public SyncReport sync() {
+    return engine.sync();
+  }
+
+  /** The transport's change notifications, when it has them (used by {@link SyncLoop}). */
+  public java.util.Optional<dev.syft.transport.Watcher> watcher() {
+    return engine.watcher();
+  }
+
+  /** A snapshot of the local state; needs no transport. */
+  public Status status() {
+    return engine.status();
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.syft.core.internal;
+
+import dev.syft.transport.Entry;
+import dev.syft.transport.Storage;
+import dev.syft.transport.StorageException;
+import dev.syft.transport.layout.BoxType;
+import dev.syft.transport.layout.PeerFolder;
+import dev.syft.transport.layout.SyftLayout;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sync engine's view of the transport layout. Wraps {@link SyftLayout} and remembers, from one
+ * discovery query per round, every folder peers created for our datasite, so draining inboxes and
+ * publishing to outboxes costs no further lookups.
+ */
+final class Folders {
+  private static final Logger LOG = LoggerFactory.getLogger(Folders.class);
+
+  private final SyftLayout layout;
+  private volatile List<PeerFolder> discovered;
+
+  Folders(Storage storage, String clientVersion) {
+    this.layout = new SyftLayout(storage, clientVersion);
+  }
+
+  SyftLayout layout() {
+    return layout;
+  }
+
+  /** Our own event log folder {@code <version>#<me>}. */
+  Entry eventLog() throws IOException {
+    return layout.ensureEventLog();
+  }
+
+  /** The archive for processed proposals from {@code sender}. */
+  Entry archive(String sender) throws IOException {
+    return layout.ensureArchive(sender);
+  }
+
+  /** Our folder {@code ...#<datasite>#inbox#<me>}: proposals from us to the datasite's owner. */
+  Entry myInboxAt(String datasite) throws IOException {
+    return layout.findPeerDatasiteFolder(datasite, BoxType.INBOX)
+        .orElseThrow(() -> missing("our inbox folder for " + datasite + " is missing; run 'syft peers add " + datasite + "'"));
+  }
+
+  /** Our folder {@code ...#<datasite>#outbox#<me>}: events from the datasite's owner to us. */
+  Entry myOutboxFrom(String datasite) throws IOException {
+    return layout.findPeerDatasiteFolder(datasite, BoxType.OUTBOX)
+        .orElseThrow(() -> missing("our outbox folder for " + datasite + " is missing; run 'syft peers add " + datasite + "'"));
+  }
+
+  /**
+   * Creates (or reuses) our inbox/outbox pair for {@code peer}'s datasite and lets the peer write
+   * both. This is a contact request, or the approval of one.
+   */
+  void ensurePairFor(String peer) throws IOException {
+    layout.ensurePeerDatasiteFolders(peer);
+  }
+
+  /**
+   * Lists the compatible P2P folders other users created for our datasite (one storage call) and
+   * remembers them for {@link #peerOwnedInbox} and {@link #peerOwnedOutbox}. Duplicates resolve to the
+   * oldest, with a warning, instead of failing the sync.
+   */
+  List<PeerFolder> discover() throws IOException {
+    List<PeerFolder> all = new ArrayList<>();
+    for (PeerFolder f : layout.listPeerRequestFolders()) {
+      if (f.compatible()) {
+        all.add(f);
+      }
+    }
+    all.sort(Comparator.comparing((PeerFolder f) -> f.folder().modified()).thenComparing(f -> f.folder().id()));
+    List<PeerFolder> unique = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (PeerFolder f : all) {
+      if (keys.add(f.peer() + "#" + f.name().type())) {
+        unique.add(f);
+      } else {
+        LOG.warn("two {} folders from {} for our datasite; using the older one, ignoring '{}' ({})",
+            f.name().type().wire(), f.peer(), f.folder().name(), f.folder().id());
+      }
+    }
+    discovered = List.copyOf(unique);
+    return discovered;
+  }
+
+  /** The peer-owned inbox {@code ...#<me>#inbox#<peer>}, as of the last discovery. */
+  Optional<Entry> peerOwnedInbox(String peer) throws IOException {
+    return find(peer, BoxType.INBOX);
+  }
+
+  /** The peer-owned outbox {@code ...#<me>#outbox#<peer>}, as of the last discovery. */
+  Optional<Entry> peerOwnedOutbox(String peer) throws IOException {
+    return find(peer, BoxType.OUTBOX);
+  }
+
+  private Optional<Entry> find(String peer, BoxType type) throws IOException {
+    if (discovered == null) {
+      discover();
+    }
+    return discovered.stream().filter(d -> d.peer().equals(peer) && d.name().type() == type)
+        .map(PeerFolder::folder).findFirst();
+  }
+
+  private static StorageException missing(String what) {
+    return new StorageException(StorageException.Kind.NOT_FOUND, what);
+  }
+}

@@ -1,0 +1,207 @@
+package dev.syft.core.internal;
+
+import dev.syft.protocol.DatasitePaths;
+import dev.syft.protocol.UnsafePathException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * A datasite tree on disk (the own datasite or a peer's replica). Every write goes through {@link
+ * #resolve}, which refuses paths that escape the tree, including through symbolic links, and is
+ * atomic (temporary file in the same folder, fsync, rename).
+ */
+public final class LocalTree {
+  /** Prefix of our temporary files; scans skip them. */
+  static final String TEMP_PREFIX = ".syft-tmp-";
+
+  private final Path root;
+
+  public LocalTree(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * Resolves a datasite-relative path inside the tree.
+   *
+   * @throws UnsafePathException if the path is unsafe or any existing folder on the way is a link
+   */
+  public Path resolve(String relative) {
+    String norm = DatasitePaths.normalize(relative);
+    Path p = root.resolve(norm).normalize();
+    if (!p.startsWith(root)) {
+      throw new UnsafePathException("path escapes the datasite: " + DatasitePaths.printable(relative));
+    }
+    // A link anywhere below the root could point outside it; refuse to follow one.
+    Path cur = root;
+    for (Path part : root.relativize(p)) {
+      cur = cur.resolve(part);
+      if (Files.isSymbolicLink(cur)) {
+        throw new UnsafePathException("path goes through a symbolic link: " + DatasitePaths.printable(relative));
+      }
+    }
+    return p;
+  }
+
+  /** One file seen by a scan. */
+  public record Seen(String path, long size, long mtime) {}
+
+  /**
+   * Lists every regular file below the root whose relative path passes {@code include}, skipping
+   * temporary files and links. Sorted by path.
+   */
+  public Map<String, Seen> scan(Predicate<String> include) throws IOException {
+    Map<String, Seen> out = new TreeMap<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        if (!dir.equals(root) && (attrs.isSymbolicLink() || dir.getFileName().toString().startsWith(TEMP_PREFIX))) {
+          return FileVisitResult.SKIP_SUBTREE;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (!attrs.isRegularFile() || file.getFileName().toString().startsWith(TEMP_PREFIX)) {
+          return FileVisitResult.CONTINUE;
+        }
+        String rel = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        if (DatasitePaths.isSafe(rel) && include.test(rel)) {
+          out.put(rel, new Seen(rel, attrs.size(), attrs.lastModifiedTime().toMillis()));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) {
+        return FileVisitResult.CONTINUE; // vanished while scanning: the next scan sees the truth
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The modification time to store in an index entry. A file modified within the last two seconds
+   * could change again within the same timestamp tick without its size changing, so such entries get
+   * -1 and are hashed again on the next scan (git's "racily clean" rule). Uses the real clock on
+   * purpose: file times come from the file system, not from the injected clock.
+   */
+  static long indexMtime(long mtimeMillis) {
+    return System.currentTimeMillis() - mtimeMillis < 2000 ? -1 : mtimeMillis;
+  }
+
+  /** Reads a file of the tree. */
+  public byte[] read(String relative) throws IOException {
+    return Files.readAllBytes(resolve(relative));
+  }
+
+  /** Lowercase hex SHA-256 of a file, streamed. */
+  public String hash(String relative) throws IOException {
+    try (InputStream in = Files.newInputStream(resolve(relative), LinkOption.NOFOLLOW_LINKS)) {
+      MessageDigest md = sha256();
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    }
+  }
+
+  public static String sha256Hex(byte[] data) {
+    return HexFormat.of().formatHex(sha256().digest(data));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes a file atomically and returns its size and modification time after the write. */
+  public Seen write(String relative, byte[] content) throws IOException {
+    Path target = resolve(relative);
+    Path dir = target.getParent();
+    Files.createDirectories(dir);
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new UnsafePathException("a folder is in the way of file " + DatasitePaths.printable(relative));
+    }
+    Path tmp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(content));
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return new Seen(DatasitePaths.normalize(relative), a.size(), a.lastModifiedTime().toMillis());
+  }
+
+  /** Deletes a file and then any folders it leaves empty (up to the root). Missing files are fine. */
+  public boolean delete(String relative) throws IOException {
+    Path target = resolve(relative);
+    boolean existed = Files.deleteIfExists(target);
+    pruneEmptyParents(target.getParent());
+    return existed;
+  }
+
+  /** Moves a file of this tree to {@code dest} (outside it, e.g. the revoked area). */
+  public void moveOut(String relative, Path dest) throws IOException {
+    Path src = resolve(relative);
+    if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.createDirectories(dest.getParent());
+    Files.move(src, dest, StandardCopyOption.REPLACE_EXISTING);
+    pruneEmptyParents(src.getParent());
+  }
+
+  private void pruneEmptyParents(Path dir) throws IOException {
+    while (dir != null && dir.startsWith(root) && !dir.equals(root)) {
+      try (var s = Files.list(dir)) {
+        if (s.findAny().isPresent()) {
+          return;
+        }
+      } catch (NoSuchFileException e) {
+        dir = dir.getParent();
+        continue;
+      }
+      Files.deleteIfExists(dir);
+      dir = dir.getParent();
+    }
+  }
+}

@@ -1,0 +1,450 @@
+package dev.syft.core.internal;
+
+import dev.syft.core.internal.AccessPolicy.Level;
+import dev.syft.core.internal.Outgoing.Target;
+import dev.syft.protocol.DatasitePaths;
+import dev.syft.protocol.SyftException;
+import dev.syft.protocol.model.FileChangeEvent;
+import dev.syft.protocol.model.FileChangeEventsMessage;
+import dev.syft.protocol.model.ProposedFileChange;
+import dev.syft.protocol.model.ProposedFileChangesMessage;
+import dev.syft.transport.Entry;
+import dev.syft.transport.StorageException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data-owner side of a sync round: detect local changes of the own datasite, drain each approved
+ * peer's inbox, and route events to every peer allowed to read them.
+ *
+ * <p>Each step is idempotent and journalled: the index update, the events for the own log and the
+ * per-peer outbox messages are written in one database transaction, uploads happen afterwards from
+ * the journal, so a crash at any point followed by a restart converges without losing or doubling an
+ * effect.
+ */
+final class OwnerEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(OwnerEngine.class);
+
+  private final SyncContext ctx;
+  private final AccessPolicy policy;
+  private final Outgoing outgoing;
+  private final LocalTree tree;
+  private final Notices notices;
+
+  OwnerEngine(SyncContext ctx, AccessPolicy policy, Outgoing outgoing) {
+    this.ctx = ctx;
+    this.policy = policy;
+    this.outgoing = outgoing;
+    this.tree = new LocalTree(ctx.home().datasite());
+    this.notices = new Notices(tree, ctx.me());
+  }
+
+  /** What one round did, for status output and tests. */
+  record Report(int localChanges, int accepted, int rejected, Map<String, String> peerErrors) {}
+
+  Report sync(List<String> peers, Set<String> backfillPeers) {
+    policy.refresh();
+    Map<String, String> errors = new LinkedHashMap<>();
+    int local = scanAndRoute(peers, backfillPeers);
+    int accepted = 0;
+    int rejected = 0;
+    for (String peer : peers) {
+      try {
+        int[] r = drainInbox(peer, peers);
+        accepted += r[0];
+        rejected += r[1];
+      } catch (IOException | RuntimeException e) {
+        // one broken peer never blocks another
+        LOG.warn("inbox of {} not processed this round: {}", peer, e.getMessage());
+        errors.put(peer, String.valueOf(e.getMessage()));
+      }
+    }
+    if (rejected > 0) {
+      local += scanAndRoute(peers, Set.of()); // the rejection notices are ordinary files
+    }
+    return new Report(local, accepted, rejected, errors);
+  }
+
+  // ------------------------------------------------------------------ local changes
+
+  /** Filter for files of the own datasite that travel in the event channel. */
+  static boolean syncable(String path) {
+    return dev.syft.protocol.paths.PathFilters.isNormalSyncable(path, "public/syft_datasets");
+  }
+
+  /**
+   * Scans the own datasite (hashing only files whose size or mtime changed), turns differences into
+   * events and routes them. Returns the number of changed paths.
+   */
+  int scanAndRoute(List<String> peers, Set<String> backfillPeers) {
+    Map<String, LocalTree.Seen> seen;
+    try {
+      seen = tree.scan(OwnerEngine::syncable);
+    } catch (IOException e) {
+      throw new SyftException("scan-failed", "cannot scan the datasite " + tree.root() + ": " + e.getMessage(), e);
+    }
+    Map<String, StateDb.IndexedFile> index = ctx.db().ownFiles();
+    double now = ctx.now();
+    List<FileChangeEvent> events = new ArrayList<>();
+    List<StateDb.IndexedFile> updates = new ArrayList<>();
+    for (LocalTree.Seen s : seen.values()) {
+      StateDb.IndexedFile known = index.get(s.path());
+      if (known != null && known.size() == s.size() && known.mtime() == s.mtime()) {
+        continue;
+      }
+      byte[] content;
+      try {
+        content = tree.read(s.path());
+      } catch (IOException e) {
+        LOG.debug("{} vanished during the scan", s.path());
+        continue;
+      }
+      String hash = LocalTree.sha256Hex(content);
+      updates.add(new StateDb.IndexedFile(s.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
+      if (known != null && known.sha256().equals(hash)) {
+        continue; // touched, not changed
+      }
+      events.add(Wire.changeEvent(UUID.randomUUID(), s.path(), ctx.me(), content,
+          known == null ? null : known.sha256(), hash, now, now));
+    }
+    List<String> removed = new ArrayList<>();
+    for (StateDb.IndexedFile known : index.values()) {
+      if (!seen.containsKey(known.path())) {
+        removed.add(known.path());
+        events.add(Wire.deletionEvent(UUID.randomUUID(), known.path(), ctx.me(), known.sha256(), now, now));
+      }
+    }
+    Set<String> aclDirs = new TreeSet<>();
+    for (FileChangeEvent e : events) {
+      if (AccessPolicy.isAclFile(e.pathInDatasite())) {
+        String p = e.pathInDatasite();
+        aclDirs.add(p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "");
+      }
+    }
+    if (events.isEmpty() && updates.isEmpty() && backfillPeers.isEmpty()) {
+      return 0;
+    }
+    for (FileChangeEvent e : events) {
+      if (AccessPolicy.isAclFile(e.pathInDatasite())) {
+        policy.changed(e.pathInDatasite());
+      }
+    }
+    ctx.db().inTransaction(() -> {
+      updates.forEach(ctx.db()::putOwnFile);
+      removed.forEach(ctx.db()::removeOwnFile);
+      publish(events, peers, aclDirs, backfillPeers);
+    });
+    return events.size();
+  }
+
+  /**
+   * Journals {@code events} for the own event log and routes them, plus whatever the ACL changes in
+   * {@code aclDirs} and the back-fill peers require, to each peer's outbox. Call inside a transaction,
+   * after the index reflects the events.
+   */
+  private void publish(List<FileChangeEvent> events, List<String> peers, Set<String> aclDirs, Set<String> backfill) {
+    double now = ctx.now();
+    if (!events.isEmpty()) {
+      FileChangeEventsMessage log = Wire.eventsMessage(events, now);
+      outgoing.enqueue(Target.EVENT_LOG, null, log.fileName(), Wire.encode(log));
+      ctx.db().recordEventLog(log.fileName(), log.timestamp(), events.size());
+    }
+    Map<String, FileChangeEvent> byPath = new LinkedHashMap<>();
+    for (FileChangeEvent e : events) {
+      byPath.put(e.pathInDatasite(), e);
+    }
+    Map<String, StateDb.IndexedFile> index = null;
+    for (String peer : peers) {
+      Collection<String> scope;
+      if (backfill.contains(peer)) {
+        if (index == null) {
+          index = ctx.db().ownFiles();
+        }
+        Set<String> all = new TreeSet<>(index.keySet());
+        all.addAll(ctx.db().delivered(peer).keySet());
+        all.addAll(byPath.keySet());
+        scope = all;
+      } else if (!aclDirs.isEmpty()) {
+        if (index == null) {
+          index = ctx.db().ownFiles();
+        }
+        Set<String> s = new TreeSet<>(byPath.keySet());
+        Set<String> candidates = new TreeSet<>(index.keySet());
+        candidates.addAll(ctx.db().delivered(peer).keySet());
+        for (String path : candidates) {
+          for (String dir : aclDirs) {
+            if (dir.isEmpty() || path.startsWith(dir + "/")) {
+              s.add(path);
+              break;
+            }
+          }
+        }
+        scope = s;
+      } else {
+        scope = byPath.keySet();
+      }
+      List<FileChangeEvent> forPeer = reconcile(peer, scope, byPath, now);
+      if (!forPeer.isEmpty()) {
+        FileChangeEventsMessage m = Wire.eventsMessage(forPeer, now);
+        outgoing.enqueue(Target.PEER_OUTBOX, peer, m.fileName(), Wire.encode(m));
+      }
+    }
+  }
+
+  /**
+   * The events that bring {@code peer}'s replica of the paths in {@code scope} to what it may read
+   * now: changed content it may read, deletions of what it had, and revocations of what it may no
+   * longer read. Updates the delivered-set accordingly.
+   */
+  private List<FileChangeEvent> reconcile(String peer, Collection<String> scope, Map<String, FileChangeEvent> changed,
+      double now) {
+    Map<String, String> delivered = ctx.db().delivered(peer);
+    List<FileChangeEvent> out = new ArrayList<>();
+    List<String> revoked = new ArrayList<>();
+    for (String path : scope) {
+      Optional<String> current = ctx.db().ownHash(path);
+      String sent = delivered.get(path);
+      Level needed = AccessPolicy.isAclFile(path) ? Level.ADMIN : Level.READ;
+      boolean may = current.isPresent() && policy.allowed(peer, path, needed);
+      if (may) {
+        if (current.get().equals(sent)) {
+          continue;
+        }
+        FileChangeEvent e = changed.get(path);
+        if (e == null || e.deleted() || !current.get().equals(e.newHash())) {
+          byte[] content;
+          try {
+            content = tree.read(path);
+          } catch (IOException ex) {
+            continue; // gone since the scan; the next scan routes the deletion
+          }
+          e = Wire.changeEvent(UUID.randomUUID(), path, ctx.me(), content, null, current.get(), now, now);
+        }
+        out.add(e);
+        ctx.db().setDelivered(peer, path, current.get());
+      } else if (sent != null) {
+        if (current.isPresent()) {
+          revoked.add(path); // still exists, but no longer for this peer
+        }
+        FileChangeEvent e = changed.get(path);
+        out.add(e != null && e.deleted() ? e : Wire.deletionEvent(UUID.randomUUID(), path, ctx.me(), sent, now, now));
+        ctx.db().removeDelivered(peer, path);
+      }
+    }
+    if (!revoked.isEmpty()) {
+      // the notice travels in the same message, ahead of the deletions, so the peer can tell a
+      // revocation from a deletion and move its copies aside
+      String noticePath = Notices.pathFor(peer);
+      byte[] content = notices.revoked(peer, revoked, now);
+      String hash = LocalTree.sha256Hex(content);
+      ctx.db().putOwnFile(new StateDb.IndexedFile(noticePath, content.length, -1, hash)); // -1: re-hash on next scan
+      out.add(0, Wire.changeEvent(UUID.randomUUID(), noticePath, ctx.me(), content,
+          delivered.get(noticePath), hash, now, now));
+      ctx.db().setDelivered(peer, noticePath, hash);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ inbox
+
+  /** Processes every proposal waiting in {@code peer}'s inbox, oldest first. Returns {accepted, rejected}. */
+  private int[] drainInbox(String peer, List<String> peers) throws IOException {
+    Optional<Entry> inbox = ctx.folders().peerOwnedInbox(peer);
+    if (inbox.isEmpty()) {
+      return new int[] {0, 0};
+    }
+    List<Entry> waiting = new ArrayList<>();
+    for (Entry e : ctx.storage().listAll(inbox.get())) {
+      if (!e.folder() && Wire.proposalTimestamp(e.name()).isPresent()) {
+        waiting.add(e);
+      }
+    }
+    waiting.sort(Comparator.comparingDouble((Entry e) -> Wire.proposalTimestamp(e.name()).orElseThrow())
+        .thenComparing(Entry::name));
+    int accepted = 0;
+    int rejected = 0;
+    for (Entry file : waiting) {
+      if (ctx.db().received(peer, file.name())) {
+        archive(peer, file); // applied before a crash, not yet moved
+        continue;
+      }
+      Outcome o = process(peer, file, peers);
+      if (o.accepted()) {
+        accepted++;
+      } else {
+        rejected++;
+      }
+      archive(peer, file);
+    }
+    return new int[] {accepted, rejected};
+  }
+
+  private record Outcome(boolean accepted, String reason) {}
+
+  private Outcome process(String peer, Entry file, List<String> peers) {
+    byte[] raw = null;
+    ProposedFileChangesMessage msg;
+    try {
+      raw = ctx.storage().readAll(file, ctx.limits().maxMessageBytes());
+      msg = Wire.decodeProposal(raw, ctx.limits());
+    } catch (IOException | SyftException e) {
+      if (e instanceof StorageException se && se.isTransient()) {
+        throw new SyftException("transient", "could not download " + file.name() + ": " + e.getMessage(), e);
+      }
+      return reject(peer, file, raw, null, "unreadable message: " + e.getMessage());
+    }
+    if (!peer.equalsIgnoreCase(msg.senderEmail())) {
+      return reject(peer, file, raw, msg, "the message claims to come from " + msg.senderEmail()
+          + " but arrived in the inbox of " + peer);
+    }
+    if (ctx.db().receivedMessageId(msg.id().toString())) {
+      return reject(peer, file, raw, msg, "replay of message " + msg.id() + ", which was already processed");
+    }
+    // Validate everything before touching anything: the message applies whole or not at all.
+    List<Validated> ok = new ArrayList<>();
+    for (ProposedFileChange c : msg.changes()) {
+      String why = validate(peer, c);
+      if (why != null) {
+        return reject(peer, file, raw, msg, why);
+      }
+      ok.add(new Validated(DatasitePaths.normalize(c.pathInDatasite()), c));
+    }
+    double now = ctx.now();
+    List<FileChangeEvent> events = new ArrayList<>();
+    List<StateDb.IndexedFile> updates = new ArrayList<>();
+    List<String> removals = new ArrayList<>();
+    try {
+      for (Validated v : ok) {
+        ProposedFileChange c = v.change();
+        Optional<String> current = ctx.db().ownHash(v.path());
+        if (c.deleted()) {
+          tree.delete(v.path());
+          removals.add(v.path());
+          events.add(Wire.deletionEvent(c.id(), v.path(), ctx.me(), current.orElse(null), c.submittedTimestamp(), now));
+        } else {
+          byte[] content = c.content() == null ? new byte[0] : c.content().bytes();
+          LocalTree.Seen s = tree.write(v.path(), content);
+          String hash = LocalTree.sha256Hex(content);
+          updates.add(new StateDb.IndexedFile(v.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
+          events.add(Wire.changeEvent(c.id(), v.path(), ctx.me(), content, current.orElse(null), hash,
+              c.submittedTimestamp(), now));
+        }
+      }
+    } catch (IOException e) {
+      throw new SyftException("apply-failed", "could not apply " + file.name() + " from " + peer + ": " + e.getMessage(), e);
+    }
+    Set<String> aclDirs = new TreeSet<>();
+    for (Validated v : ok) {
+      if (AccessPolicy.isAclFile(v.path())) {
+        aclDirs.add(v.path().contains("/") ? v.path().substring(0, v.path().lastIndexOf('/')) : "");
+      }
+    }
+    for (Validated v : ok) {
+      if (AccessPolicy.isAclFile(v.path())) {
+        policy.changed(v.path());
+      }
+    }
+    ctx.db().inTransaction(() -> {
+      updates.forEach(ctx.db()::putOwnFile);
+      removals.forEach(ctx.db()::removeOwnFile);
+      publish(events, peers, aclDirs, Set.of());
+      ctx.db().recordReceived(peer, file.name(), msg.id().toString(), "applied", now);
+    });
+    LOG.info("applied {} change(s) from {} ({})", events.size(), peer, file.name());
+    return new Outcome(true, null);
+  }
+
+  private record Validated(String path, ProposedFileChange change) {}
+
+  /** Returns why a change must be refused, or null when it may be applied. */
+  private String validate(String peer, ProposedFileChange c) {
+    String path;
+    try {
+      path = DatasitePaths.normalize(c.pathInDatasite());
+    } catch (SyftException e) {
+      return e.getMessage();
+    }
+    if (!ctx.me().equalsIgnoreCase(c.datasiteEmail())) {
+      return "change for datasite " + c.datasiteEmail() + " sent to " + ctx.me();
+    }
+    if (!syncable(path)) {
+      return "path " + DatasitePaths.printable(path) + " is not synced (private, dataset or excluded folder)";
+    }
+    Level needed = AccessPolicy.isAclFile(path) ? Level.ADMIN : Level.WRITE;
+    if (!policy.allowed(peer, path, needed)) {
+      return peer + " may not " + (needed == Level.ADMIN ? "change the permission file " : "write ")
+          + DatasitePaths.printable(path) + " (" + policy.explain(peer, path, needed) + ")";
+    }
+    Optional<String> current = ctx.db().ownHash(path);
+    if (c.deleted()) {
+      if (current.isEmpty()) {
+        return null; // already gone: a no-op
+      }
+      if (!current.get().equals(c.oldHash())) {
+        return "proposed deletion of " + DatasitePaths.printable(path) + " is outdated (the file changed)";
+      }
+      return null;
+    }
+    String newHash = c.content() == null ? null : LocalTree.sha256Hex(c.content().bytes());
+    if (current.isPresent() && current.get().equals(newHash)) {
+      return null; // already in this state (e.g. re-processing after a crash): a no-op
+    }
+    if (current.isEmpty() && c.oldHash() != null) {
+      return "proposed change of " + DatasitePaths.printable(path) + " expects an existing file, but there is none";
+    }
+    if (current.isPresent() && !current.get().equals(c.oldHash())) {
+      return "proposed change of " + DatasitePaths.printable(path) + " is outdated: it was based on "
+          + shortHash(c.oldHash()) + " but the file is now " + shortHash(current.get());
+    }
+    return null;
+  }
+
+  private static String shortHash(String h) {
+    return h == null ? "no file" : h.substring(0, Math.min(12, h.length()));
+  }
+
+  private Outcome reject(String peer, Entry file, byte[] raw, ProposedFileChangesMessage msg, String reason) {
+    double now = ctx.now();
+    LOG.warn("quarantined {} from {}: {}", file.name(), peer, reason);
+    ctx.db().inTransaction(() -> {
+      ctx.db().quarantine(peer, file.name(), reason, raw, now);
+      ctx.db().recordReceived(peer, file.name(), msg == null ? null : msg.id().toString(), "rejected", now);
+    });
+    try {
+      notices.rejected(peer, file.name(), reason, now);
+    } catch (RuntimeException e) {
+      LOG.warn("could not write the rejection notice for {}: {}", peer, e.getMessage());
+    }
+    return new Outcome(false, reason);
+  }
+
+  private void archive(String peer, Entry file) {
+    try {
+      ctx.storage().move(file, ctx.folders().archive(peer));
+    } catch (IOException e) {
+      // the ledger already protects against re-applying; moving is housekeeping
+      LOG.warn("could not move {} to the archive: {}", file.name(), e.getMessage());
+    }
+  }
+
+  /** Removes a peer's delivered-set so a later back-fill starts from scratch. */
+  void forget(String peer) {
+    ctx.db().inTransaction(() -> {
+      for (String path : new HashMap<>(ctx.db().delivered(peer)).keySet()) {
+        ctx.db().removeDelivered(peer, path);
+      }
+    });
+  }
+}

@@ -1,0 +1,184 @@
+package dev.syft.core.internal;
+
+import dev.syft.core.Home;
+import dev.syft.core.internal.AccessPolicy.Level;
+import dev.syft.protocol.SyftException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Contacts, with the reference's folder-based request flow: a request is the pair of P2P folders the
+ * requester creates in its own storage and shares with the other side; approval is the reverse pair.
+ * States: {@code requested_by_me}, {@code requested_by_peer}, {@code accepted}, {@code rejected}.
+ */
+final class PeerManager {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerManager.class);
+  /** Peer version files are re-read at most this often when nothing else prompts it. */
+  static final double VERSION_REFRESH_SECONDS = 3600;
+
+  static final String ACCEPTED = "accepted";
+  static final String REQUESTED_BY_ME = "requested_by_me";
+  static final String REQUESTED_BY_PEER = "requested_by_peer";
+  static final String REJECTED = "rejected";
+
+  private final SyncContext ctx;
+  private final AccessPolicy policy;
+  private final VersionFiles versions;
+
+  PeerManager(SyncContext ctx, AccessPolicy policy, VersionFiles versions) {
+    this.ctx = ctx;
+    this.policy = policy;
+    this.versions = versions;
+  }
+
+  List<StateDb.PeerRow> list() {
+    return ctx.db().peers();
+  }
+
+  Optional<StateDb.PeerRow> get(String email) {
+    return ctx.db().peer(email);
+  }
+
+  /** What {@link #add} did. */
+  enum AddResult {
+    REQUESTED,
+    APPROVED,
+    ALREADY
+  }
+
+  /** Asks {@code email} to connect (or approves them if they asked first). */
+  AddResult add(String email) throws IOException {
+    String peer = checkPeer(email);
+    Optional<StateDb.PeerRow> row = get(peer);
+    if (row.isPresent()) {
+      String s = row.get().state();
+      if (s.equals(ACCEPTED) || s.equals(REQUESTED_BY_ME)) {
+        return AddResult.ALREADY;
+      }
+      if (s.equals(REQUESTED_BY_PEER)) {
+        approve(peer);
+        return AddResult.APPROVED;
+      }
+    }
+    ctx.folders().ensurePairFor(peer);
+    versions.shareOwnWith(peer);
+    ctx.db().upsertPeer(new StateDb.PeerRow(peer, REQUESTED_BY_ME, true,
+        row.map(StateDb.PeerRow::theyRequested).orElse(false), null, null, null, null));
+    versions.writePeersFile(list());
+    return AddResult.REQUESTED;
+  }
+
+  /** Approves a pending request from {@code email} (or a previously rejected one). */
+  void approve(String email) throws IOException {
+    String peer = checkPeer(email);
+    Optional<StateDb.PeerRow> row = get(peer);
+    if (row.isEmpty() || !(row.get().state().equals(REQUESTED_BY_PEER) || row.get().state().equals(REJECTED))) {
+      refresh();
+      row = get(peer);
+    }
+    if (row.isPresent() && row.get().state().equals(ACCEPTED)) {
+      return;
+    }
+    if (row.isEmpty() || !(row.get().state().equals(REQUESTED_BY_PEER) || row.get().state().equals(REJECTED))) {
+      throw new SyftException("no-request", "no pending request from " + peer
+          + "; they must run 'syft peers add " + ctx.me() + "' first (see 'syft peers list')");
+    }
+    ctx.folders().ensurePairFor(peer);
+    versions.shareOwnWith(peer);
+    setUpPeerFolders(peer);
+    StateDb.PeerRow r = row.get();
+    ctx.db().inTransaction(() -> {
+      ctx.db().upsertPeer(new StateDb.PeerRow(peer, ACCEPTED, r.iRequested(), true, r.versionJson(), null, null, r.lastSync()));
+      ctx.db().setMeta("backfill:" + peer, "1");
+    });
+    versions.writePeersFile(list());
+  }
+
+  /** Rejects a pending request. Nothing is sent; the peer's queued messages stay where they are. */
+  void reject(String email) throws IOException {
+    String peer = checkPeer(email);
+    Optional<StateDb.PeerRow> row = get(peer);
+    if (row.isEmpty() || !row.get().state().equals(REQUESTED_BY_PEER)) {
+      throw new SyftException("no-request", "no pending request from " + peer + " to reject");
+    }
+    StateDb.PeerRow r = row.get();
+    ctx.db().upsertPeer(new StateDb.PeerRow(peer, REJECTED, r.iRequested(), r.theyRequested(), r.versionJson(),
+        r.versionCheckedAt(), r.skipReason(), r.lastSync()));
+    versions.writePeersFile(list());
+  }
+
+  /**
+   * The reference's post-approval step: the peer may write its job inbox and read its review folder;
+   * we also give it its notices folder.
+   */
+  private void setUpPeerFolders(String peer) {
+    policy.grantFolder("app_data/job/inbox/" + peer, peer, Level.WRITE);
+    policy.grantFolder("app_data/job/review/" + peer, peer, Level.READ);
+    policy.grantFolder(Notices.folderFor(peer), peer, Level.READ);
+  }
+
+  /**
+   * Learns about new requests and acceptances from the P2P folders others created for us (one storage
+   * call), and re-reads peer version files when due.
+   */
+  void refresh() throws IOException {
+    List<dev.syft.transport.layout.PeerFolder> found = ctx.folders().discover();
+    boolean changed = false;
+    java.util.Set<String> requesters = new java.util.LinkedHashSet<>();
+    for (dev.syft.transport.layout.PeerFolder d : found) {
+      requesters.add(d.peer());
+    }
+    for (String peer : requesters) {
+      Optional<StateDb.PeerRow> row = get(peer);
+      if (row.isEmpty()) {
+        ctx.db().upsertPeer(new StateDb.PeerRow(peer, REQUESTED_BY_PEER, false, true, null, null, null, null));
+        LOG.info("{} asked to connect", peer);
+        changed = true;
+      } else if (row.get().state().equals(REQUESTED_BY_ME)) {
+        StateDb.PeerRow r = row.get();
+        ctx.db().upsertPeer(new StateDb.PeerRow(peer, ACCEPTED, true, true, r.versionJson(), null, null, r.lastSync()));
+        LOG.info("{} accepted our request", peer);
+        changed = true;
+      } else if (!row.get().theyRequested()) {
+        StateDb.PeerRow r = row.get();
+        ctx.db().upsertPeer(new StateDb.PeerRow(peer, r.state(), r.iRequested(), true, r.versionJson(),
+            r.versionCheckedAt(), r.skipReason(), r.lastSync()));
+      }
+    }
+    if (changed) {
+      versions.writePeersFile(list());
+    }
+    double now = ctx.now();
+    for (StateDb.PeerRow r : list()) {
+      if (!r.state().equals(ACCEPTED)) {
+        continue;
+      }
+      if (r.versionCheckedAt() == null || now - r.versionCheckedAt() > VERSION_REFRESH_SECONDS) {
+        versions.check(r, now);
+      }
+    }
+  }
+
+  /** Accepted peers we sync with, and why the others are skipped. */
+  List<String> syncable() {
+    List<String> out = new ArrayList<>();
+    for (StateDb.PeerRow r : list()) {
+      if (r.state().equals(ACCEPTED) && r.skipReason() == null) {
+        out.add(r.email());
+      }
+    }
+    return out;
+  }
+
+  private String checkPeer(String email) {
+    String peer = Home.normalizeEmail(email);
+    if (peer.equals(ctx.me())) {
+      throw new SyftException("invalid-peer", "you cannot add yourself (" + peer + ") as a peer");
+    }
+    return peer;
+  }
+}

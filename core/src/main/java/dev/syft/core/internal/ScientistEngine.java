@@ -1,0 +1,284 @@
+package dev.syft.core.internal;
+
+import dev.syft.core.internal.Outgoing.Target;
+import dev.syft.protocol.DatasitePaths;
+import dev.syft.protocol.SyftException;
+import dev.syft.protocol.model.FileChangeEvent;
+import dev.syft.protocol.model.FileChangeEventsMessage;
+import dev.syft.protocol.model.ProposedFileChange;
+import dev.syft.protocol.model.ProposedFileChangesMessage;
+import dev.syft.transport.Entry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data-scientist side of a sync round, per peer: propose local edits of the peer's replica, then
+ * pull and apply the peer's events.
+ *
+ * <p>The pull cursor is a watermark plus the set of message names seen within a lookback window below
+ * it, so a message that becomes visible late (listing lag, clock skew) is still applied, and a message
+ * seen twice is applied once.
+ */
+final class ScientistEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(ScientistEngine.class);
+  /** Messages older than the newest seen minus this are assumed to have been listed already. */
+  static final double LOOKBACK_SECONDS = 3600;
+
+  private final SyncContext ctx;
+  private final Outgoing outgoing;
+
+  ScientistEngine(SyncContext ctx, Outgoing outgoing) {
+    this.ctx = ctx;
+    this.outgoing = outgoing;
+  }
+
+  LocalTree replica(String peer) {
+    return new LocalTree(ctx.home().replica(peer));
+  }
+
+  Path revokedDir(String peer) {
+    return ctx.home().stateDir().resolve("revoked").resolve(peer);
+  }
+
+  // ------------------------------------------------------------------ proposals
+
+  /**
+   * Turns edits the user made in {@code peer}'s replica into one proposal message, journalled for
+   * upload. Returns the number of proposed changes.
+   */
+  int propose(String peer) {
+    LocalTree tree = replica(peer);
+    Map<String, LocalTree.Seen> seen;
+    try {
+      seen = tree.scan(p -> OwnerEngine.syncable(p) && !Notices.isNoticeFile(p, ctx.me()));
+    } catch (IOException e) {
+      throw new SyftException("scan-failed", "cannot scan the replica " + tree.root() + ": " + e.getMessage(), e);
+    }
+    Map<String, StateDb.IndexedFile> index = ctx.db().replicaFiles(peer);
+    double now = ctx.now();
+    List<ProposedFileChange> changes = new ArrayList<>();
+    List<StateDb.IndexedFile> updates = new ArrayList<>();
+    List<String> removals = new ArrayList<>();
+    for (LocalTree.Seen s : seen.values()) {
+      StateDb.IndexedFile known = index.get(s.path());
+      if (known != null && known.size() == s.size() && known.mtime() == s.mtime()) {
+        continue;
+      }
+      byte[] content;
+      try {
+        content = tree.read(s.path());
+      } catch (IOException e) {
+        continue;
+      }
+      String hash = LocalTree.sha256Hex(content);
+      updates.add(new StateDb.IndexedFile(s.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
+      if (known != null && known.sha256().equals(hash)) {
+        continue;
+      }
+      changes.add(Wire.proposedChange(UUID.randomUUID(), known == null ? null : known.sha256(), hash, now,
+          s.path(), content, peer));
+    }
+    for (StateDb.IndexedFile known : index.values()) {
+      if (!seen.containsKey(known.path()) && !Notices.isNoticeFile(known.path(), ctx.me())) {
+        removals.add(known.path());
+        changes.add(Wire.proposedDeletion(UUID.randomUUID(), known.sha256(), now, known.path(), peer));
+      }
+    }
+    if (changes.isEmpty() && updates.isEmpty()) {
+      return 0;
+    }
+    ctx.db().inTransaction(() -> {
+      // optimistic, like the reference: the DO's echo or rejection notice settles it
+      updates.forEach(u -> ctx.db().putReplicaFile(peer, u));
+      removals.forEach(r -> ctx.db().removeReplicaFile(peer, r));
+      if (!changes.isEmpty()) {
+        ProposedFileChangesMessage m = Wire.proposalMessage(ctx.me(), changes, now);
+        outgoing.enqueue(Target.PEER_INBOX, peer, m.fileName(), Wire.encode(m));
+      }
+    });
+    if (!changes.isEmpty()) {
+      LOG.info("proposed {} change(s) to {}", changes.size(), peer);
+    }
+    return changes.size();
+  }
+
+  // ------------------------------------------------------------------ pull
+
+  /** Downloads and applies every new events message from {@code peer}. Returns the number of events applied. */
+  int pull(String peer) throws IOException {
+    Entry outbox = ctx.folders().myOutboxFrom(peer);
+    double watermark = ctx.db().watermark(peer);
+    Set<String> seen = ctx.db().seenNames(peer);
+    List<Entry> fresh = new ArrayList<>();
+    for (Entry e : ctx.storage().listAll(outbox)) {
+      if (e.folder() || seen.contains(e.name())) {
+        continue;
+      }
+      var ts = Wire.eventsTimestamp(e.name());
+      if (ts.isEmpty() || ts.get() < watermark) {
+        continue;
+      }
+      fresh.add(e);
+    }
+    if (fresh.isEmpty()) {
+      return 0;
+    }
+    fresh.sort(Comparator.comparingDouble((Entry e) -> Wire.eventsTimestamp(e.name()).orElseThrow())
+        .thenComparing(Entry::name));
+    Map<Entry, Object> downloaded = download(fresh);
+    int applied = 0;
+    double newest = watermark;
+    for (Entry e : fresh) {
+      Object r = downloaded.get(e);
+      double ts = Wire.eventsTimestamp(e.name()).orElseThrow();
+      if (r instanceof IOException io && !(io instanceof dev.syft.transport.StorageException se && !se.isTransient())) {
+        LOG.warn("could not download {} from {}, will retry: {}", e.name(), peer, io.getMessage());
+        break; // keep order: later messages wait for this one
+      }
+      if (r instanceof Exception ex) {
+        quarantine(peer, e, null, "unreadable events message: " + ex.getMessage(), ts);
+        continue;
+      }
+      FileChangeEventsMessage m = (FileChangeEventsMessage) r;
+      applied += apply(peer, e.name(), m, ts);
+      newest = Math.max(newest, ts);
+    }
+    double floor = Math.max(watermark, newest - LOOKBACK_SECONDS);
+    if (floor > watermark) {
+      ctx.db().inTransaction(() -> {
+        ctx.db().setWatermark(peer, floor);
+        ctx.db().pruneSeen(peer, floor);
+      });
+    }
+    return applied;
+  }
+
+  private Map<Entry, Object> download(List<Entry> files) {
+    Map<Entry, Object> out = new LinkedHashMap<>();
+    Semaphore bound = new Semaphore(ctx.ioParallelism());
+    Map<Entry, Future<Object>> futures = new LinkedHashMap<>();
+    for (Entry e : files) {
+      futures.put(e, ctx.io().submit(() -> {
+        bound.acquire();
+        try {
+          byte[] raw = ctx.storage().readAll(e, ctx.limits().maxMessageBytes());
+          return Wire.decodeEvents(raw, ctx.limits());
+        } catch (IOException | SyftException ex) {
+          return ex;
+        } finally {
+          bound.release();
+        }
+      }));
+    }
+    for (var f : futures.entrySet()) {
+      try {
+        out.put(f.getKey(), f.getValue().get());
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new SyftException("interrupted", "sync interrupted");
+      } catch (java.util.concurrent.ExecutionException ex) {
+        out.put(f.getKey(), ex.getCause());
+      }
+    }
+    return out;
+  }
+
+  /** Applies one message; events that name another datasite or an unsafe path make it quarantined whole. */
+  private int apply(String peer, String name, FileChangeEventsMessage m, double ts) {
+    for (FileChangeEvent ev : m.events()) {
+      if (!peer.equalsIgnoreCase(ev.datasiteEmail())) {
+        quarantine(peer, name, m, "event for datasite " + ev.datasiteEmail() + " arrived from " + peer, ts);
+        return 0;
+      }
+      if (!DatasitePaths.isSafe(ev.pathInDatasite())) {
+        quarantine(peer, name, m, "unsafe path " + DatasitePaths.printable(ev.pathInDatasite()), ts);
+        return 0;
+      }
+    }
+    LocalTree tree = replica(peer);
+    List<FileChangeEvent> ordered = new ArrayList<>(m.events());
+    // notices first, so a revocation moves the file aside before its deletion event arrives
+    ordered.sort(Comparator.comparing((FileChangeEvent ev) -> !Notices.isNoticeFile(
+        DatasitePaths.normalize(ev.pathInDatasite()), ctx.me())).thenComparingDouble(FileChangeEvent::timestamp));
+    List<Runnable> dbWork = new ArrayList<>();
+    try {
+      for (FileChangeEvent ev : ordered) {
+        String path = DatasitePaths.normalize(ev.pathInDatasite());
+        if (ev.deleted()) {
+          tree.delete(path);
+          dbWork.add(() -> ctx.db().removeReplicaFile(peer, path));
+        } else {
+          byte[] content = ev.content() == null ? new byte[0] : ev.content().bytes();
+          LocalTree.Seen s = tree.write(path, content);
+          String hash = LocalTree.sha256Hex(content);
+          dbWork.add(() -> {
+            ctx.db().putReplicaFile(peer, new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), hash));
+            ctx.db().clearRevoked(peer, path);
+          });
+          if (Notices.isNoticeFile(path, ctx.me())) {
+            handleNotices(peer, tree, content, dbWork);
+          }
+        }
+      }
+    } catch (IOException | SyftException e) {
+      throw new SyftException("apply-failed", "could not apply " + name + " from " + peer + ": " + e.getMessage(), e);
+    }
+    ctx.db().inTransaction(() -> {
+      dbWork.forEach(Runnable::run);
+      ctx.db().markSeen(peer, name, ts);
+    });
+    return m.events().size();
+  }
+
+  private void handleNotices(String peer, LocalTree tree, byte[] content, List<Runnable> dbWork) throws IOException {
+    // the file is cumulative: act only on notices newer than the last ones handled
+    String key = "notices_seen_at:" + peer;
+    double handled = ctx.db().meta(key).map(Double::parseDouble).orElse(0.0);
+    double newest = handled;
+    for (Notices.Notice n : Notices.parse(content)) {
+      if (n.at() <= handled) {
+        continue;
+      }
+      newest = Math.max(newest, n.at());
+      if (n.kind().equals("rejected") && n.message() != null) {
+        dbWork.add(() -> ctx.db().recordRejectedProposal(peer, n.message(), String.valueOf(n.reason()), n.at()));
+      } else if (n.kind().equals("revoked") && n.path() != null && DatasitePaths.isSafe(n.path())) {
+        String p = DatasitePaths.normalize(n.path());
+        Path dest = revokedDir(peer).resolve(p);
+        if (java.nio.file.Files.exists(tree.resolve(p))) {
+          tree.moveOut(p, dest);
+          dbWork.add(() -> {
+            ctx.db().removeReplicaFile(peer, p);
+            ctx.db().markRevoked(peer, p, dest.toString(), n.at());
+          });
+        }
+      }
+    }
+    double mark = newest;
+    dbWork.add(() -> ctx.db().setMeta(key, Double.toString(mark)));
+  }
+
+  private void quarantine(String peer, Entry e, FileChangeEventsMessage m, String reason, double ts) {
+    quarantine(peer, e.name(), m, reason, ts);
+  }
+
+  private void quarantine(String peer, String name, FileChangeEventsMessage m, String reason, double ts) {
+    LOG.warn("quarantined events message {} from {}: {}", name, peer, reason);
+    double now = ctx.now();
+    ctx.db().inTransaction(() -> {
+      ctx.db().quarantine(peer, name, reason, m == null ? null : Wire.encode(m), now);
+      ctx.db().markSeen(peer, name, ts);
+    });
+  }
+}

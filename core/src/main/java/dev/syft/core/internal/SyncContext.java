@@ -1,0 +1,82 @@
+package dev.syft.core.internal;
+
+import dev.syft.core.Home;
+import dev.syft.transport.Storage;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Everything one sync round needs, wired once per client: the home, the store (as this client's
+ * user), the local state, the clock and the bounded I/O executor. Tests inject a settable clock.
+ */
+final class SyncContext {
+  private final Home home;
+  private final Storage storage;
+  private final StateDb db;
+  private final Clock clock;
+  private final ExecutorService io;
+  private final int ioParallelism;
+  private final Folders folders;
+  private final Limits limits;
+
+  SyncContext(Home home, Storage storage, StateDb db, Clock clock, ExecutorService io, int ioParallelism,
+      String clientVersion, Limits limits) {
+    this.home = home;
+    this.storage = storage;
+    this.db = db;
+    this.clock = clock;
+    this.io = io;
+    this.ioParallelism = ioParallelism;
+    this.folders = new Folders(storage, clientVersion);
+    this.limits = limits;
+  }
+
+  Home home() {
+    return home;
+  }
+
+  String me() {
+    return home.email();
+  }
+
+  Storage storage() {
+    return storage;
+  }
+
+  StateDb db() {
+    return db;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Seconds since the epoch as a double, like Python's {@code time.time()}. */
+  double now() {
+    java.time.Instant i = clock.instant();
+    return i.getEpochSecond() + i.getNano() / 1e9;
+  }
+
+  ExecutorService io() {
+    return io;
+  }
+
+  int ioParallelism() {
+    return ioParallelism;
+  }
+
+  Folders folders() {
+    return folders;
+  }
+
+  Limits limits() {
+    return limits;
+  }
+
+  /** Size bounds on what we accept from peers. */
+  record Limits(long maxMessageBytes, long maxArchiveUncompressedBytes) {
+    static Limits defaults() {
+      return new Limits(256L << 20, 256L << 20);
+    }
+  }
+}
