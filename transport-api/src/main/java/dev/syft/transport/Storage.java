@@ -20,7 +20,9 @@ import java.util.Optional;
  *   <li>Writes are atomic: a reader sees the whole old content or the whole new content, never a
  *       partial file, and never a temporary name.
  *   <li>Listings are complete and ordered by name (ascending, by UTF-16 code unit); paging never skips
- *       or repeats an entry of an unchanged folder.
+ *       or repeats an entry of an unchanged folder. Where a store allows several items of one name in
+ *       a folder (Drive), they appear oldest first; every {@code find*} result follows the same
+ *       order, so "the first match" is the oldest, as {@link #ensureFolder} picks it.
  *   <li>Operations on items the caller can neither see nor write fail with {@link StorageException}
  *       of kind {@link StorageException.Kind#NOT_FOUND} or {@link StorageException.Kind#FORBIDDEN};
  *       transient faults use {@link StorageException.Kind#TRANSIENT} and may be retried.
@@ -42,6 +44,38 @@ public interface Storage extends AutoCloseable {
 
   /** Finds folders named exactly {@code name} directly under {@code parent} that the caller can see. */
   List<Entry> findFolders(Entry parent, String name) throws IOException;
+
+  /**
+   * Finds folders directly under {@code parent}, visible to the caller, whose name contains {@code
+   * fragment} (Drive's {@code name contains}; the match may be looser than a substring test, so
+   * callers post-filter exact names). Used to find versioned folders whose patch version may differ.
+   * The default lists the whole folder; stores with a server-side query override it.
+   */
+  default List<Entry> findFoldersContaining(Entry parent, String fragment) throws IOException {
+    List<Entry> out = new java.util.ArrayList<>();
+    for (Entry e : listAll(parent)) {
+      if (e.folder() && e.name().contains(fragment)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Finds files (not folders) named exactly {@code name} directly under {@code parent} that the caller
+   * can see, in ascending name order (ties in creation order where the store knows it). Names are
+   * not unique on every store, so the result may hold several files. The default lists the whole
+   * folder; stores with a server-side query override it.
+   */
+  default List<Entry> findFiles(Entry parent, String name) throws IOException {
+    List<Entry> out = new java.util.ArrayList<>();
+    for (Entry e : listAll(parent)) {
+      if (!e.folder() && e.name().equals(name)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
 
   /**
    * Returns the caller-owned folder {@code name} under {@code parent}, creating it when absent. When
@@ -110,13 +144,24 @@ public interface Storage extends AutoCloseable {
     return write(folder, name, new java.io.ByteArrayInputStream(content), mode);
   }
 
-  /** Moves an item into another folder (Drive: re-parent), keeping its id, name and owner. */
+  /**
+   * Moves an item into another folder (Drive: re-parent), keeping its name and owner. Drive keeps the
+   * id too; a store whose ids are paths (the local transport) gives the item a new id, so use the
+   * returned entry. The caller must be able to write both the current parent and {@code newParent}.
+   * Moving an item into the folder it is already in is a no-op, so a retried move succeeds. Stores
+   * may refuse to move folders ({@link StorageException.Kind#INVALID}); moving files always works.
+   */
   Entry move(Entry item, Entry newParent) throws IOException;
 
   /** Deletes an item the caller owns (a folder with everything below it). Deleting a missing item is a no-op. */
   void delete(Entry item) throws IOException;
 
-  /** Grants {@code user} access to a folder the caller owns. Granting twice is a no-op. */
+  /**
+   * Grants {@code user} access to an item the caller owns: usually a folder (everything below it is
+   * shared too), sometimes a file ({@code SYFT_version.json} is reader-shared per peer). Granting
+   * again is a no-op; a grant never lowers an existing role (writer stays writer). The caller's top
+   * folder cannot be shared ({@link StorageException.Kind#INVALID}).
+   */
   void share(Entry folder, String user, Role role) throws IOException;
 
   /** Removes every grant of {@code user} on a folder the caller owns. */
@@ -126,9 +171,10 @@ public interface Storage extends AutoCloseable {
   java.util.Map<String, Role> sharedWith(Entry folder) throws IOException;
 
   /**
-   * Folders shared with the caller by others (not owned by the caller) whose name contains {@code
-   * fragment}. Like Drive's {@code name contains}, the match may be looser than a substring test:
-   * callers post-filter exact names.
+   * Folders shared with the caller by others (not owned by the caller, visible through a grant on
+   * themselves or on a folder above them) whose name contains {@code fragment}. Like Drive's {@code
+   * name contains}, the match may be looser than a substring test: callers post-filter exact names.
+   * On Drive the result lags new grants (an eventually consistent index).
    */
   List<Entry> findSharedWithMe(String fragment) throws IOException;
 

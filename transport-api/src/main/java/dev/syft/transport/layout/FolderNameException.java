@@ -1,0 +1,12 @@
+package dev.syft.transport.layout;
+
+import dev.syft.protocol.SyftException;
+
+/** A folder or file name that does not follow the Syft naming grammar, or inputs that cannot make one. */
+public class FolderNameException extends SyftException {
+  private static final long serialVersionUID = 1L;
+
+  public FolderNameException(String message) {
+    super("malformed-folder-name", message);
+  }
+}

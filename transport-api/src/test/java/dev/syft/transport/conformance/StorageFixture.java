@@ -1,0 +1,30 @@
+package dev.syft.transport.conformance;
+
+import dev.syft.transport.Storage;
+import java.io.IOException;
+
+/**
+ * A fresh store for one conformance test, and the storages of the users on it. A transport module
+ * implements this (usually as a lambda-free small class) and returns it from {@link
+ * StorageConformanceTest#newFixture()}.
+ */
+public interface StorageFixture extends AutoCloseable {
+  /**
+   * The storage of {@code email} on this fixture's store. Calls for different users must share one
+   * backing store; the suite closes the storages it gets.
+   */
+  Storage storage(String email) throws IOException;
+
+  /** Size of the streamed large-file test; 100 MiB by default. */
+  default long largeFileBytes() {
+    return 100L << 20;
+  }
+
+  /** Whether names differing only in case are distinct items (false on macOS/Windows file systems). */
+  default boolean caseSensitiveNames() {
+    return true;
+  }
+
+  @Override
+  default void close() throws IOException {}
+}
