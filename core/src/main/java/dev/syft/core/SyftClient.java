@@ -85,6 +85,14 @@ public final class SyftClient implements AutoCloseable {
     return engine.sync();
   }
 
+  /**
+   * Runs {@code work} with this client's {@link ClientContext} (store, layout, permissions, peers),
+   * holding the home lock. Modules built on core (datasets, jobs) use this.
+   */
+  public <T> T withContext(java.util.function.Function<ClientContext, T> work) {
+    return engine.withContext(work);
+  }
+
   /** The transport's change notifications, when it has them (used by {@link SyncLoop}). */
   public java.util.Optional<dev.syft.transport.Watcher> watcher() {
     return engine.watcher();

@@ -19,6 +19,10 @@ final class DatasitePolicy implements AccessPolicy {
     this.datasite = Datasite.builder(root).owner(owner).statInterval(null).build();
   }
 
+  Datasite datasite() {
+    return datasite;
+  }
+
   private static dev.syft.permissions.Level level(Level l) {
     return switch (l) {
       case READ -> dev.syft.permissions.Level.READ;

@@ -4,6 +4,8 @@ import dev.syft.core.Home;
 import dev.syft.core.Peer;
 import dev.syft.core.Status;
 import dev.syft.core.SyncReport;
+import dev.syft.core.ClientContext;
+import dev.syft.core.SyncExtension;
 import dev.syft.protocol.SyftException;
 import dev.syft.transport.Storage;
 import java.io.IOException;
@@ -44,13 +46,16 @@ public final class Engine implements AutoCloseable {
   private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
   private Storage storage;
   private SyncContext ctx;
-  private AccessPolicy policy;
+  private DatasitePolicy policy;
+  private final List<SyncExtension> extensions;
 
   private Engine(Home home, StorageOpener opener, Clock clock) {
     this.home = home;
     this.opener = opener;
     this.clock = clock;
     this.db = StateDb.open(home.stateDbFile());
+    this.extensions = java.util.ServiceLoader.load(SyncExtension.class).stream()
+        .map(java.util.ServiceLoader.Provider::get).toList();
   }
 
   public static Engine create(Home home, StorageOpener opener, Clock clock) {
@@ -74,7 +79,7 @@ public final class Engine implements AutoCloseable {
     return ctx;
   }
 
-  private AccessPolicy policy() {
+  private DatasitePolicy policy() {
     if (policy == null) {
       policy = new DatasitePolicy(home.datasite(), home.email());
     }
@@ -105,6 +110,12 @@ public final class Engine implements AutoCloseable {
       throw new SyftException("transport-unavailable", "cannot look for peer requests: " + e.getMessage(), e);
     }
     List<String> active = peers.syncable();
+    ChangeHints hints = new ChangeHints(c);
+    List<dev.syft.transport.Entry> watched = new ArrayList<>();
+    for (String p : active) {
+      c.folders().peerOwnedInboxIfKnown(p).ifPresent(watched::add);
+    }
+    hints.prepare(watched);
     Map<String, String> skipped = new LinkedHashMap<>();
     for (StateDb.PeerRow r : peers.list()) {
       if (r.state().equals(PeerManager.ACCEPTED) && r.skipReason() != null) {
@@ -128,7 +139,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     OwnerEngine owner = new OwnerEngine(c, policy(), outgoing);
-    OwnerEngine.Report r = owner.sync(active, backfill);
+    OwnerEngine.Report r = owner.sync(active, backfill, hints);
     errors.putAll(r.peerErrors());
     for (String p : backfill) {
       db.inTransaction(() -> db.setMeta("backfill:" + p, ""));
@@ -138,7 +149,7 @@ public final class Engine implements AutoCloseable {
     double now = c.now();
     for (String p : active) {
       try {
-        pulled += ds.pull(p);
+        pulled += ds.pull(p, hints);
         StateDb.PeerRow row = db.peer(p).orElseThrow();
         db.upsertPeer(new StateDb.PeerRow(row.email(), row.state(), row.iRequested(), row.theyRequested(),
             row.versionJson(), row.versionCheckedAt(), row.skipReason(), now));
@@ -148,6 +159,23 @@ public final class Engine implements AutoCloseable {
       }
     }
     uploaded += outgoing.flush();
+    ClientContext view = context(active);
+    for (SyncExtension x : extensions) {
+      try {
+        x.onRound(view);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{} failed in this round: {}", x.name(), e.getMessage());
+        errors.put(x.name(), String.valueOf(e.getMessage()));
+      }
+    }
+    // an extension may have changed the own datasite (e.g. a job's state): route it now
+    if (!extensions.isEmpty()) {
+      owner.scanAndRoute(active, Set.of());
+      uploaded += outgoing.flush();
+    }
+    if (errors.isEmpty()) {
+      hints.commit(); // a failed folder is listed again next round
+    }
     db.setMeta("last_sync", Double.toString(now));
     return new SyncReport(r.localChanges(), r.accepted(), r.rejected(), proposed, pulled, uploaded,
         db.pendingOutgoingCount(), errors, skipped);
@@ -195,6 +223,14 @@ public final class Engine implements AutoCloseable {
   public void approvePeer(String email) {
     try (Home.HomeLock lock = home.lock()) {
       peerManager().approve(email);
+      ClientContext view = context(peerManager().syncable());
+      for (SyncExtension x : extensions) {
+        try {
+          x.onPeerApproved(view, Home.normalizeEmail(email));
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("{} could not finish the approval of {}: {}", x.name(), email, e.getMessage());
+        }
+      }
     } catch (IOException e) {
       throw transport(e);
     }
@@ -214,6 +250,81 @@ public final class Engine implements AutoCloseable {
 
   public java.util.Optional<dev.syft.transport.Watcher> watcher() {
     return ctx().storage().capabilities().watcher();
+  }
+
+  /** Runs {@code work} with the client's context, holding the home lock. */
+  public <T> T withContext(java.util.function.Function<ClientContext, T> work) {
+    try (Home.HomeLock lock = home.lock()) {
+      return work.apply(context(peerManager().syncable()));
+    }
+  }
+
+  private ClientContext context(List<String> peers) {
+    SyncContext c = ctx();
+    DatasitePolicy p = policy();
+    List<String> accepted = List.copyOf(peers);
+    return new ClientContext() {
+      @Override
+      public Home home() {
+        return home;
+      }
+
+      @Override
+      public Storage storage() {
+        return c.storage();
+      }
+
+      @Override
+      public dev.syft.transport.layout.SyftLayout layout() {
+        return c.folders().layout();
+      }
+
+      @Override
+      public dev.syft.permissions.Datasite permissions() {
+        return p.datasite();
+      }
+
+      @Override
+      public List<String> acceptedPeers() {
+        return accepted;
+      }
+
+      @Override
+      public Clock clock() {
+        return clock;
+      }
+
+      @Override
+      public ExecutorService io() {
+        return io;
+      }
+
+      @Override
+      public KeyValue state(String namespace) {
+        String prefix = "x:" + namespace + ":";
+        return new KeyValue() {
+          @Override
+          public java.util.Optional<String> get(String key) {
+            return db.meta(prefix + key);
+          }
+
+          @Override
+          public void put(String key, String value) {
+            db.setMeta(prefix + key, value);
+          }
+
+          @Override
+          public void remove(String key) {
+            db.removeMeta(prefix + key);
+          }
+
+          @Override
+          public Map<String, String> all() {
+            return db.metaWithPrefix(prefix);
+          }
+        };
+      }
+    };
   }
 
   // ------------------------------------------------------------------ status

@@ -8,7 +8,6 @@ import dev.syft.transport.layout.PeerFolder;
 import dev.syft.transport.layout.SyftLayout;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -77,7 +76,7 @@ final class Folders {
         all.add(f);
       }
     }
-    all.sort(Comparator.comparing((PeerFolder f) -> f.folder().modified()).thenComparing(f -> f.folder().id()));
+    // the layout lists same-named folders oldest first; keep that order so duplicates resolve stably
     List<PeerFolder> unique = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     for (PeerFolder f : all) {
@@ -95,6 +94,15 @@ final class Folders {
   /** The peer-owned inbox {@code ...#<me>#inbox#<peer>}, as of the last discovery. */
   Optional<Entry> peerOwnedInbox(String peer) throws IOException {
     return find(peer, BoxType.INBOX);
+  }
+
+  /** The peer-owned inbox as of the last discovery, without triggering one. */
+  Optional<Entry> peerOwnedInboxIfKnown(String peer) {
+    if (discovered == null) {
+      return Optional.empty();
+    }
+    return discovered.stream().filter(d -> d.peer().equals(peer) && d.name().type() == BoxType.INBOX)
+        .map(PeerFolder::folder).findFirst();
   }
 
   /** The peer-owned outbox {@code ...#<me>#outbox#<peer>}, as of the last discovery. */

@@ -54,7 +54,7 @@ final class OwnerEngine {
   /** What one round did, for status output and tests. */
   record Report(int localChanges, int accepted, int rejected, Map<String, String> peerErrors) {}
 
-  Report sync(List<String> peers, Set<String> backfillPeers) {
+  Report sync(List<String> peers, Set<String> backfillPeers, ChangeHints hints) {
     policy.refresh();
     Map<String, String> errors = new LinkedHashMap<>();
     int local = scanAndRoute(peers, backfillPeers);
@@ -62,7 +62,7 @@ final class OwnerEngine {
     int rejected = 0;
     for (String peer : peers) {
       try {
-        int[] r = drainInbox(peer, peers);
+        int[] r = drainInbox(peer, peers, hints);
         accepted += r[0];
         rejected += r[1];
       } catch (IOException | RuntimeException e) {
@@ -260,9 +260,9 @@ final class OwnerEngine {
   // ------------------------------------------------------------------ inbox
 
   /** Processes every proposal waiting in {@code peer}'s inbox, oldest first. Returns {accepted, rejected}. */
-  private int[] drainInbox(String peer, List<String> peers) throws IOException {
+  private int[] drainInbox(String peer, List<String> peers, ChangeHints hints) throws IOException {
     Optional<Entry> inbox = ctx.folders().peerOwnedInbox(peer);
-    if (inbox.isEmpty()) {
+    if (inbox.isEmpty() || !hints.mayHaveChanged(inbox.get())) {
       return new int[] {0, 0};
     }
     List<Entry> waiting = new ArrayList<>();

@@ -116,8 +116,11 @@ final class ScientistEngine {
   // ------------------------------------------------------------------ pull
 
   /** Downloads and applies every new events message from {@code peer}. Returns the number of events applied. */
-  int pull(String peer) throws IOException {
+  int pull(String peer, ChangeHints hints) throws IOException {
     Entry outbox = ctx.folders().myOutboxFrom(peer);
+    if (!hints.mayHaveChanged(outbox)) {
+      return 0;
+    }
     double watermark = ctx.db().watermark(peer);
     Set<String> seen = ctx.db().seenNames(peer);
     List<Entry> fresh = new ArrayList<>();

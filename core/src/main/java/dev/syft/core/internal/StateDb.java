@@ -164,6 +164,18 @@ public final class StateDb implements AutoCloseable {
     update("INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", key, value);
   }
 
+  /** Every meta key starting with {@code prefix}, prefix removed. */
+  public Map<String, String> metaWithPrefix(String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    forEach("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", rs -> out.put(rs.getString(1).substring(prefix.length()),
+        rs.getString(2)), prefix.length(), prefix);
+    return out;
+  }
+
+  public void removeMeta(String key) {
+    update("DELETE FROM meta WHERE key=?", key);
+  }
+
   // ---- own file index
 
   /** One row of a file index. */

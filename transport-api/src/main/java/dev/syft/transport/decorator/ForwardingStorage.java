@@ -70,7 +70,7 @@ public abstract class ForwardingStorage implements Storage {
       }
     });
     Optional<Watcher> watcher = c.watcher().map(w -> onChange -> invoke(Operation.WATCH, "", () -> w.watch(onChange)));
-    return new Capabilities(c.conditionalCreate(), feed, watcher);
+    return new Capabilities(c.conditionalCreate(), feed, watcher, c.folderTimesTrackChildren());
   }
 
   @Override

@@ -84,7 +84,7 @@ public final class LocalStorage implements Storage {
     this.shares = new ShareIndex(root);
     Optional<Watcher> watcher = options.watch() == LocalOptions.WatchMode.NONE
         ? Optional.empty() : Optional.of(new LocalWatcher(this, options));
-    this.capabilities = new Capabilities(true, Optional.empty(), watcher);
+    this.capabilities = new Capabilities(true, Optional.empty(), watcher, true);
   }
 
   /** Opens {@code root} (created when missing) as {@code email}, with default options. */

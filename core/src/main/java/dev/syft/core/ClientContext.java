@@ -1,0 +1,56 @@
+package dev.syft.core;
+
+import dev.syft.permissions.Datasite;
+import dev.syft.transport.Storage;
+import dev.syft.transport.layout.SyftLayout;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * What extensions and modules built on core (datasets, jobs) may use of a client: its home, its store
+ * and layout, its permission engine, its peers, a clock, a bounded I/O executor and a small durable
+ * key-value state. Obtained through {@link SyftClient#withContext} (which holds the home lock) or
+ * inside {@link SyncExtension#onRound}.
+ */
+public interface ClientContext {
+  Home home();
+
+  /** This client's identity. */
+  default String email() {
+    return home().email();
+  }
+
+  /** The store, as this client's user. */
+  Storage storage();
+
+  /** The reference folder layout over {@link #storage()}. */
+  SyftLayout layout();
+
+  /** The permission engine of the own datasite. */
+  Datasite permissions();
+
+  /** Accepted peers that are not skipped (e.g. for an incompatible version). */
+  List<String> acceptedPeers();
+
+  Clock clock();
+
+  /** Executor for I/O fan-out (virtual threads); bound the parallelism yourself. */
+  ExecutorService io();
+
+  /** A durable key-value namespace in the client's state database (e.g. {@code datasets}). */
+  KeyValue state(String namespace);
+
+  /** Small durable state for extensions. Each put commits on its own. */
+  interface KeyValue {
+    Optional<String> get(String key);
+
+    void put(String key, String value);
+
+    void remove(String key);
+
+    Map<String, String> all();
+  }
+}
