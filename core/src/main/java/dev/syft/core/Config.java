@@ -23,6 +23,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param pollSeconds polling interval of {@code sync --watch} and the daemon
  * @param requireSandbox refuse to run jobs when no sandbox is available
  * @param skipPeerOnPatchDiff skip (rather than warn about) peers whose client patch version differs
+ * @param checkpointThreshold distinct paths in the rolling state that cut an incremental checkpoint
+ * @param compactThreshold incremental checkpoints that trigger a full one
+ * @param outboxCompactThreshold messages in a peer's outbox that trigger its compaction
  */
 public record Config(
     String email,
@@ -30,7 +33,10 @@ public record Config(
     Map<String, String> transportOptions,
     int pollSeconds,
     boolean requireSandbox,
-    boolean skipPeerOnPatchDiff) {
+    boolean skipPeerOnPatchDiff,
+    int checkpointThreshold,
+    int compactThreshold,
+    int outboxCompactThreshold) {
   public static final String FILE_NAME = "config.yaml";
   private static final ObjectMapper YAML = YAMLMapper.builder().build();
 
@@ -39,11 +45,14 @@ public record Config(
     if (pollSeconds < 1) {
       throw new SyftException("invalid-config", "sync.poll_seconds must be at least 1");
     }
+    if (checkpointThreshold < 1 || compactThreshold < 1 || outboxCompactThreshold < 2) {
+      throw new SyftException("invalid-config", "checkpoint thresholds must be positive (outbox compaction at least 2)");
+    }
   }
 
   static Config create(String email, String transport) {
     validateTransport(transport);
-    return new Config(email, transport, Map.of(), 10, false, false);
+    return new Config(email, transport, Map.of(), 10, false, false, 50, 4, 20);
   }
 
   static void validateTransport(String transport) {
@@ -55,6 +64,21 @@ public record Config(
       }
     } catch (java.net.URISyntaxException e) {
       throw new SyftException("invalid-transport", "transport '" + transport + "' is not a URI: " + e.getReason());
+    }
+  }
+
+  /** A copy with other checkpoint thresholds (tests and small deployments). */
+  public Config withThresholds(int checkpoint, int compact, int outbox) {
+    return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, skipPeerOnPatchDiff, checkpoint,
+        compact, outbox);
+  }
+
+  /** Writes this config into {@code home}'s config.yaml, keeping keys it does not know. */
+  public void save(Path homeDir) {
+    try {
+      write(homeDir.resolve(FILE_NAME));
+    } catch (IOException e) {
+      throw new SyftException("home-io", "cannot write " + homeDir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
     }
   }
 
@@ -80,9 +104,12 @@ public record Config(
       }
       JsonNode sync = root.path("sync");
       JsonNode jobs = root.path("jobs");
+      JsonNode cp = root.path("checkpoints");
       return new Config(Home.normalizeEmail(email), transport, options,
           sync.path("poll_seconds").asInt(10), jobs.path("require_sandbox").asBoolean(false),
-          sync.path("skip_peer_on_patch_version_diff").asBoolean(false));
+          sync.path("skip_peer_on_patch_version_diff").asBoolean(false),
+          cp.path("incremental_threshold").asInt(50), cp.path("compact_threshold").asInt(4),
+          cp.path("outbox_compact_threshold").asInt(20));
     } catch (IOException | tools.jackson.core.JacksonException e) {
       throw new SyftException("invalid-config", "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
@@ -113,6 +140,11 @@ public record Config(
     sync.put("skip_peer_on_patch_version_diff", skipPeerOnPatchDiff);
     ObjectNode jobs = root.has("jobs") && root.get("jobs").isObject() ? (ObjectNode) root.get("jobs") : root.putObject("jobs");
     jobs.put("require_sandbox", requireSandbox);
+    ObjectNode cp = root.has("checkpoints") && root.get("checkpoints").isObject()
+        ? (ObjectNode) root.get("checkpoints") : root.putObject("checkpoints");
+    cp.put("incremental_threshold", checkpointThreshold);
+    cp.put("compact_threshold", compactThreshold);
+    cp.put("outbox_compact_threshold", outboxCompactThreshold);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, "# syft-java client configuration\n" + YAML.writeValueAsString(root));
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

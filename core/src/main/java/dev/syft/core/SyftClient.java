@@ -98,6 +98,19 @@ public final class SyftClient implements AutoCloseable {
     return engine.watcher();
   }
 
+  /**
+   * Writes a full checkpoint of the own datasite now and retires the incremental checkpoints and the
+   * rolling state it covers.
+   */
+  public CheckpointInfo createCheckpoint() {
+    return engine.createCheckpoint();
+  }
+
+  /** Counts and sizes of the checkpoints on the transport and of the local rolling state. */
+  public CheckpointStatus checkpointStatus() {
+    return engine.checkpointStatus();
+  }
+
   /** A snapshot of the local state; needs no transport. */
   public Status status() {
     return engine.status();

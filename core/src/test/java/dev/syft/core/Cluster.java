@@ -17,13 +17,21 @@ import java.util.function.Function;
  * settable clock. Tests drive them step by step: "sync A, then B, assert".
  */
 public final class Cluster implements AutoCloseable {
-  public final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  /** Where every cluster's clock starts. */
+  public static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
+  public final SettableClock clock;
   private final Path base;
   private final Function<String, Storage> storageFor;
   private final Map<String, SyftClient> clients = new LinkedHashMap<>();
   private final Object backing;
 
   private Cluster(Path base, Function<String, Storage> storageFor, Object backing) {
+    this(base, new SettableClock(EPOCH), storageFor, backing);
+  }
+
+  private Cluster(Path base, SettableClock clock, Function<String, Storage> storageFor, Object backing) {
+    this.clock = clock;
     this.base = base;
     this.storageFor = storageFor;
     this.backing = backing;
@@ -40,13 +48,34 @@ public final class Cluster implements AutoCloseable {
     return new Cluster(base, storageFor, null);
   }
 
+  /**
+   * A cluster on a clock the caller made (so stores and fault injectors can share it) over any
+   * per-user store factory.
+   */
+  public static Cluster over(Path base, SettableClock clock, Function<String, Storage> storageFor) {
+    return new Cluster(base, clock, storageFor, null);
+  }
+
+  /** The home folder of {@code email} (whether or not the client is open). */
+  public Path homeDir(String email) {
+    return base.resolve("home-" + email);
+  }
+
+  /** Closes a client without re-opening it (its home stays). */
+  public void close(String email) {
+    SyftClient c = clients.remove(email);
+    if (c != null) {
+      c.close();
+    }
+  }
+
   public Object backing() {
     return backing;
   }
 
   public SyftClient client(String email) {
     return clients.computeIfAbsent(email, e -> {
-      Path dir = base.resolve("home-" + e);
+      Path dir = homeDir(e);
       Home home = Files.exists(dir.resolve(Config.FILE_NAME)) ? Home.open(dir) : Home.init(dir, e, "memory:test");
       return SyftClient.open(home, storageFor.apply(e), clock);
     });
@@ -68,6 +97,31 @@ public final class Cluster implements AutoCloseable {
     client(owner).peers().approve(ds);
     client(ds).sync();
     client(owner).sync();
+  }
+
+  /** Rewrites a client's config (closing it first); the next {@link #client} call opens it again. */
+  public void configure(String email, java.util.function.UnaryOperator<Config> change) {
+    SyftClient c = client(email);
+    Path dir = c.home().dir();
+    Config updated = change.apply(c.home().config());
+    clients.remove(email).close();
+    updated.save(dir);
+  }
+
+  /** Deletes a client's whole home, as a lost laptop would; the next {@link #client} call starts afresh. */
+  public void wipe(String email) {
+    SyftClient c = clients.remove(email);
+    Path dir = c != null ? c.home().dir() : base.resolve("home-" + email);
+    if (c != null) {
+      c.close();
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Path datasite(String email) {

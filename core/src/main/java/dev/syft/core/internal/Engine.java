@@ -103,6 +103,12 @@ public final class Engine implements AutoCloseable {
     SyncContext c = ctx();
     Outgoing outgoing = new Outgoing(c);
     int uploaded = outgoing.flush(); // leftovers of an interrupted round first
+    Checkpoints checkpoints = new Checkpoints(c);
+    try {
+      checkpoints.bootstrapIfNeeded(); // first sync of an empty home: restore the own datasite
+    } catch (IOException e) {
+      throw new SyftException("transport-unavailable", "cannot restore from checkpoints: " + e.getMessage(), e);
+    }
     PeerManager peers = peerManager();
     try {
       peers.refresh();
@@ -172,6 +178,13 @@ public final class Engine implements AutoCloseable {
     if (!extensions.isEmpty()) {
       owner.scanAndRoute(active, Set.of());
       uploaded += outgoing.flush();
+    }
+    try {
+      checkpoints.afterRound();
+      new OutboxCompactor(c).compactIfNeeded(active);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("checkpoint maintenance failed, will retry next round: {}", e.getMessage());
+      errors.put("checkpoints", String.valueOf(e.getMessage()));
     }
     if (errors.isEmpty()) {
       hints.commit(); // a failed folder is listed again next round
@@ -325,6 +338,30 @@ public final class Engine implements AutoCloseable {
         };
       }
     };
+  }
+
+  // ------------------------------------------------------------------ checkpoints
+
+  /** A manual full checkpoint (the rolling state and covered incrementals are retired). */
+  public dev.syft.core.CheckpointInfo createCheckpoint() {
+    try (Home.HomeLock lock = home.lock()) {
+      syncLocked(); // the snapshot must include edits not yet scanned (and their events must be routed)
+      var cp = new Checkpoints(ctx()).createFull();
+      return new dev.syft.core.CheckpointInfo(cp.fileName(), cp.files().size(), cp.timestamp(), cp.lastEventTimestamp());
+    } catch (IOException e) {
+      throw transport(e);
+    }
+  }
+
+  public dev.syft.core.CheckpointStatus checkpointStatus() {
+    try {
+      var s = new Checkpoints(ctx()).summary();
+      return new dev.syft.core.CheckpointStatus(s.fullCheckpoints(), s.fullBytes(), s.fullTimestamp(), s.incrementals(),
+          s.incrementalBytes(), s.rollingPaths(), s.lastEventTimestamp() > 0 ? s.lastEventTimestamp() : null,
+          s.eventLogMessages());
+    } catch (IOException e) {
+      throw transport(e);
+    }
   }
 
   // ------------------------------------------------------------------ status

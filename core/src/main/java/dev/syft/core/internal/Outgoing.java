@@ -59,7 +59,12 @@ final class Outgoing {
           }
           // an earlier attempt landed before we could record it
         }
-        ctx.db().ackOutgoing(o.seq());
+        ctx.db().inTransaction(() -> {
+          ctx.db().ackOutgoing(o.seq());
+          if (Target.valueOf(o.target()) == Target.PEER_OUTBOX) {
+            OutboxCompactor.countUpload(ctx.db(), o.peer());
+          }
+        });
         sent++;
       } catch (IOException | RuntimeException e) {
         failedPeers.add(key);

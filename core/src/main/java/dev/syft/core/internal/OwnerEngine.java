@@ -160,6 +160,7 @@ final class OwnerEngine {
       FileChangeEventsMessage log = Wire.eventsMessage(events, now);
       outgoing.enqueue(Target.EVENT_LOG, null, log.fileName(), Wire.encode(log));
       ctx.db().recordEventLog(log.fileName(), log.timestamp(), events.size());
+      Checkpoints.record(ctx.db(), events);
     }
     Map<String, FileChangeEvent> byPath = new LinkedHashMap<>();
     for (FileChangeEvent e : events) {

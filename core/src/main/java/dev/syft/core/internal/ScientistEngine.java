@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -122,10 +121,13 @@ final class ScientistEngine {
       return 0;
     }
     double watermark = ctx.db().watermark(peer);
-    Set<String> seen = ctx.db().seenNames(peer);
+    Map<String, Long> seen = ctx.db().seenNames(peer);
     List<Entry> fresh = new ArrayList<>();
     for (Entry e : ctx.storage().listAll(outbox)) {
-      if (e.folder() || seen.contains(e.name())) {
+      Long size = seen.get(e.name());
+      // a known name is skipped unless its content was replaced (outbox compaction merges into the
+      // newest message's name; a reader that missed an older message must read the merged one)
+      if (e.folder() || (size != null && (size < 0 || size == e.size()))) {
         continue;
       }
       var ts = Wire.eventsTimestamp(e.name());
@@ -154,7 +156,7 @@ final class ScientistEngine {
         continue;
       }
       FileChangeEventsMessage m = (FileChangeEventsMessage) r;
-      applied += apply(peer, e.name(), m, ts);
+      applied += apply(peer, e.name(), m, ts, e.size());
       newest = Math.max(newest, ts);
     }
     double floor = Math.max(watermark, newest - LOOKBACK_SECONDS);
@@ -198,7 +200,7 @@ final class ScientistEngine {
   }
 
   /** Applies one message; events that name another datasite or an unsafe path make it quarantined whole. */
-  private int apply(String peer, String name, FileChangeEventsMessage m, double ts) {
+  private int apply(String peer, String name, FileChangeEventsMessage m, double ts, long size) {
     for (FileChangeEvent ev : m.events()) {
       if (!peer.equalsIgnoreCase(ev.datasiteEmail())) {
         quarantine(peer, name, m, "event for datasite " + ev.datasiteEmail() + " arrived from " + peer, ts);
@@ -239,7 +241,7 @@ final class ScientistEngine {
     }
     ctx.db().inTransaction(() -> {
       dbWork.forEach(Runnable::run);
-      ctx.db().markSeen(peer, name, ts);
+      ctx.db().markSeen(peer, name, ts, size);
     });
     return m.events().size();
   }
@@ -281,7 +283,7 @@ final class ScientistEngine {
     double now = ctx.now();
     ctx.db().inTransaction(() -> {
       ctx.db().quarantine(peer, name, reason, m == null ? null : Wire.encode(m), now);
-      ctx.db().markSeen(peer, name, ts);
+      ctx.db().markSeen(peer, name, ts, -1);
     });
   }
 }

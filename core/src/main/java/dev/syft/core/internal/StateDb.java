@@ -77,7 +77,10 @@ public final class StateDb implements AutoCloseable {
           + " version_json TEXT, version_checked_at REAL, skip_reason TEXT, last_sync REAL, position INTEGER NOT NULL)");
       // DS pull cursor: names seen within the lookback window plus a watermark below which nothing is listed.
       s.execute("CREATE TABLE IF NOT EXISTS seen_messages (peer TEXT NOT NULL, name TEXT NOT NULL,"
-          + " ts REAL NOT NULL, PRIMARY KEY (peer, name))");
+          + " ts REAL NOT NULL, size INTEGER NOT NULL DEFAULT -1, PRIMARY KEY (peer, name))");
+      // DO rolling state: the latest event per path since the last checkpoint (content stays on disk).
+      s.execute("CREATE TABLE IF NOT EXISTS rolling (path TEXT PRIMARY KEY, event_id TEXT NOT NULL, old_hash TEXT,"
+          + " new_hash TEXT, deleted INTEGER NOT NULL, submitted REAL NOT NULL, ts REAL NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS cursors (peer TEXT PRIMARY KEY, watermark REAL NOT NULL)");
       // Outgoing journal: written before upload, deleted after the store acknowledged.
       s.execute("CREATE TABLE IF NOT EXISTS outgoing (seq INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL,"
@@ -293,15 +296,17 @@ public final class StateDb implements AutoCloseable {
     return queryOne("SELECT 1 FROM seen_messages WHERE peer=? AND name=?", rs -> 1, peer, name).isPresent();
   }
 
-  public Set<String> seenNames(String peer) {
-    Set<String> out = new HashSet<>();
-    forEach("SELECT name FROM seen_messages WHERE peer=?",
-        rs -> out.add(rs.getString(1)), peer);
+  /** Names seen from {@code peer}'s outbox with the size they had (-1 when unknown). */
+  public Map<String, Long> seenNames(String peer) {
+    Map<String, Long> out = new HashMap<>();
+    forEach("SELECT name, size FROM seen_messages WHERE peer=?",
+        rs -> out.put(rs.getString(1), rs.getLong(2)), peer);
     return out;
   }
 
-  public void markSeen(String peer, String name, double ts) {
-    update("INSERT OR IGNORE INTO seen_messages(peer,name,ts) VALUES(?,?,?)", peer, name, ts);
+  public void markSeen(String peer, String name, double ts, long size) {
+    update("INSERT INTO seen_messages(peer,name,ts,size) VALUES(?,?,?,?) ON CONFLICT(peer,name) DO UPDATE SET"
+        + " size=excluded.size", peer, name, ts, size);
   }
 
   /** Forgets seen names older than {@code before}; the watermark keeps them from being listed again. */
@@ -401,6 +406,33 @@ public final class StateDb implements AutoCloseable {
     update("DELETE FROM delivered WHERE peer=? AND path=?", peer, path);
   }
 
+  // ---- rolling state
+
+  /** One path's latest event since the last checkpoint. */
+  public record RollingEntry(String path, String eventId, String oldHash, String newHash, boolean deleted,
+      double submitted, double ts) {}
+
+  public void putRolling(RollingEntry e) {
+    update("INSERT OR REPLACE INTO rolling(path,event_id,old_hash,new_hash,deleted,submitted,ts) VALUES(?,?,?,?,?,?,?)",
+        e.path(), e.eventId(), e.oldHash(), e.newHash(), e.deleted() ? 1 : 0, e.submitted(), e.ts());
+  }
+
+  public List<RollingEntry> rolling() {
+    List<RollingEntry> out = new ArrayList<>();
+    forEach("SELECT path,event_id,old_hash,new_hash,deleted,submitted,ts FROM rolling ORDER BY ts, path",
+        rs -> out.add(new RollingEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getInt(5) != 0, rs.getDouble(6), rs.getDouble(7))));
+    return out;
+  }
+
+  public int rollingCount() {
+    return queryOne("SELECT COUNT(*) FROM rolling", rs -> rs.getInt(1)).orElse(0);
+  }
+
+  public void clearRolling() {
+    update("DELETE FROM rolling");
+  }
+
   // ---- event log
 
   public void recordEventLog(String name, double ts, int events) {
@@ -409,6 +441,26 @@ public final class StateDb implements AutoCloseable {
 
   public int eventLogCount() {
     return queryOne("SELECT COUNT(*) FROM event_log", rs -> rs.getInt(1)).orElse(0);
+  }
+
+  /** Timestamp of the newest events message in our own log, or 0. */
+  public double lastEventLogTimestamp() {
+    return queryOne("SELECT COALESCE(MAX(ts), 0) FROM event_log", rs -> rs.getDouble(1)).orElse(0.0);
+  }
+
+  /** Forgets own-log records a checkpoint covers. */
+  public void pruneEventLog(double upTo) {
+    update("DELETE FROM event_log WHERE ts <= ?", upTo);
+  }
+
+  /** Forgets ledger entries older than {@code before} (their messages were archived long ago). */
+  public void pruneReceived(double before) {
+    update("DELETE FROM received WHERE at < ?", before);
+  }
+
+  /** Keeps the newest {@code keep} quarantine entries. */
+  public void pruneQuarantine(int keep) {
+    update("DELETE FROM quarantine WHERE id NOT IN (SELECT id FROM quarantine ORDER BY id DESC LIMIT ?)", keep);
   }
 
   // ---- plumbing

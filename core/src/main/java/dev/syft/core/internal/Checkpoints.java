@@ -1,0 +1,389 @@
+package dev.syft.core.internal;
+
+import dev.syft.protocol.SyftException;
+import dev.syft.protocol.archive.ArchiveCodec;
+import dev.syft.protocol.archive.ArchiveLimits;
+import dev.syft.protocol.model.Checkpoint;
+import dev.syft.protocol.model.CheckpointFile;
+import dev.syft.protocol.model.FileChangeEvent;
+import dev.syft.protocol.model.FileChangeEventsMessage;
+import dev.syft.protocol.model.FileContent;
+import dev.syft.protocol.model.IncrementalCheckpoint;
+import dev.syft.protocol.model.RollingState;
+import dev.syft.protocol.names.FileNames;
+import dev.syft.transport.Entry;
+import dev.syft.transport.WriteMode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data owner's bootstrap material, in the reference's names and payloads: the rolling state (one
+ * latest event per path since the last checkpoint), incremental checkpoints (at 50 distinct paths),
+ * full checkpoints (compacted from the own datasite at 4 incrementals, or on demand) and the
+ * bootstrap of an empty home from them.
+ *
+ * <p>Fixes of the reference: a full checkpoint records {@code last_event_timestamp}, and bootstrap
+ * skips every incremental, rolling-state and event-log event at or before it, so an older incremental
+ * can never overwrite newer content; a new full checkpoint is uploaded before anything it covers is
+ * deleted, so a crash in between only leaves redundant material; everything is applied in ascending
+ * timestamp order; binary content survives (base64 with {@code content_type}).
+ */
+final class Checkpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+  static final int INCREMENTAL_THRESHOLD = 50;
+  static final int COMPACT_THRESHOLD = 4;
+  static final int OUTBOX_COMPACT_THRESHOLD = 20;
+
+  private final SyncContext ctx;
+  private final LocalTree tree;
+  private final ArchiveCodec codec;
+  private final int incrementalThreshold;
+  private final int compactThreshold;
+
+  Checkpoints(SyncContext ctx) {
+    this(ctx, ctx.home().config().checkpointThreshold(), ctx.home().config().compactThreshold());
+  }
+
+  Checkpoints(SyncContext ctx, int incrementalThreshold, int compactThreshold) {
+    this.ctx = ctx;
+    this.tree = new LocalTree(ctx.home().datasite());
+    this.codec = new ArchiveCodec(new ArchiveLimits(ctx.limits().maxMessageBytes(), ctx.limits().maxArchiveUncompressedBytes()),
+        ctx.clock());
+    this.incrementalThreshold = incrementalThreshold;
+    this.compactThreshold = compactThreshold;
+  }
+
+  // ------------------------------------------------------------------ rolling state
+
+  /** Records events in the rolling state. Call inside the transaction that journals them. */
+  static void record(StateDb db, List<FileChangeEvent> events) {
+    for (FileChangeEvent e : events) {
+      db.putRolling(new StateDb.RollingEntry(e.pathInDatasite(), e.id().toString(), e.oldHash(), e.newHash(),
+          e.deleted(), e.submittedTimestamp(), e.timestamp()));
+    }
+    if (!events.isEmpty()) {
+      db.setMeta("rolling:dirty", "1");
+    }
+  }
+
+  /** After a round: upload the rolling state if it changed, cut an incremental, compact. */
+  void afterRound() throws IOException {
+    if (ctx.db().rollingCount() >= incrementalThreshold) {
+      createIncremental();
+    } else if (ctx.db().meta("rolling:dirty").filter("1"::equals).isPresent()) {
+      uploadRollingState();
+    }
+  }
+
+  private List<FileChangeEvent> rollingEvents() {
+    List<FileChangeEvent> out = new ArrayList<>();
+    for (StateDb.RollingEntry r : ctx.db().rolling()) {
+      if (r.deleted()) {
+        out.add(Wire.deletionEvent(UUID.fromString(r.eventId()), r.path(), ctx.me(), r.oldHash(), r.submitted(), r.ts()));
+        continue;
+      }
+      byte[] content = readCurrent(r.path(), r.newHash());
+      if (content == null) {
+        continue; // changed or gone since: a newer event will describe it
+      }
+      out.add(Wire.changeEvent(UUID.fromString(r.eventId()), r.path(), ctx.me(), content, r.oldHash(), r.newHash(),
+          r.submitted(), r.ts()));
+    }
+    return out;
+  }
+
+  /** The file's content if it still has {@code hash}, else null. */
+  private byte[] readCurrent(String path, String hash) {
+    try {
+      byte[] content = tree.read(path);
+      return LocalTree.sha256Hex(content).equals(hash) ? content : null;
+    } catch (IOException | SyftException e) {
+      return null;
+    }
+  }
+
+  private double baseTimestamp() {
+    return ctx.db().meta("rolling:base").map(Double::parseDouble).orElse(0.0);
+  }
+
+  void uploadRollingState() throws IOException {
+    List<FileChangeEvent> events = rollingEvents();
+    double now = ctx.now();
+    Double last = events.stream().map(FileChangeEvent::timestamp).max(Double::compare).orElse(null);
+    RollingState rs = new RollingState(1, now, ctx.me(), baseTimestamp(), last, events);
+    Entry folder = ctx.folders().layout().ensureRollingStateFolder();
+    String name = ctx.db().meta("rolling:name").orElse(null);
+    if (name == null) {
+      for (Entry e : ctx.storage().listAll(folder)) {
+        if (FileNames.rollingStateTimestamp(e.name()).isPresent()) {
+          name = e.name();
+        }
+      }
+    }
+    // replaced in place like the reference, so there is one rolling-state file
+    ctx.storage().write(folder, name != null ? name : rs.fileName(), codec.encode(rs), WriteMode.REPLACE);
+    String written = name != null ? name : rs.fileName();
+    ctx.db().inTransaction(() -> {
+      ctx.db().setMeta("rolling:name", written);
+      ctx.db().setMeta("rolling:dirty", "0");
+    });
+  }
+
+  private void deleteRollingStateFiles() throws IOException {
+    Optional<Entry> folder = ctx.folders().layout().findRollingStateFolder();
+    if (folder.isPresent()) {
+      deleteQuietly(ctx.storage().listAll(folder.get()).stream().filter(e -> !e.folder()).toList());
+    }
+    ctx.db().removeMeta("rolling:name");
+  }
+
+  /** Deletes retired material; a failure only leaves redundant files behind, so it is logged, not thrown. */
+  private void deleteQuietly(List<Entry> entries) {
+    for (Entry e : entries) {
+      try {
+        ctx.storage().delete(e);
+      } catch (IOException | RuntimeException ex) {
+        LOG.warn("could not delete retired {} ({}); the next checkpoint retries", e.name(), ex.getMessage());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ checkpoints
+
+  /** What the checkpoints folder holds. */
+  record Remote(Entry folder, List<Entry> fulls, List<Entry> incrementals) {
+    Optional<Entry> latestFull() {
+      return fulls.stream().max(Comparator.comparingDouble(e -> FileNames.checkpointTimestamp(e.name()).orElse(0)));
+    }
+
+    int nextSequence() {
+      return incrementals.stream().mapToInt(e -> FileNames.incrementalSequence(e.name()).orElse(0)).max().orElse(0) + 1;
+    }
+  }
+
+  Remote remote() throws IOException {
+    Entry folder = ctx.folders().layout().ensureCheckpointsFolder();
+    List<Entry> fulls = new ArrayList<>();
+    List<Entry> incs = new ArrayList<>();
+    for (Entry e : ctx.storage().listAll(folder)) {
+      if (e.folder()) {
+        continue;
+      }
+      OptionalInt seq = FileNames.incrementalSequence(e.name());
+      if (seq.isPresent()) {
+        incs.add(e);
+      } else if (e.name().startsWith(FileNames.CHECKPOINT_PREFIX + "_") && FileNames.checkpointTimestamp(e.name()).isPresent()) {
+        fulls.add(e);
+      }
+    }
+    incs.sort(Comparator.comparingInt(e -> FileNames.incrementalSequence(e.name()).orElse(0)));
+    return new Remote(folder, fulls, incs);
+  }
+
+  /** Cuts an incremental checkpoint from the rolling state; compacts when enough have piled up. */
+  void createIncremental() throws IOException {
+    Remote remote = remote();
+    List<FileChangeEvent> events = rollingEvents();
+    double now = ctx.now();
+    IncrementalCheckpoint inc = IncrementalCheckpoint.of(ctx.me(), remote.nextSequence(), now, events);
+    ctx.storage().write(remote.folder(), inc.fileName(), codec.encode(inc), WriteMode.CREATE);
+    double last = events.stream().mapToDouble(FileChangeEvent::timestamp).max().orElse(baseTimestamp());
+    resetRolling(last);
+    LOG.info("incremental checkpoint {} with {} path(s)", inc.sequenceNumber(), events.size());
+    if (remote.incrementals().size() + 1 >= compactThreshold) {
+      createFull();
+    }
+  }
+
+  private void resetRolling(double base) throws IOException {
+    deleteRollingStateFiles();
+    ctx.db().inTransaction(() -> {
+      ctx.db().clearRolling();
+      ctx.db().setMeta("rolling:base", Double.toString(base));
+      ctx.db().setMeta("rolling:dirty", "0");
+    });
+  }
+
+  /**
+   * Writes a full checkpoint of the own datasite as it is now (the reference's compaction result),
+   * then retires every incremental, older full checkpoint and the rolling state it covers.
+   */
+  Checkpoint createFull() throws IOException {
+    Remote remote = remote();
+    List<CheckpointFile> files = new ArrayList<>();
+    for (StateDb.IndexedFile f : new java.util.TreeMap<>(ctx.db().ownFiles()).values()) {
+      if (!OwnerEngine.syncable(f.path())) {
+        continue;
+      }
+      byte[] content = readCurrent(f.path(), f.sha256());
+      if (content != null) {
+        files.add(new CheckpointFile(f.path(), f.sha256(), FileContent.of(content)));
+      }
+    }
+    double now = ctx.now();
+    double lastEvent = Math.max(ctx.db().lastEventLogTimestamp(),
+        ctx.db().rolling().stream().mapToDouble(StateDb.RollingEntry::ts).max().orElse(0));
+    Checkpoint cp = Checkpoint.of(ctx.me(), now, lastEvent > 0 ? lastEvent : null, files);
+    ctx.storage().write(remote.folder(), cp.fileName(), codec.encode(cp), WriteMode.CREATE);
+    // only now is it safe to retire what the new checkpoint covers; leftovers are harmless (bootstrap
+    // skips what the newest full checkpoint covers) and the next checkpoint retries
+    List<Entry> covered = new ArrayList<>(remote.fulls());
+    covered.addAll(remote.incrementals());
+    deleteQuietly(covered);
+    resetRolling(lastEvent);
+    pruneCovered(lastEvent);
+    LOG.info("full checkpoint with {} file(s)", files.size());
+    return cp;
+  }
+
+  /** Bounded local state: ledgers a checkpoint covers are no longer needed. */
+  private void pruneCovered(double upTo) {
+    double weekAgo = ctx.now() - 7 * 24 * 3600;
+    ctx.db().inTransaction(() -> {
+      ctx.db().pruneEventLog(upTo);
+      ctx.db().pruneReceived(Math.min(upTo, weekAgo));
+      ctx.db().pruneQuarantine(1000);
+    });
+  }
+
+  // ------------------------------------------------------------------ bootstrap
+
+  /**
+   * Restores the own datasite of an empty home from the transport: full checkpoint, then
+   * incrementals by sequence, then the rolling state, then the event-log tail, each event applied in
+   * ascending timestamp order and only when newer than what the full checkpoint covers. Existing local
+   * files are never overwritten. Returns the number of files restored.
+   */
+  int bootstrapIfNeeded() throws IOException {
+    if (ctx.db().meta("bootstrapped").isPresent()) {
+      return 0;
+    }
+    if (!ctx.db().ownFiles().isEmpty()) {
+      ctx.db().setMeta("bootstrapped", "local-state");
+      return 0;
+    }
+    Map<String, FileChangeEvent> state = new LinkedHashMap<>();
+    Map<String, CheckpointFile> base = new LinkedHashMap<>();
+    double since = 0;
+    var layout = ctx.folders().layout();
+    Optional<Entry> cpFolder = layout.findCheckpointsFolder();
+    if (cpFolder.isPresent()) {
+      Remote remote = remote();
+      Optional<Entry> full = remote.latestFull();
+      if (full.isPresent()) {
+        Checkpoint cp = codec.decodeCheckpoint(read(full.get()));
+        cp.files().forEach(f -> base.put(f.path(), f));
+        since = cp.lastEventTimestamp() == null ? cp.timestamp() : cp.lastEventTimestamp();
+      }
+      for (Entry e : remote.incrementals()) {
+        IncrementalCheckpoint inc = codec.decodeIncrementalCheckpoint(read(e));
+        overlay(state, inc.events(), since);
+      }
+    }
+    Optional<Entry> rollingFolder = layout.findRollingStateFolder();
+    if (rollingFolder.isPresent()) {
+      for (Entry e : ctx.storage().listAll(rollingFolder.get())) {
+        if (FileNames.rollingStateTimestamp(e.name()).isPresent()) {
+          overlay(state, codec.decodeRollingState(read(e)).events(), since);
+        }
+      }
+    }
+    double tailFrom = since;
+    for (FileChangeEvent e : state.values()) {
+      tailFrom = Math.max(tailFrom, e.timestamp());
+    }
+    Optional<Entry> log = layout.findEventLog();
+    if (log.isPresent()) {
+      List<Entry> tail = new ArrayList<>();
+      for (Entry e : ctx.storage().listAll(log.get())) {
+        OptionalDouble ts = FileNames.listingTimestamp(e.name());
+        if (FileNames.isUsableEventsName(e.name()) && ts.isPresent() && ts.getAsDouble() > since) {
+          tail.add(e);
+        }
+      }
+      tail.sort(Comparator.comparingDouble((Entry e) -> FileNames.listingTimestamp(e.name()).orElse(0)).thenComparing(Entry::name));
+      for (Entry e : tail) {
+        FileChangeEventsMessage m = codec.decodeEvents(read(e));
+        overlay(state, m.events(), since);
+        ctx.db().recordEventLog(e.name(), m.timestamp(), m.events().size());
+      }
+    }
+    int restored = 0;
+    Map<String, String> hashes = new LinkedHashMap<>();
+    for (CheckpointFile f : base.values()) {
+      if (!state.containsKey(f.path())) {
+        restored += restore(f.path(), f.content().bytes(), hashes);
+      }
+    }
+    for (FileChangeEvent e : state.values()) {
+      if (!e.deleted() && e.content() != null) {
+        restored += restore(e.pathInDatasite(), e.content().bytes(), hashes);
+      }
+    }
+    double base0 = tailFrom;
+    ctx.db().inTransaction(() -> {
+      ctx.db().setMeta("bootstrapped", "checkpoint");
+      ctx.db().setMeta("rolling:base", Double.toString(base0));
+    });
+    if (restored > 0) {
+      LOG.info("restored {} file(s) of the own datasite from checkpoints and the event log", restored);
+    }
+    return restored;
+  }
+
+  /** Latest event per path, applied in ascending timestamp order, ignoring what {@code since} covers. */
+  private static void overlay(Map<String, FileChangeEvent> state, List<FileChangeEvent> events, double since) {
+    List<FileChangeEvent> sorted = new ArrayList<>(events);
+    sorted.sort(Comparator.comparingDouble(FileChangeEvent::timestamp));
+    for (FileChangeEvent e : sorted) {
+      if (e.timestamp() <= since) {
+        continue;
+      }
+      FileChangeEvent old = state.get(e.pathInDatasite());
+      if (old == null || old.timestamp() <= e.timestamp()) {
+        state.remove(e.pathInDatasite()); // keep insertion order = application order
+        state.put(e.pathInDatasite(), e);
+      }
+    }
+  }
+
+  private int restore(String path, byte[] content, Map<String, String> hashes) throws IOException {
+    if (!OwnerEngine.syncable(path) || java.nio.file.Files.exists(tree.resolve(path))) {
+      return 0;
+    }
+    LocalTree.Seen s = tree.write(path, content);
+    String hash = LocalTree.sha256Hex(content);
+    ctx.db().putOwnFile(new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), hash));
+    hashes.put(path, hash);
+    return 1;
+  }
+
+  private byte[] read(Entry e) throws IOException {
+    return ctx.storage().readAll(e, ctx.limits().maxMessageBytes());
+  }
+
+  // ------------------------------------------------------------------ status
+
+  /** Counts and sizes for {@code syft checkpoint status}. */
+  record Summary(int fullCheckpoints, long fullBytes, Double fullTimestamp, int incrementals, long incrementalBytes,
+      int rollingPaths, double lastEventTimestamp, int eventLogMessages) {}
+
+  Summary summary() throws IOException {
+    Remote r = remote();
+    Optional<Entry> full = r.latestFull();
+    return new Summary(r.fulls().size(), r.fulls().stream().mapToLong(Entry::size).sum(),
+        full.map(e -> FileNames.checkpointTimestamp(e.name()).orElse(0)).orElse(null), r.incrementals().size(),
+        r.incrementals().stream().mapToLong(Entry::size).sum(), ctx.db().rollingCount(),
+        ctx.db().lastEventLogTimestamp(), ctx.db().eventLogCount());
+  }
+}

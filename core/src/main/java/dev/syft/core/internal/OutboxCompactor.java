@@ -1,0 +1,97 @@
+package dev.syft.core.internal;
+
+import dev.syft.protocol.model.FileChangeEvent;
+import dev.syft.protocol.model.FileChangeEventsMessage;
+import dev.syft.protocol.names.EventsName;
+import dev.syft.protocol.names.FileNames;
+import dev.syft.transport.Entry;
+import dev.syft.transport.WriteMode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps peers' outboxes small. Once an outbox holds 20 or more of our events messages, they are merged
+ * into one that keeps the latest event per path (deletions included) and is written under the name of
+ * the newest original, replacing it in place; the other originals are then deleted.
+ *
+ * <p>A reader that already applied the newest original skips the merged message (same name); a reader
+ * that missed something notices the replaced content (the size changed) and reads it; a new reader gets
+ * a compact history instead of every message. A crash between the write and the deletes leaves only
+ * redundant messages, which are harmless because events carry full content. Costs no storage call
+ * while fewer than 20 messages were uploaded to the outbox since the last check.
+ */
+final class OutboxCompactor {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxCompactor.class);
+
+  private final SyncContext ctx;
+  private final int threshold;
+
+  OutboxCompactor(SyncContext ctx) {
+    this(ctx, ctx.home().config().outboxCompactThreshold());
+  }
+
+  OutboxCompactor(SyncContext ctx, int threshold) {
+    this.ctx = ctx;
+    this.threshold = threshold;
+  }
+
+  /** Counts an upload to {@code peer}'s outbox (called by the journal after the store acknowledged). */
+  static void countUpload(StateDb db, String peer) {
+    int n = db.meta("outbox_uploads:" + peer).map(Integer::parseInt).orElse(0);
+    db.setMeta("outbox_uploads:" + peer, Integer.toString(n + 1));
+  }
+
+  void compactIfNeeded(List<String> peers) throws IOException {
+    for (String peer : peers) {
+      int uploads = ctx.db().meta("outbox_uploads:" + peer).map(Integer::parseInt).orElse(0);
+      if (uploads >= threshold) {
+        compact(peer);
+      }
+    }
+  }
+
+  /** Merges the outbox of {@code peer} if it holds enough messages; returns how many were merged. */
+  int compact(String peer) throws IOException {
+    Optional<Entry> outbox = ctx.folders().peerOwnedOutbox(peer);
+    if (outbox.isEmpty()) {
+      return 0;
+    }
+    List<Entry> mine = new ArrayList<>();
+    for (Entry e : ctx.storage().listAll(outbox.get())) {
+      if (!e.folder() && ctx.me().equals(e.owner()) && FileNames.isUsableEventsName(e.name())) {
+        mine.add(e);
+      }
+    }
+    ctx.db().setMeta("outbox_uploads:" + peer, "0");
+    if (mine.size() < threshold) {
+      return 0;
+    }
+    mine.sort(Comparator.comparingDouble((Entry e) -> FileNames.parseEvents(e.name()).timestamp()).thenComparing(Entry::name));
+    Map<String, FileChangeEvent> latest = new LinkedHashMap<>();
+    for (Entry e : mine) {
+      FileChangeEventsMessage m = Wire.decodeEvents(ctx.storage().readAll(e, ctx.limits().maxMessageBytes()), ctx.limits());
+      List<FileChangeEvent> events = new ArrayList<>(m.events());
+      events.sort(Comparator.comparingDouble(FileChangeEvent::timestamp));
+      for (FileChangeEvent ev : events) {
+        latest.remove(ev.pathInDatasite());
+        latest.put(ev.pathInDatasite(), ev);
+      }
+    }
+    Entry newest = mine.get(mine.size() - 1);
+    EventsName name = FileNames.parseEvents(newest.name());
+    FileChangeEventsMessage merged = new FileChangeEventsMessage(new ArrayList<>(latest.values()), name.id(), name.timestamp());
+    ctx.storage().write(outbox.get(), newest.name(), Wire.encode(merged), WriteMode.REPLACE);
+    for (Entry e : mine.subList(0, mine.size() - 1)) {
+      ctx.storage().delete(e);
+    }
+    LOG.info("compacted {} messages in the outbox of {} into one with {} event(s)", mine.size(), peer, latest.size());
+    return mine.size();
+  }
+}
