@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       PeersCommand.class,
       SyncCommand.class,
+      CheckpointCommand.class,
     },
     footer = {
       "",
@@ -50,6 +51,11 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    for (String a : args) {
+      if (a.equals("--debug") && System.getProperty("SYFT_LOG_LEVEL") == null) {
+        System.setProperty("SYFT_LOG_LEVEL", "DEBUG"); // read by logback.xml at first use
+      }
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -1,0 +1,110 @@
+package dev.syft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Runs the packaged {@code syft.jar} in child processes against two homes on one local: root. */
+class CliEndToEndIT {
+  static final String DO = "do@hospital.example";
+  static final String DS = "ds@university.example";
+  static Path jar;
+
+  @TempDir Path tmp;
+
+  record Run(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void findJar() {
+    jar = Path.of(System.getProperty("syft.jar", "target/syft.jar"));
+    assertThat(jar).as("the packaged CLI jar").exists();
+  }
+
+  static Run syft(Path cwd, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-jar");
+    cmd.add(jar.toAbsolutePath().toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+    pb.environment().remove("SYFT_HOME");
+    Path out = Files.createTempFile(cwd, "out", ".txt");
+    Path err = Files.createTempFile(cwd, "err", ".txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("syft " + String.join(" ", args) + " did not finish");
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private Run ok(String... args) throws IOException, InterruptedException {
+    Run r = syft(tmp, args);
+    assertThat(r.exit()).as("syft %s\nstdout: %s\nstderr: %s", String.join(" ", args), r.out(), r.err()).isZero();
+    return r;
+  }
+
+  @Test
+  void twoHomesRequestApproveProposeAndSync() throws Exception {
+    String root = "local:" + tmp.resolve("shared");
+    String doHome = tmp.resolve("do").toString();
+    String dsHome = tmp.resolve("ds").toString();
+    ok("init", "--email", DO, "--transport", root, "--home", doHome);
+    ok("init", "--email", DS, "--transport", root, "--home", dsHome);
+    assertThat(ok("whoami", "--home", dsHome).out()).startsWith(DS);
+    assertThat(ok("peers", "add", DO, "--home", dsHome).out()).contains("requested");
+    ok("sync", "--home", doHome);
+    assertThat(ok("peers", "list", "--home", doHome).out()).contains(DS).contains("requested_by_peer");
+    ok("peers", "approve", DS, "--home", doHome);
+    ok("sync", "--home", dsHome);
+    JsonNode peers = JsonMapper.builder().build().readTree(ok("peers", "list", "--json", "--home", dsHome).out());
+    assertThat(peers.get(0).get("state").asString()).isEqualTo("accepted");
+
+    Path proposed = tmp.resolve("ds").resolve(DO).resolve("app_data/job/inbox/" + DS + "/hello/run.sh");
+    Files.createDirectories(proposed.getParent());
+    Files.writeString(proposed, "echo hello\n");
+    assertThat(ok("sync", "--home", dsHome).out()).contains("1 change(s) proposed");
+    assertThat(ok("sync", "--home", doHome).out()).contains("1 proposal(s) accepted");
+    assertThat(tmp.resolve("do").resolve(DO).resolve("app_data/job/inbox/" + DS + "/hello/run.sh")).hasContent("echo hello\n");
+
+    JsonNode status = JsonMapper.builder().build().readTree(ok("status", "--json", "--home", doHome).out());
+    assertThat(status.get("email").asString()).isEqualTo(DO);
+    assertThat(status.get("pendingUploads").asInt()).isZero();
+
+    assertThat(ok("perms", "check", "--home", doHome, "--user", DS, "--path", "app_data/job/inbox/" + DS + "/x",
+        "--level", "write").out().trim()).isEqualTo("allow");
+    Run denied = syft(tmp, "perms", "check", "--home", doHome, "--user", DS, "--path", "public/x", "--level", "read");
+    assertThat(denied.exit()).isEqualTo(1);
+    assertThat(denied.out().trim()).isEqualTo("deny");
+  }
+
+  @Test
+  void usageErrorsExitTwoAndRefusalsExitOneWithOneLine() throws Exception {
+    Run usage = syft(tmp, "peers", "add");
+    assertThat(usage.exit()).isEqualTo(2);
+    assertThat(usage.err()).contains("Missing required parameter");
+    Run noHome = syft(tmp, "status", "--home", tmp.resolve("nothing").toString());
+    assertThat(noHome.exit()).isEqualTo(1);
+    assertThat(noHome.err().strip().lines()).hasSize(1);
+    assertThat(noHome.err()).contains("no syft client in");
+    Run badEmail = syft(tmp, "init", "--email", "not-an-email", "--transport", "local:/tmp/x", "--home", tmp.resolve("h").toString());
+    assertThat(badEmail.exit()).isEqualTo(1);
+    assertThat(badEmail.err()).contains("not a usable e-mail address");
+    Run version = syft(tmp, "--version");
+    assertThat(version.exit()).isZero();
+    assertThat(version.out()).contains("syft-java").contains("0.1.117");
+  }
+}
