@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       PeersCommand.class,
       SyncCommand.class,
       CheckpointCommand.class,
+      DaemonCommand.class,
+      CompletionCommand.class,
     },
     footer = {
       "",

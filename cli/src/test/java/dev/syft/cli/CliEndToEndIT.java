@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 class CliEndToEndIT {
   static final String DO = "do@hospital.example";
   static final String DS = "ds@university.example";
-  static Path jar;
+  static final Path jar = Path.of(System.getProperty("syft.jar", "target/syft.jar"));
 
   @TempDir Path tmp;
 
@@ -27,7 +27,6 @@ class CliEndToEndIT {
 
   @BeforeAll
   static void findJar() {
-    jar = Path.of(System.getProperty("syft.jar", "target/syft.jar"));
     assertThat(jar).as("the packaged CLI jar").exists();
   }
 
