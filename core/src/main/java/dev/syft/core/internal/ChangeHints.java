@@ -22,11 +22,20 @@ import org.slf4j.LoggerFactory;
 final class ChangeHints {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeHints.class);
   static final double FULL_LISTING_SECONDS = 300;
+  /**
+   * A folder the store reported changed is listed again on every round for this long. A listing may
+   * lag the change feed or the folder time (Drive's index shows new files seconds to minutes late);
+   * without this, a message hidden from the one listing that followed the report waited for the next
+   * full listing (found by FaultConvergenceTest with a listing lag).
+   */
+  static final double SETTLE_SECONDS = 60;
+  private static final String RECENT = "hints:recent:";
 
   private final SyncContext ctx;
   private Set<String> changed; // null = unknown: list everything
   private String nextCursor;
   private final Map<String, String> seenTimes = new HashMap<>();
+  private Set<String> reported = Set.of(); // what the store itself reported changed this round
 
   ChangeHints(SyncContext ctx) {
     this.ctx = ctx;
@@ -76,9 +85,18 @@ final class ChangeHints {
           }
         }
       }
+      if (changed != null) {
+        reported = Set.copyOf(changed);
+        for (Map.Entry<String, String> r : ctx.db().metaWithPrefix(RECENT).entrySet()) {
+          if (now - Double.parseDouble(r.getValue()) < SETTLE_SECONDS) {
+            changed.add(r.getKey()); // reported a moment ago: its listing may still have been behind
+          }
+        }
+      }
     } catch (IOException | RuntimeException e) {
       LOG.debug("no change hints this round: {}", e.getMessage());
       changed = null;
+      reported = Set.of();
     }
   }
 
@@ -102,8 +120,17 @@ final class ChangeHints {
         ctx.db().setMeta("hints:cursor", nextCursor);
       }
       seenTimes.forEach((id, t) -> ctx.db().setMeta("hints:t:" + id, t));
+      double now = ctx.now();
       if (changed == null) {
-        ctx.db().setMeta("hints:last_full", Double.toString(ctx.now()));
+        ctx.db().setMeta("hints:last_full", Double.toString(now));
+      }
+      for (Map.Entry<String, String> r : ctx.db().metaWithPrefix(RECENT).entrySet()) {
+        if (now - Double.parseDouble(r.getValue()) >= SETTLE_SECONDS) {
+          ctx.db().removeMeta(RECENT + r.getKey());
+        }
+      }
+      for (String id : reported) {
+        ctx.db().setMeta(RECENT + id, Double.toString(now));
       }
     });
   }

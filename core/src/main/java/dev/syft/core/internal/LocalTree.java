@@ -145,8 +145,16 @@ public final class LocalTree {
     }
   }
 
-  /** Writes a file atomically and returns its size and modification time after the write. */
+  /** Writes a file atomically and durably and returns its size and modification time after the write. */
   public Seen write(String relative, byte[] content) throws IOException {
+    return write(relative, content, true);
+  }
+
+  /**
+   * Writes a file atomically; {@code durable} also forces it to disk first (skipped for bulk restores
+   * that can simply be repeated after a crash).
+   */
+  public Seen write(String relative, byte[] content, boolean durable) throws IOException {
     Path target = resolve(relative);
     Path dir = target.getParent();
     Files.createDirectories(dir);
@@ -156,8 +164,13 @@ public final class LocalTree {
     Path tmp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(content));
-        ch.force(true);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        if (durable) {
+          ch.force(true);
+        }
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -96,14 +96,35 @@ final class OwnerEngine {
       throw new SyftException("scan-failed", "cannot scan the datasite " + tree.root() + ": " + e.getMessage(), e);
     }
     Map<String, StateDb.IndexedFile> index = ctx.db().ownFiles();
-    double now = ctx.now();
-    List<FileChangeEvent> events = new ArrayList<>();
-    List<StateDb.IndexedFile> updates = new ArrayList<>();
+    List<LocalTree.Seen> candidates = new ArrayList<>();
     for (LocalTree.Seen s : seen.values()) {
       StateDb.IndexedFile known = index.get(s.path());
-      if (known != null && known.size() == s.size() && known.mtime() == s.mtime()) {
-        continue;
+      if (known == null || known.size() != s.size() || known.mtime() != s.mtime()) {
+        candidates.add(s);
       }
+    }
+    List<String> removed = new ArrayList<>();
+    for (StateDb.IndexedFile known : index.values()) {
+      if (!seen.containsKey(known.path())) {
+        removed.add(known.path());
+      }
+    }
+    if (candidates.isEmpty() && removed.isEmpty() && backfillPeers.isEmpty()) {
+      return 0;
+    }
+    // permission files first, so later batches are routed under the new permissions
+    candidates.sort(Comparator.comparing((LocalTree.Seen x) -> !AccessPolicy.isAclFile(x.path())).thenComparing(LocalTree.Seen::path));
+    double now = ctx.now();
+    Set<String> aclDirs = new TreeSet<>();
+    int changes = 0;
+    Batch batch = new Batch();
+    for (String path : removed) {
+      StateDb.IndexedFile known = index.get(path);
+      batch.removed.add(path);
+      batch.add(Wire.deletionEvent(UUID.randomUUID(), path, ctx.me(), known.sha256(), now, now), 0);
+    }
+    for (LocalTree.Seen s : candidates) {
+      StateDb.IndexedFile known = index.get(s.path());
       byte[] content;
       try {
         content = tree.read(s.path());
@@ -112,41 +133,58 @@ final class OwnerEngine {
         continue;
       }
       String hash = LocalTree.sha256Hex(content);
-      updates.add(new StateDb.IndexedFile(s.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
-      if (known != null && known.sha256().equals(hash)) {
-        continue; // touched, not changed
+      batch.updates.add(new StateDb.IndexedFile(s.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
+      if (known == null || !known.sha256().equals(hash)) {
+        batch.add(Wire.changeEvent(UUID.randomUUID(), s.path(), ctx.me(), content,
+            known == null ? null : known.sha256(), hash, now, now), content.length);
       }
-      events.add(Wire.changeEvent(UUID.randomUUID(), s.path(), ctx.me(), content,
-          known == null ? null : known.sha256(), hash, now, now));
-    }
-    List<String> removed = new ArrayList<>();
-    for (StateDb.IndexedFile known : index.values()) {
-      if (!seen.containsKey(known.path())) {
-        removed.add(known.path());
-        events.add(Wire.deletionEvent(UUID.randomUUID(), known.path(), ctx.me(), known.sha256(), now, now));
+      if (batch.full()) {
+        changes += flushBatch(batch, peers, Set.of(), Set.of(), aclDirs);
+        batch = new Batch();
       }
     }
-    Set<String> aclDirs = new TreeSet<>();
-    for (FileChangeEvent e : events) {
-      if (AccessPolicy.isAclFile(e.pathInDatasite())) {
-        String p = e.pathInDatasite();
-        aclDirs.add(p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "");
-      }
+    // the last batch also reconciles what the permission changes and approvals require
+    changes += flushBatch(batch, peers, aclDirs, backfillPeers, aclDirs);
+    return changes;
+  }
+
+  /** Changes gathered for one transaction and one events message; bounded in count and bytes. */
+  private static final class Batch {
+    static final int MAX_EVENTS = 500;
+    static final long MAX_BYTES = 8L << 20;
+    final List<FileChangeEvent> events = new ArrayList<>();
+    final List<StateDb.IndexedFile> updates = new ArrayList<>();
+    final List<String> removed = new ArrayList<>();
+    long bytes;
+
+    void add(FileChangeEvent e, long size) {
+      events.add(e);
+      bytes += size;
     }
-    if (events.isEmpty() && updates.isEmpty() && backfillPeers.isEmpty()) {
+
+    boolean full() {
+      return events.size() >= MAX_EVENTS || bytes >= MAX_BYTES;
+    }
+  }
+
+  private int flushBatch(Batch b, List<String> peers, Set<String> reconcileAclDirs, Set<String> backfill,
+      Set<String> aclDirsSeen) {
+    if (b.events.isEmpty() && b.updates.isEmpty() && b.removed.isEmpty() && backfill.isEmpty() && reconcileAclDirs.isEmpty()) {
       return 0;
     }
-    for (FileChangeEvent e : events) {
+    for (FileChangeEvent e : b.events) {
       if (AccessPolicy.isAclFile(e.pathInDatasite())) {
-        policy.changed(e.pathInDatasite());
+        String p = e.pathInDatasite();
+        aclDirsSeen.add(p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "");
+        policy.changed(p);
       }
     }
     ctx.db().inTransaction(() -> {
-      updates.forEach(ctx.db()::putOwnFile);
-      removed.forEach(ctx.db()::removeOwnFile);
-      publish(events, peers, aclDirs, backfillPeers);
+      b.updates.forEach(ctx.db()::putOwnFile);
+      b.removed.forEach(ctx.db()::removeOwnFile);
+      publish(b.events, peers, reconcileAclDirs, backfill);
     });
-    return events.size();
+    return b.events.size();
   }
 
   /**
@@ -181,81 +219,110 @@ final class OwnerEngine {
         if (index == null) {
           index = ctx.db().ownFiles();
         }
-        Set<String> s = new TreeSet<>(byPath.keySet());
+        Set<String> sc = new TreeSet<>(byPath.keySet());
         Set<String> candidates = new TreeSet<>(index.keySet());
         candidates.addAll(ctx.db().delivered(peer).keySet());
         for (String path : candidates) {
           for (String dir : aclDirs) {
             if (dir.isEmpty() || path.startsWith(dir + "/")) {
-              s.add(path);
+              sc.add(path);
               break;
             }
           }
         }
-        scope = s;
+        scope = sc;
       } else {
         scope = byPath.keySet();
       }
-      List<FileChangeEvent> forPeer = reconcile(peer, scope, byPath, now);
-      if (!forPeer.isEmpty()) {
-        FileChangeEventsMessage m = Wire.eventsMessage(forPeer, now);
-        outgoing.enqueue(Target.PEER_OUTBOX, peer, m.fileName(), Wire.encode(m));
-      }
+      reconcile(peer, scope, byPath, now);
     }
   }
 
+  /** What reconciliation does for one path. */
+  private enum Action {
+    SEND,
+    DELETE,
+    REVOKE
+  }
+
   /**
-   * The events that bring {@code peer}'s replica of the paths in {@code scope} to what it may read
-   * now: changed content it may read, deletions of what it had, and revocations of what it may no
-   * longer read. Updates the delivered-set accordingly.
+   * Brings {@code peer}'s replica of the paths in {@code scope} to what it may read now: changed
+   * content it may read, deletions of what it had, and revocations of what it may no longer read.
+   * Journals the events in messages bounded in size (a revocation notice travels first, in the same
+   * message as the first deletions) and updates the delivered-set.
    */
-  private List<FileChangeEvent> reconcile(String peer, Collection<String> scope, Map<String, FileChangeEvent> changed,
-      double now) {
+  private void reconcile(String peer, Collection<String> scope, Map<String, FileChangeEvent> changed, double now) {
     Map<String, String> delivered = ctx.db().delivered(peer);
-    List<FileChangeEvent> out = new ArrayList<>();
+    Map<String, Action> actions = new LinkedHashMap<>();
     List<String> revoked = new ArrayList<>();
     for (String path : scope) {
       Optional<String> current = ctx.db().ownHash(path);
       String sent = delivered.get(path);
       Level needed = AccessPolicy.isAclFile(path) ? Level.ADMIN : Level.READ;
       boolean may = current.isPresent() && policy.allowed(peer, path, needed);
-      if (may) {
-        if (current.get().equals(sent)) {
-          continue;
+      if (may && !current.get().equals(sent)) {
+        actions.put(path, Action.SEND);
+      } else if (!may && sent != null) {
+        actions.put(path, current.isPresent() ? Action.REVOKE : Action.DELETE);
+        if (current.isPresent()) {
+          revoked.add(path);
         }
+      }
+    }
+    if (actions.isEmpty()) {
+      return;
+    }
+    Batch out = new Batch();
+    if (!revoked.isEmpty()) {
+      // the notice travels ahead of the deletions, so the peer can tell a revocation from a deletion
+      // and move its copies aside
+      String noticePath = Notices.pathFor(peer);
+      byte[] content = notices.revoked(peer, revoked, now);
+      String hash = LocalTree.sha256Hex(content);
+      ctx.db().putOwnFile(new StateDb.IndexedFile(noticePath, content.length, -1, hash)); // -1: re-hash on next scan
+      out.add(Wire.changeEvent(UUID.randomUUID(), noticePath, ctx.me(), content, delivered.get(noticePath), hash, now, now),
+          content.length);
+      ctx.db().setDelivered(peer, noticePath, hash);
+    }
+    for (var a : actions.entrySet()) {
+      String path = a.getKey();
+      if (a.getValue() == Action.SEND) {
+        String current = ctx.db().ownHash(path).orElseThrow();
         FileChangeEvent e = changed.get(path);
-        if (e == null || e.deleted() || !current.get().equals(e.newHash())) {
+        long size = 0;
+        if (e == null || e.deleted() || !current.equals(e.newHash())) {
           byte[] content;
           try {
             content = tree.read(path);
           } catch (IOException ex) {
             continue; // gone since the scan; the next scan routes the deletion
           }
-          e = Wire.changeEvent(UUID.randomUUID(), path, ctx.me(), content, null, current.get(), now, now);
+          e = Wire.changeEvent(UUID.randomUUID(), path, ctx.me(), content, null, current, now, now);
+          size = content.length;
+        } else if (e.content() != null) {
+          size = e.content().size();
         }
-        out.add(e);
-        ctx.db().setDelivered(peer, path, current.get());
-      } else if (sent != null) {
-        if (current.isPresent()) {
-          revoked.add(path); // still exists, but no longer for this peer
-        }
+        out.add(e, size);
+        ctx.db().setDelivered(peer, path, current);
+      } else {
         FileChangeEvent e = changed.get(path);
-        out.add(e != null && e.deleted() ? e : Wire.deletionEvent(UUID.randomUUID(), path, ctx.me(), sent, now, now));
+        out.add(e != null && e.deleted() ? e
+            : Wire.deletionEvent(UUID.randomUUID(), path, ctx.me(), delivered.get(path), now, now), 0);
         ctx.db().removeDelivered(peer, path);
       }
+      if (out.full()) {
+        enqueueFor(peer, out.events, now);
+        out = new Batch();
+      }
     }
-    if (!revoked.isEmpty()) {
-      // the notice travels in the same message, ahead of the deletions, so the peer can tell a
-      // revocation from a deletion and move its copies aside
-      String noticePath = Notices.pathFor(peer);
-      byte[] content = notices.revoked(peer, revoked, now);
-      String hash = LocalTree.sha256Hex(content);
-      ctx.db().putOwnFile(new StateDb.IndexedFile(noticePath, content.length, -1, hash)); // -1: re-hash on next scan
-      out.add(0, Wire.changeEvent(UUID.randomUUID(), noticePath, ctx.me(), content,
-          delivered.get(noticePath), hash, now, now));
-      ctx.db().setDelivered(peer, noticePath, hash);
+    enqueueFor(peer, out.events, now);
+  }
+
+  private void enqueueFor(String peer, List<FileChangeEvent> events, double now) {
+    if (!events.isEmpty()) {
+      FileChangeEventsMessage m = Wire.eventsMessage(events, now);
+      outgoing.enqueue(Target.PEER_OUTBOX, peer, m.fileName(), Wire.encode(m));
     }
-    return out;
   }
 
   // ------------------------------------------------------------------ inbox
