@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       CheckpointCommand.class,
       DaemonCommand.class,
       CompletionCommand.class,
+      DatasetsCommand.class,
     },
     footer = {
       "",

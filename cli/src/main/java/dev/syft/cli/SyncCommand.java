@@ -32,6 +32,7 @@ final class SyncCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (SyftClient c = SyftClient.open(home.resolve())) {
+      c.onProgress(new TerminalProgress(spec.commandLine().getErr()));
       if (!watch) {
         SyncReport r = c.sync();
         print(out, r);

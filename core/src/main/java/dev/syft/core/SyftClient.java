@@ -93,6 +93,11 @@ public final class SyftClient implements AutoCloseable {
     return engine.withContext(work);
   }
 
+  /** Receives progress of long work in later syncs (a progress bar, a log line). */
+  public void onProgress(ProgressListener listener) {
+    engine.progress(listener);
+  }
+
   /** The transport's change notifications, when it has them (used by {@link SyncLoop}). */
   public java.util.Optional<dev.syft.transport.Watcher> watcher() {
     return engine.watcher();

@@ -330,7 +330,18 @@ final class Checkpoints {
         toWrite.put(e.pathInDatasite(), e.content().bytes());
       }
     }
-    List<StateDb.IndexedFile> written = restoreAll(toWrite);
+    boolean report = toWrite.size() >= SyncContext.PROGRESS_MIN_STEPS;
+    if (report) {
+      ctx.progress().begin(String.format("restoring %,d file(s) from checkpoints", toWrite.size()), toWrite.size());
+    }
+    List<StateDb.IndexedFile> written;
+    try {
+      written = restoreAll(toWrite);
+    } finally {
+      if (report) {
+        ctx.progress().end();
+      }
+    }
     double base0 = tailFrom;
     // one transaction; the files were written without per-file fsync: until "bootstrapped" commits,
     // a crash simply restarts the restore
@@ -379,6 +390,7 @@ final class Checkpoints {
             return null;
           }
           LocalTree.Seen s = tree.write(path, f.getValue(), false);
+          ctx.progress().advance(1);
           return new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), LocalTree.sha256Hex(f.getValue()));
         } finally {
           bound.release();

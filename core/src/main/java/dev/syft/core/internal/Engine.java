@@ -47,6 +47,7 @@ public final class Engine implements AutoCloseable {
   private Storage storage;
   private SyncContext ctx;
   private DatasitePolicy policy;
+  private volatile dev.syft.core.ProgressListener progress = dev.syft.core.ProgressListener.NONE;
   private final List<SyncExtension> extensions;
 
   private Engine(Home home, StorageOpener opener, Clock clock) {
@@ -75,6 +76,7 @@ public final class Engine implements AutoCloseable {
             + " but this client is " + home.email());
       }
       ctx = new SyncContext(home, storage, db, clock, io, IO_PARALLELISM, CLIENT_VERSION, SyncContext.Limits.defaults());
+      ctx.progress(progress);
     }
     return ctx;
   }
@@ -259,6 +261,13 @@ public final class Engine implements AutoCloseable {
 
   private SyftException transport(IOException e) {
     return new SyftException("transport-error", "transport error: " + e.getMessage(), e);
+  }
+
+  public void progress(dev.syft.core.ProgressListener listener) {
+    progress = listener == null ? dev.syft.core.ProgressListener.NONE : listener;
+    if (ctx != null) {
+      ctx.progress(progress);
+    }
   }
 
   public java.util.Optional<dev.syft.transport.Watcher> watcher() {

@@ -123,7 +123,29 @@ final class OwnerEngine {
       batch.removed.add(path);
       batch.add(Wire.deletionEvent(UUID.randomUUID(), path, ctx.me(), known.sha256(), now, now), 0);
     }
+    boolean report = candidates.size() >= SyncContext.PROGRESS_MIN_STEPS;
+    if (report) {
+      ctx.progress().begin(String.format("hashing %,d changed file(s)", candidates.size()), candidates.size());
+    }
+    try {
+      changes += scanCandidates(candidates, index, now, batch, peers, aclDirs, backfillPeers, report);
+    } finally {
+      if (report) {
+        ctx.progress().end();
+      }
+    }
+    return changes;
+  }
+
+  /** Hashes the candidates in bounded batches; the last batch also reconciles ACL changes and back-fills. */
+  private int scanCandidates(List<LocalTree.Seen> candidates, Map<String, StateDb.IndexedFile> index, double now,
+      Batch first, List<String> peers, Set<String> aclDirs, Set<String> backfillPeers, boolean report) {
+    int changes = 0;
+    Batch batch = first;
     for (LocalTree.Seen s : candidates) {
+      if (report) {
+        ctx.progress().advance(1);
+      }
       StateDb.IndexedFile known = index.get(s.path());
       byte[] content;
       try {

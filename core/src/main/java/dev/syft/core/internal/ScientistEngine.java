@@ -104,6 +104,7 @@ final class ScientistEngine {
       if (!changes.isEmpty()) {
         ProposedFileChangesMessage m = Wire.proposalMessage(ctx.me(), changes, now);
         outgoing.enqueue(Target.PEER_INBOX, peer, m.fileName(), Wire.encode(m));
+        changes.forEach(ch -> InFlight.record(ctx.db(), peer, ch));
       }
     });
     if (!changes.isEmpty()) {
@@ -141,7 +142,18 @@ final class ScientistEngine {
     }
     fresh.sort(Comparator.comparingDouble((Entry e) -> Wire.eventsTimestamp(e.name()).orElseThrow())
         .thenComparing(Entry::name));
-    Map<Entry, Object> downloaded = download(fresh);
+    boolean report = fresh.size() >= 20;
+    if (report) {
+      ctx.progress().begin("downloading " + fresh.size() + " message(s) from " + peer, fresh.size());
+    }
+    Map<Entry, Object> downloaded;
+    try {
+      downloaded = download(fresh);
+    } finally {
+      if (report) {
+        ctx.progress().end();
+      }
+    }
     int applied = 0;
     double newest = watermark;
     for (Entry e : fresh) {
@@ -178,6 +190,7 @@ final class ScientistEngine {
         bound.acquire();
         try {
           byte[] raw = ctx.storage().readAll(e, ctx.limits().maxMessageBytes());
+          ctx.progress().advance(1);
           return Wire.decodeEvents(raw, ctx.limits());
         } catch (IOException | SyftException ex) {
           return ex;
@@ -220,6 +233,9 @@ final class ScientistEngine {
     try {
       for (FileChangeEvent ev : ordered) {
         String path = DatasitePaths.normalize(ev.pathInDatasite());
+        if (!Notices.isNoticeFile(path, ctx.me()) && !InFlight.mayApply(ctx.db(), peer, path, ev, dbWork)) {
+          continue; // older than our own edit still in flight, or already held: keep the disk as it is
+        }
         if (ev.deleted()) {
           tree.delete(path);
           dbWork.add(() -> ctx.db().removeReplicaFile(peer, path));

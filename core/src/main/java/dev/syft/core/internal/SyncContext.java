@@ -18,6 +18,7 @@ final class SyncContext {
   private final int ioParallelism;
   private final Folders folders;
   private final Limits limits;
+  private volatile dev.syft.core.ProgressListener progress = dev.syft.core.ProgressListener.NONE;
 
   SyncContext(Home home, Storage storage, StateDb db, Clock clock, ExecutorService io, int ioParallelism,
       String clientVersion, Limits limits) {
@@ -72,6 +73,17 @@ final class SyncContext {
   Limits limits() {
     return limits;
   }
+
+  dev.syft.core.ProgressListener progress() {
+    return progress;
+  }
+
+  void progress(dev.syft.core.ProgressListener listener) {
+    progress = listener == null ? dev.syft.core.ProgressListener.NONE : listener;
+  }
+
+  /** Reports progress only for work big enough to be worth a bar. */
+  static final int PROGRESS_MIN_STEPS = 200;
 
   /** Size bounds on what we accept from peers. */
   record Limits(long maxMessageBytes, long maxArchiveUncompressedBytes) {
