@@ -15,15 +15,11 @@ import dev.syft.protocol.model.WirePayload;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -85,31 +81,13 @@ public final class ArchiveCodec {
 
   private static byte[] gzip(byte[] data, long mtime) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
-    long m = Math.max(0, Math.min(mtime, 0xffffffffL));
-    out.writeBytes(new byte[] {
-      0x1f, (byte) 0x8b, 8, 0,
-      (byte) m, (byte) (m >>> 8), (byte) (m >>> 16), (byte) (m >>> 24),
-      2, (byte) 0xff});
-    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
-    try (DeflaterOutputStream deflate = new DeflaterOutputStream(out, deflater, 8192)) {
-      deflate.write(data);
+    try (GzipWriter gz = new GzipWriter(out, mtime)) {
+      gz.write(data);
+      gz.finish();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen: in-memory streams
-    } finally {
-      deflater.end();
     }
-    CRC32 crc = new CRC32();
-    crc.update(data);
-    writeIntLe(out, crc.getValue());
-    writeIntLe(out, data.length & 0xffffffffL);
     return out.toByteArray();
-  }
-
-  private static void writeIntLe(ByteArrayOutputStream out, long v) {
-    out.write((int) v & 0xff);
-    out.write((int) (v >>> 8) & 0xff);
-    out.write((int) (v >>> 16) & 0xff);
-    out.write((int) (v >>> 24) & 0xff);
   }
 
   // ------------------------------------------------------------------------------------ decoding
@@ -177,9 +155,9 @@ public final class ArchiveCodec {
     if (archive.length < 10 || (archive[0] & 0xff) != 0x1f || (archive[1] & 0xff) != 0x8b) {
       throw new MalformedMessageException("not a gzip archive (missing gzip header)");
     }
-    Bounded bounded = null;
+    BoundedInputStream bounded = null;
     try (GZIPInputStream gz = new GZIPInputStream(new ByteArrayInputStream(archive), 8192)) {
-      bounded = new Bounded(gz, limits.maxUncompressedBytes());
+      bounded = new BoundedInputStream(gz, limits.maxUncompressedBytes());
       TarArchiveInputStream tar = new TarArchiveInputStream(bounded);
       byte[] member = null;
       TarArchiveEntry entry;
@@ -210,7 +188,7 @@ public final class ArchiveCodec {
   }
 
   /** Refuses everything but a regular file with exactly the member name. */
-  private static void checkEntry(TarArchiveEntry e) {
+  static void checkEntry(TarArchiveEntry e) {
     String name = DatasitePaths.printable(e.getName());
     if (e.isSymbolicLink()) {
       throw new MalformedMessageException("archive member " + name + " is a symbolic link, refused");
@@ -246,80 +224,16 @@ public final class ArchiveCodec {
     return out.toByteArray();
   }
 
-  private SyftException limitOr(Bounded bounded, String message) {
-    if (bounded != null && bounded.exceeded) {
+  private static SyftException limitOr(BoundedInputStream bounded, String message) {
+    if (bounded != null && bounded.exceeded()) {
       return bounded.limitError();
     }
     return new MalformedMessageException(message);
   }
 
-  private static String describe(Exception e) {
+  static String describe(Exception e) {
     String msg = e.getMessage();
     String text = msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
     return text.replaceAll("\\s+", " ");
-  }
-
-  /** Counts decompressed bytes and stops the decoder once the limit is passed. */
-  private static final class Bounded extends FilterInputStream {
-    private final long limit;
-    private long count;
-    private boolean exceeded;
-
-    Bounded(InputStream in, long limit) {
-      super(in);
-      this.limit = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        add(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
-      int n = super.read(buf, off, (int) Math.min(len, limit - count + 1));
-      if (n > 0) {
-        add(n);
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      // Route skips through read so skipped bytes count too.
-      byte[] scratch = new byte[(int) Math.min(n, 8192)];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
-    }
-
-    void drain() throws IOException {
-      byte[] scratch = new byte[8192];
-      while (read(scratch, 0, scratch.length) >= 0) {
-        // discard
-      }
-    }
-
-    private void add(long n) {
-      count += n;
-      if (count > limit) {
-        exceeded = true;
-        throw limitError();
-      }
-    }
-
-    LimitExceededException limitError() {
-      return new LimitExceededException("archive content is larger than the limit of " + limit + " bytes after decompression");
-    }
   }
 }

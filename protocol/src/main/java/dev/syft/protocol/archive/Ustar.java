@@ -20,6 +20,16 @@ final class Ustar {
   private Ustar() {}
 
   static byte[] singleMember(String name, byte[] data) {
+    int total = (int) (BLOCK + data.length + paddingAfter(data.length));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(total);
+    out.writeBytes(header(name, data.length));
+    out.writeBytes(data);
+    out.writeBytes(new byte[total - BLOCK - data.length]);
+    return out.toByteArray();
+  }
+
+  /** The 512-byte header block of a regular-file member of {@code size} bytes. */
+  static byte[] header(String name, long size) {
     byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
     if (nameBytes.length > 100) {
       throw new IllegalArgumentException("tar member name longer than 100 bytes");
@@ -29,7 +39,7 @@ final class Ustar {
     octal(header, 100, 8, 0644);
     octal(header, 108, 8, 0);
     octal(header, 116, 8, 0);
-    octal(header, 124, 12, data.length);
+    octal(header, 124, 12, size);
     octal(header, 136, 12, 0);
     java.util.Arrays.fill(header, 148, 156, (byte) ' ');
     header[156] = '0';
@@ -45,15 +55,18 @@ final class Ustar {
     }
     header[154] = 0;
     header[155] = ' ';
+    return header;
+  }
 
-    int dataBlocks = (data.length + BLOCK - 1) / BLOCK;
-    int used = BLOCK + dataBlocks * BLOCK + 2 * BLOCK;
-    int total = ((used + RECORD - 1) / RECORD) * RECORD;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(total);
-    out.writeBytes(header);
-    out.writeBytes(data);
-    out.writeBytes(new byte[total - BLOCK - data.length]);
-    return out.toByteArray();
+  /**
+   * Zero bytes that follow {@code size} bytes of member data: block padding, the two end blocks and
+   * the padding to a whole record.
+   */
+  static long paddingAfter(long size) {
+    long dataBlocks = (size + BLOCK - 1) / BLOCK;
+    long used = BLOCK + dataBlocks * BLOCK + 2L * BLOCK;
+    long total = ((used + RECORD - 1) / RECORD) * RECORD;
+    return total - BLOCK - size;
   }
 
   /** {@code width - 1} zero-padded octal digits followed by NUL, as Python's {@code itn()} writes. */

@@ -42,6 +42,14 @@ public final class JsonFields {
     return new JsonFields(node, what, "");
   }
 
+  /**
+   * The fields of element {@code index} of the list {@code listField} of a document's root, named
+   * {@code listField[index].x} in errors (for readers that stream a list instead of holding the tree).
+   */
+  public static JsonFields element(ObjectNode node, String what, String listField, int index) {
+    return new JsonFields(node, what, listField + "[" + index + "].");
+  }
+
   public ObjectNode node() {
     return node;
   }

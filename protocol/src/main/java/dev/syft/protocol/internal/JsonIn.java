@@ -2,14 +2,20 @@ package dev.syft.protocol.internal;
 
 import dev.syft.protocol.MalformedMessageException;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -23,16 +29,24 @@ import tools.jackson.databind.node.ObjectNode;
  * bounded by the caller (the archive codec), so string-length limits are lifted here.
  */
 public final class JsonIn {
-  private static final JsonMapper MAPPER = JsonMapper.builder(
-          JsonFactory.builder()
-              .streamReadConstraints(StreamReadConstraints.builder()
-                  .maxStringLength(Integer.MAX_VALUE)
-                  .maxDocumentLength(-1)
-                  .maxNestingDepth(200)
-                  .build())
-              .build())
+  private static final JsonMapper MAPPER = JsonMapper.builder(factory())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+  // For reading one value at a time from a parser: trailing-token checks would see the next element.
+  private static final JsonMapper STREAM_MAPPER = JsonMapper.builder(factory())
+      .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  private static JsonFactory factory() {
+    return JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxStringLength(Integer.MAX_VALUE)
+            .maxDocumentLength(-1)
+            .maxNestingDepth(200)
+            .build())
+        .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+        .build();
+  }
 
   private JsonIn() {}
 
@@ -66,6 +80,46 @@ public final class JsonIn {
     } catch (JacksonException e) {
       throw new MalformedMessageException(what + " is not valid JSON: " + oneLine(e.getOriginalMessage()));
     }
+  }
+
+  /**
+   * A token parser over a UTF-8 document with the same limits as {@link #parse}, for reading large
+   * documents piece by piece. A byte-order mark is refused here; invalid UTF-8 surfaces while reading
+   * as a {@link JacksonException} caused by a {@link java.nio.charset.CharacterCodingException}
+   * (see {@link #failure}). The parser does not close {@code utf8}.
+   *
+   * @throws IOException if reading the first bytes of {@code utf8} fails
+   */
+  public static JsonParser streamingParser(InputStream utf8, String what) throws IOException {
+    PushbackInputStream in = new PushbackInputStream(utf8, 3);
+    byte[] head = in.readNBytes(3);
+    if (head.length == 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb && (head[2] & 0xff) == 0xbf) {
+      throw new MalformedMessageException(what + " starts with a byte-order mark, which is not allowed");
+    }
+    in.unread(head);
+    CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    // A Reader pins the encoding (no UTF-16/32 auto-detection), the strict decoder refuses bad bytes.
+    return STREAM_MAPPER.createParser(new InputStreamReader(in, strict));
+  }
+
+  /** The value at the parser's current token as a tree; the parser is left on its last token. */
+  public static JsonNode readValue(JsonParser parser) {
+    return STREAM_MAPPER.readTree(parser);
+  }
+
+  /**
+   * The error for a {@link JacksonException} from a {@link #streamingParser}: invalid UTF-8 or a
+   * syntax error. Other I/O causes are not recognised here (callers check those first).
+   */
+  public static MalformedMessageException failure(String what, JacksonException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CharacterCodingException) {
+        return new MalformedMessageException(what + " is not valid UTF-8");
+      }
+    }
+    return new MalformedMessageException(what + " is not valid JSON: " + oneLine(e.getOriginalMessage()));
   }
 
   private static void requireUtf8(byte[] bytes, String what) {

@@ -29,6 +29,16 @@ public record Checkpoint(int version, double timestamp, String email, Double las
     return new Checkpoint(CURRENT_VERSION, timestamp, email, lastEventTimestamp, files);
   }
 
+  /** A checkpoint with the header's fields. */
+  public static Checkpoint of(CheckpointHeader header, List<CheckpointFile> files) {
+    return new Checkpoint(header.version(), header.timestamp(), header.email(), header.lastEventTimestamp(), files);
+  }
+
+  /** Every field but {@code files}. */
+  public CheckpointHeader header() {
+    return new CheckpointHeader(version, timestamp, email, lastEventTimestamp);
+  }
+
   @Override
   public PayloadKind kind() {
     return PayloadKind.CHECKPOINT;

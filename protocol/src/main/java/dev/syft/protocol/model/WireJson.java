@@ -6,6 +6,7 @@ import dev.syft.protocol.UnsafePathException;
 import dev.syft.protocol.internal.JsonFields;
 import dev.syft.protocol.internal.JsonIn;
 import dev.syft.protocol.internal.JsonOut;
+import dev.syft.protocol.internal.ModelFields;
 import dev.syft.protocol.names.Timestamps;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -141,14 +141,7 @@ public final class WireJson {
     o.put("last_event_timestamp", c.lastEventTimestamp());
     ArrayNode files = o.putArray("files");
     for (CheckpointFile f : c.files()) {
-      ObjectNode n = files.addObject();
-      n.put("path", f.path());
-      n.put("hash", f.hash());
-      n.put("content", f.content().wireString());
-      if (!f.content().isText()) {
-        // Extension: the reference's checkpoint has no content_type and cannot carry bytes.
-        n.put("content_type", FileContent.Type.BINARY.wireName());
-      }
+      files.add(ModelFields.checkpointFileNode(f));
     }
     return o;
   }
@@ -316,19 +309,12 @@ public final class WireJson {
   }
 
   private Checkpoint checkpoint(JsonFields f) {
-    int version = f.integerOr("version", Checkpoint.CURRENT_VERSION);
-    double ts = f.numberOr("timestamp", this::now);
-    String email = f.string("email");
-    Double last = f.nullableNumber("last_event_timestamp");
+    CheckpointHeader header = ModelFields.checkpointHeader(f, this::now);
     List<CheckpointFile> files = new ArrayList<>();
     for (JsonFields file : f.objectsOrEmpty("files")) {
-      String path = file.string("path");
-      String hash = file.string("hash");
-      file.string("content"); // required and must be a string (null is refused)
-      FileContent content = content(file, "content");
-      files.add(construct(file, "path", () -> new CheckpointFile(path, hash, content)));
+      files.add(ModelFields.checkpointFile(file));
     }
-    return new Checkpoint(version, ts, email, last, files);
+    return Checkpoint.of(header, files);
   }
 
   private IncrementalCheckpoint incremental(JsonFields f) {
@@ -348,36 +334,11 @@ public final class WireJson {
     return new RollingState(version, ts, email, base, last, events(f.objectsOrEmpty("events")));
   }
 
-  /**
-   * The {@code content} field: {@code null}/missing means no content; a string is base64 when
-   * {@code content_type} is exactly {@code "binary"} (case-sensitive, like the reference), else text.
-   */
   private static FileContent content(JsonFields f, String name) {
-    JsonNode raw = f.raw(name);
-    if (raw == null || raw.isNull()) {
-      return null;
-    }
-    if (!raw.isString()) {
-      throw f.error(name, "must be a string or null, not " + JsonFields.describe(raw));
-    }
-    String text = f.string(name);
-    JsonNode type = f.raw("content_type");
-    boolean binary = type != null && type.isString() && type.stringValue().equals("binary");
-    try {
-      return binary ? FileContent.fromBase64(text) : FileContent.text(text);
-    } catch (IllegalArgumentException e) {
-      throw f.error(name, e.getMessage());
-    }
+    return ModelFields.content(f, name);
   }
 
-  /** Runs a model constructor, attributing its refusals to the object being read. */
   private static <T> T construct(JsonFields f, String pathField, Supplier<T> constructor) {
-    try {
-      return constructor.get();
-    } catch (UnsafePathException e) {
-      throw new UnsafePathException(f.error(pathField, e.getMessage()).getMessage());
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw f.error(e.getMessage());
-    }
+    return ModelFields.construct(f, pathField, constructor);
   }
 }
