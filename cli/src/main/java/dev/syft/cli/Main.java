@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       DaemonCommand.class,
       CompletionCommand.class,
       DatasetsCommand.class,
+      JobsCommand.class,
     },
     footer = {
       "",

@@ -1,0 +1,639 @@
+package dev.syft.cli;
+
+import dev.syft.core.SyftClient;
+import dev.syft.jobs.ApprovalPolicy;
+import dev.syft.jobs.CollectResult;
+import dev.syft.jobs.JobDetails;
+import dev.syft.jobs.JobGroup;
+import dev.syft.jobs.JobInfo;
+import dev.syft.jobs.JobKind;
+import dev.syft.jobs.JobLogs;
+import dev.syft.jobs.JobStatus;
+import dev.syft.jobs.Jobs;
+import dev.syft.jobs.RunOptions;
+import dev.syft.jobs.RunResult;
+import dev.syft.jobs.SandboxMode;
+import dev.syft.jobs.SubmitRequest;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+    description = "Submit code to data owners; review, run and release results of jobs sent to you.",
+    subcommands = {JobsCommand.Submit.class, JobsCommand.ListCmd.class, JobsCommand.Show.class,
+        JobsCommand.Approve.class, JobsCommand.Reject.class, JobsCommand.Run.class, JobsCommand.Logs.class,
+        JobsCommand.Outputs.class, JobsCommand.Share.class, JobsCommand.Rerun.class, JobsCommand.Deposit.class,
+        JobsCommand.Group.class, JobsCommand.Collect.class, JobsCommand.PolicyCmd.class, JobsCommand.SandboxCmd.class},
+    footer = {"", "Job ids: <submitter>/<job> on your datasite, <owner>/<submitter>/<job> for jobs you submitted;",
+        "any unambiguous part (e.g. the job name) works.", "", "Examples:",
+        "  syft jobs submit --to do@hospital.example analysis.py --name mean-age --home ~/ds",
+        "  syft sync --home ~/do && syft jobs list --home ~/do",
+        "  syft jobs show ds@uni.example/mean-age --home ~/do",
+        "  syft jobs approve ds@uni.example/mean-age --reason 'aggregate only' --home ~/do",
+        "  syft jobs run ds@uni.example/mean-age --home ~/do",
+        "  syft jobs share ds@uni.example/mean-age --outputs --home ~/do && syft sync --home ~/do",
+        "  syft sync --home ~/ds && syft jobs outputs mean-age --home ~/ds"})
+final class JobsCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Opens the client of {@code home}, runs {@code work} on its jobs and closes it. */
+  static <T> T withJobs(HomeOption home, Function<Jobs, T> work) {
+    try (SyftClient c = SyftClient.open(home.resolve())) {
+      return work.apply(Jobs.of(c));
+    }
+  }
+
+  static String or(String s, String dflt) {
+    return s == null || s.isBlank() ? dflt : s;
+  }
+
+  static void printInfo(PrintWriter out, JobInfo j) {
+    out.println("job        " + j.id());
+    out.println("owner      " + j.owner());
+    out.println("submitter  " + j.submitter());
+    out.println("status     " + j.status() + (j.reviewReason() == null ? "" : "  (" + j.reviewReason() + ")"));
+    out.println("kind       " + j.kind() + (j.entrypoint() == null ? "" : ", entrypoint " + j.entrypoint()));
+    if (!j.dependencies().isEmpty()) {
+      out.println("depends on " + String.join(" ", j.dependencies()));
+    }
+    out.println("datasets   " + (j.datasets().isEmpty() ? "none" : String.join(", ", j.datasets()))
+        + " (" + j.datasetsSource() + ")");
+    out.println("submitted  " + or(j.submittedAt(), "?"));
+    if (j.approvedAt() != null) {
+      out.println("approved   " + j.approvedAt() + " by " + j.approvedBy() + " (" + j.approvalMethod() + ")");
+    }
+    if (j.rejectedAt() != null) {
+      out.println("rejected   " + j.rejectedAt() + " by " + j.rejectedBy());
+    }
+    if (j.completedAt() != null) {
+      out.println("completed  " + j.completedAt() + ", exit code " + j.returnCode());
+    }
+    if (j.contentHash() != null) {
+      out.println("content    " + j.contentHash() + (j.contentChanged() ? "  CHANGED since it was received/approved" : ""));
+    }
+    if (j.isolation() != null) {
+      out.println("last run   " + ("none".equals(j.isolation()) ? "NOT ISOLATED" : "sandboxed") + ": " + j.isolationNote());
+    }
+    if (!j.outputs().isEmpty() || j.outputsShared() || j.logsShared()) {
+      out.println("outputs    " + (j.outputs().isEmpty() ? "none here" : String.join(", ", j.outputs()))
+          + (j.owner().equals(j.submitter()) ? "" : "  [outputs " + (j.outputsShared() ? "shared" : "not shared")
+              + ", logs " + (j.logsShared() ? "shared" : "not shared") + "]"));
+    }
+    out.println("files      " + String.join(", ", j.files()));
+  }
+
+  static void printRun(PrintWriter out, RunResult r) {
+    out.println(r.id() + ": " + r.status() + " (exit code " + r.returnCode() + ", "
+        + ("bwrap".equals(r.isolation()) ? "sandboxed" : "NOT isolated") + (r.timedOut() ? ", timed out" : "") + ")");
+    for (String n : r.notes()) {
+      out.println("  note: " + n);
+    }
+    if (!r.outputs().isEmpty()) {
+      out.println("  outputs: " + String.join(", ", r.outputs()) + " (hidden from the submitter until 'syft jobs share')");
+    }
+  }
+
+  // ------------------------------------------------------------------ submit
+
+  @Command(name = "submit", mixinStandardHelpOptions = true,
+      description = "Submit PATH (a .py, .sh or .java file, or a folder) as a job to one or more data owners; syncs once.",
+      footer = {"", "Examples:", "  syft jobs submit --to do@hospital.example main.py --home ~/ds",
+          "  syft jobs submit --to do1@a.example,do2@b.example ./analysis --name mr-mean --dep pandas --home ~/ds",
+          "  syft jobs submit --to do@hospital.example Count.java --type java --home ~/ds"})
+  static final class Submit implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Option(names = "--to", required = true, split = ",", paramLabel = "EMAIL",
+        description = "Data owner(s); several (comma-separated or repeated) make a map-reduce group.")
+    List<String> to;
+
+    @Parameters(paramLabel = "PATH", description = "The code: a file or a folder.")
+    Path path;
+
+    @Option(names = "--name", paramLabel = "N", description = "Job name (default: 'Job - <8 hex>').")
+    String name;
+
+    @Option(names = "--entrypoint", paramLabel = "F", description = "File to run inside a folder (default: main.py,"
+        + " else the only .py; the only .jar).")
+    String entrypoint;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "python, bash or java (default: from the path).")
+    JobKind type;
+
+    @Option(names = "--dep", paramLabel = "REQ", description = "A Python requirement (repeatable).")
+    List<String> deps = new ArrayList<>();
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "A dataset of the owner the job reads (repeatable;"
+        + " default: the owner detects the names in the code).")
+    List<String> datasets = new ArrayList<>();
+
+    @Option(names = "--no-sync", description = "Only write the job; the next sync sends it.")
+    boolean noSync;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      JobGroup g = withJobs(home, j -> j.submit(new SubmitRequest(to, path, null, name, entrypoint, type, deps,
+          datasets), !noSync));
+      if (json) {
+        out.println(Json.write(g));
+        return Main.EXIT_OK;
+      }
+      out.println("submitted '" + g.name() + "' to " + String.join(", ", to) + (noSync ? " (sent with the next sync)"
+          : "; the data owner sees it after their next sync"));
+      if (g.members().size() > 1) {
+        out.println("group: " + g.id() + "  ('syft jobs group " + g.id() + "', later 'syft jobs collect " + g.id()
+            + " --into DIR')");
+      }
+      return Main.EXIT_OK;
+    }
+  }
+
+  // ------------------------------------------------------------------ list / show
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Jobs you received (validating new ones) and jobs you submitted, newest first.")
+  static final class ListCmd implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      List<JobInfo> jobs = withJobs(home, Jobs::list);
+      if (json) {
+        out.println(Json.write(jobs));
+        return Main.EXIT_OK;
+      }
+      if (jobs.isEmpty()) {
+        out.println("no jobs yet (data owners: sync to receive submissions; data scientists: 'syft jobs submit')");
+        return Main.EXIT_OK;
+      }
+      int w = Math.max(20, jobs.stream().mapToInt(j -> j.id().length()).max().orElse(20));
+      out.printf("%-" + w + "s  %-9s %-7s %s%n", "ID", "STATUS", "KIND", "SUBMITTED");
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      for (JobInfo j : jobs) {
+        out.printf("%-" + w + "s  %-9s %-7s %s%n", j.id(), j.status(), j.kind(), or(j.submittedAt(), "?"));
+        counts.merge(j.status(), 1, Integer::sum);
+      }
+      List<String> parts = new ArrayList<>();
+      counts.forEach((k, v) -> parts.add(v + " " + k));
+      out.println(jobs.size() + " job(s): " + String.join(", ", parts));
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Everything about a job: state, submitter, files, config.yaml, run.sh, the code, and what would run.")
+  static final class Show implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      JobDetails d = withJobs(home, j -> j.show(id));
+      if (json) {
+        out.println(Json.write(d));
+        return Main.EXIT_OK;
+      }
+      printInfo(out, d.info());
+      out.println("runs       " + d.executes());
+      out.println();
+      out.println("--- config.yaml");
+      out.print(d.configYaml());
+      out.println("--- run.sh");
+      out.print(d.runScript().endsWith("\n") || d.runScript().isEmpty() ? d.runScript() : d.runScript() + "\n");
+      out.println("--- code" + (d.info().entrypoint() == null ? "" : " (" + d.info().entrypoint() + ")"));
+      out.print(d.code().endsWith("\n") || d.code().isEmpty() ? d.code() : d.code() + "\n");
+      return Main.EXIT_OK;
+    }
+  }
+
+  // ------------------------------------------------------------------ review
+
+  @Command(name = "approve", mixinStandardHelpOptions = true,
+      description = "Approve a pending job (bound to the hash of all its files).")
+  static final class Approve implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--reason", paramLabel = "R", description = "Recorded in state.yaml; the submitter sees it.")
+    String reason;
+
+    @Override
+    public Integer call() {
+      JobInfo j = withJobs(home, jobs -> jobs.approve(id, reason));
+      spec.commandLine().getOut().println("approved " + j.id() + " (content " + j.approvedHash().substring(0, 12)
+          + "); run it with 'syft jobs run " + j.id() + "'");
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending job with a reason.")
+  static final class Reject implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--reason", required = true, paramLabel = "R", description = "Why; the submitter sees it.")
+    String reason;
+
+    @Override
+    public Integer call() {
+      JobInfo j = withJobs(home, jobs -> jobs.reject(id, reason));
+      spec.commandLine().getOut().println("rejected " + j.id() + "; the submitter sees it after your next sync");
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = {"Run an approved job (or every approved job) now, sandboxed when bubblewrap works here.",
+          "Exit code 1 when a job failed. Results stay hidden from the submitter until 'syft jobs share'."})
+  static final class Run implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID", arity = "0..1", description = "The job (default: all approved jobs).")
+    String id;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+        description = "Wall-clock limit (default: $SYFT_DEFAULT_JOB_TIMEOUT_SECONDS, else 600).")
+    Long timeout;
+
+    @Option(names = "--require-sandbox", description = "Refuse to run without the sandbox (as jobs.require_sandbox).")
+    boolean requireSandbox;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      List<RunResult> results = withJobs(home, jobs -> {
+        RunOptions o = jobs.options();
+        if (timeout != null) {
+          if (timeout < 1) {
+            throw new UsageException("--timeout must be at least 1 second");
+          }
+          o = o.withLimits(o.limits().withTimeout(Duration.ofSeconds(timeout)));
+        }
+        if (requireSandbox) {
+          o = o.withSandbox(SandboxMode.REQUIRE);
+        }
+        Jobs j = jobs.withOptions(o);
+        return id == null ? j.runApproved() : List.of(j.run(id));
+      });
+      if (json) {
+        out.println(Json.write(results));
+      } else if (results.isEmpty()) {
+        out.println("no approved jobs to run");
+      } else {
+        results.forEach(r -> printRun(out, r));
+        out.println("sync to send the new state to the submitter(s)");
+      }
+      return results.stream().allMatch(r -> r.status() == JobStatus.DONE) ? Main.EXIT_OK : Main.EXIT_REFUSED;
+    }
+  }
+
+  @Command(name = "logs", mixinStandardHelpOptions = true, description = "A job's stdout, stderr and exit code.")
+  static final class Logs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      JobLogs l = withJobs(home, j -> j.logs(id));
+      if (json) {
+        out.println(Json.write(l));
+        return Main.EXIT_OK;
+      }
+      if (!l.available()) {
+        out.println(l.hint());
+        return Main.EXIT_OK;
+      }
+      out.println("--- stdout");
+      out.print(l.stdout().endsWith("\n") || l.stdout().isEmpty() ? l.stdout() : l.stdout() + "\n");
+      out.println("--- stderr");
+      out.print(l.stderr().endsWith("\n") || l.stderr().isEmpty() ? l.stderr() : l.stderr() + "\n");
+      out.println("--- exit code " + (l.returnCode() == null ? "?" : l.returnCode()));
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "outputs", mixinStandardHelpOptions = true, description = "The output files of a job present here.")
+  static final class Outputs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--json", description = "Print JSON (a list of paths).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      List<String> files = withJobs(home, j -> j.outputs(id).stream().map(Path::toString).toList());
+      if (json) {
+        out.println(Json.write(files));
+      } else if (files.isEmpty()) {
+        out.println("no outputs here yet (not run, not shared, or not synced)");
+      } else {
+        files.forEach(out::println);
+      }
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "share", mixinStandardHelpOptions = true,
+      description = "Release a finished job's outputs and/or logs to its submitter (both when neither is given).")
+  static final class Share implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Option(names = "--outputs", description = "Release outputs/.") boolean outputs;
+
+    @Option(names = "--logs", description = "Release stdout, stderr and the exit code.") boolean logs;
+
+    @Override
+    public Integer call() {
+      JobInfo j = withJobs(home, jobs -> jobs.share(id, outputs, logs));
+      spec.commandLine().getOut().println("shared " + (j.outputsShared() ? "outputs" : "")
+          + (j.outputsShared() && j.logsShared() ? " and " : "") + (j.logsShared() ? "logs" : "") + " of " + j.id()
+          + " with " + j.submitter() + "; they arrive after your next sync");
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "rerun", mixinStandardHelpOptions = true,
+      description = "Put a finished job back to approved; its results are cleared and hidden again.")
+  static final class Rerun implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Override
+    public Integer call() {
+      JobInfo j = withJobs(home, jobs -> jobs.rerun(id));
+      spec.commandLine().getOut().println(j.id() + " is approved again; run it with 'syft jobs run " + j.id() + "'");
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "deposit", mixinStandardHelpOptions = true,
+      description = "Complete a pending or approved job with a result you provide (hidden until shared).")
+  static final class Deposit implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(index = "0", paramLabel = "ID") String id;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "A file or folder, copied into outputs/.") Path file;
+
+    @Override
+    public Integer call() {
+      JobInfo j = withJobs(home, jobs -> jobs.deposit(id, file));
+      spec.commandLine().getOut().println(j.id() + " is done with " + String.join(", ", j.outputs())
+          + "; share it with 'syft jobs share " + j.id() + " --outputs'");
+      return Main.EXIT_OK;
+    }
+  }
+
+  // ------------------------------------------------------------------ groups
+
+  @Command(name = "group", mixinStandardHelpOptions = true,
+      description = "A job you submitted to several data owners: every member's state.")
+  static final class Group implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "GROUP", arity = "0..1", description = "The group id (default: list groups).")
+    String id;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      List<JobGroup> groups = withJobs(home, j -> id == null ? j.groups() : List.of(j.group(id)));
+      if (json) {
+        out.println(Json.write(id == null ? groups : groups.get(0)));
+        return Main.EXIT_OK;
+      }
+      if (groups.isEmpty()) {
+        out.println("no groups: submit with --to E1,E2 to fan a job out");
+      }
+      for (JobGroup g : groups) {
+        out.println(g.id() + " (submitted " + g.submittedAt() + ")");
+        for (JobInfo m : g.members()) {
+          out.printf("  %-40s %s%s%n", m.owner(), m.status(), m.outputs().isEmpty() ? "" : "  outputs: "
+              + String.join(", ", m.outputs()));
+        }
+      }
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "collect", mixinStandardHelpOptions = true,
+      description = "Copy the released outputs of every member of a group into DIR/<owner>/. Exit code 1 if some are missing.")
+  static final class Collect implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "GROUP") String id;
+
+    @Option(names = "--into", required = true, paramLabel = "DIR") Path into;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      CollectResult r = withJobs(home, j -> j.collect(id, into));
+      if (json) {
+        out.println(Json.write(r));
+      } else {
+        for (CollectResult.Member m : r.members()) {
+          out.printf("  %-40s %s%n", m.owner(), m.collected() ? m.files().size() + " file(s) -> " + r.into() + "/"
+              + m.owner() : m.note());
+        }
+      }
+      return r.complete() ? Main.EXIT_OK : Main.EXIT_REFUSED;
+    }
+  }
+
+  // ------------------------------------------------------------------ auto-approval
+
+  @Command(name = "policy", mixinStandardHelpOptions = true,
+      description = "Standing approvals: future jobs whose content matches exactly are approved automatically.",
+      subcommands = {PolicyCmd.Add.class, PolicyCmd.ListPolicies.class, PolicyCmd.Remove.class},
+      footer = {"", "Examples:",
+          "  syft jobs policy add --from-job ds@uni.example/mean-age --home ~/do      (that submitter only)",
+          "  syft jobs policy add --any --files main.py helper.py --name mean --home ~/do",
+          "  syft jobs policy list --home ~/do"})
+  static final class PolicyCmd implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a policy.")
+    static final class Add implements Callable<Integer> {
+      @Spec CommandSpec spec;
+      @Mixin HomeOption home;
+
+      @Option(names = "--from-job", paramLabel = "ID", description = "Approve jobs with this job's content.")
+      String job;
+
+      @Option(names = "--files", arity = "1..*", paramLabel = "F", description = "Approve jobs made of exactly these files.")
+      List<Path> files;
+
+      @Option(names = "--peer", paramLabel = "EMAIL", description = "A submitter it applies to (repeatable;"
+          + " with --from-job the default is that job's submitter).")
+      List<String> peers = new ArrayList<>();
+
+      @Option(names = "--any", description = "Applies to every submitter.")
+      boolean any;
+
+      @Option(names = "--name", paramLabel = "N", description = "Policy name (default: from the entrypoint).")
+      String name;
+
+      @Option(names = "--entrypoint", paramLabel = "F", description = "With --files: the file run (default: detected).")
+      String entrypoint;
+
+      @Option(names = "--dep", paramLabel = "REQ", description = "With --files: a dependency the jobs declare (repeatable).")
+      List<String> deps = new ArrayList<>();
+
+      @Option(names = "--json", description = "Print JSON.")
+      boolean json;
+
+      @Override
+      public Integer call() {
+        if ((job == null) == (files == null)) {
+          throw new UsageException("give exactly one of --from-job ID or --files F...");
+        }
+        if (any && !peers.isEmpty()) {
+          throw new UsageException("--any and --peer exclude each other");
+        }
+        if (files != null && peers.isEmpty() && !any) {
+          throw new UsageException("say whose jobs it approves: --peer EMAIL or --any");
+        }
+        ApprovalPolicy p = withJobs(home, j -> job != null ? j.addPolicyFromJob(name, job, peers, any)
+            : j.addPolicyFromFiles(name, files, entrypoint, deps, peers, any));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          out.println(Json.write(p));
+        } else {
+          out.println("added policy " + p.name() + " for " + (p.anyPeer() ? "any submitter" : String.join(", ", p.peers()))
+              + ": " + p.kind() + " jobs with " + p.files().size() + " file(s), fingerprint " + p.fingerprint().substring(0, 12));
+        }
+        return Main.EXIT_OK;
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List policies.")
+    static final class ListPolicies implements Callable<Integer> {
+      @Spec CommandSpec spec;
+      @Mixin HomeOption home;
+
+      @Option(names = "--json", description = "Print JSON.")
+      boolean json;
+
+      @Override
+      public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<ApprovalPolicy> all = withJobs(home, Jobs::policies);
+        if (json) {
+          out.println(Json.write(all));
+          return Main.EXIT_OK;
+        }
+        if (all.isEmpty()) {
+          out.println("no policies ('syft jobs policy add --help')");
+        }
+        for (ApprovalPolicy p : all) {
+          out.printf("%-20s %-7s %-30s files: %s  (%s)%n", p.name(), p.kind(),
+              p.anyPeer() ? "any submitter" : String.join(",", p.peers()), String.join(", ", new java.util.TreeSet<>(
+                  p.files().keySet())), p.source());
+        }
+        return Main.EXIT_OK;
+      }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a policy.")
+    static final class Remove implements Callable<Integer> {
+      @Spec CommandSpec spec;
+      @Mixin HomeOption home;
+
+      @Parameters(paramLabel = "NAME") String name;
+
+      @Override
+      public Integer call() {
+        withJobs(home, j -> {
+          j.removePolicy(name);
+          return null;
+        });
+        spec.commandLine().getOut().println("removed policy " + name);
+        return Main.EXIT_OK;
+      }
+    }
+  }
+
+  @Command(name = "sandbox", mixinStandardHelpOptions = true,
+      description = "Whether jobs run in the bubblewrap sandbox here, and why not.")
+  static final class SandboxCmd implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().println("sandbox: " + withJobs(home, Jobs::sandboxStatus));
+      return Main.EXIT_OK;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.syft.jobs;
+
+/**
+ * A job's captured output, when this client has it (the owner always; a submitter once the logs are
+ * shared and synced).
+ *
+ * @param id the job
+ * @param available whether logs exist here
+ * @param stdout standard output (null when absent)
+ * @param stderr standard error (null when absent)
+ * @param returnCode content of {@code returncode.txt}, or null
+ * @param hint what to do when logs are missing
+ */
+public record JobLogs(String id, boolean available, String stdout, String stderr, Integer returnCode, String hint) {}

@@ -1,0 +1,415 @@
+package dev.syft.jobs;
+
+import dev.syft.core.Home;
+import dev.syft.core.Peer;
+import dev.syft.core.SyftClient;
+import dev.syft.core.SyncReport;
+import dev.syft.jobs.internal.Fs;
+import dev.syft.jobs.internal.Groups;
+import dev.syft.jobs.internal.JobService;
+import dev.syft.jobs.internal.Layout;
+import dev.syft.jobs.internal.Policies;
+import dev.syft.jobs.internal.Sandbox;
+import dev.syft.jobs.internal.Submitter;
+import dev.syft.jobs.internal.Times;
+import dev.syft.permissions.Datasite;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jobs of one client: submit code to data owners (data scientist), review, run and release results
+ * (data owner), and standing auto-approvals. Built on a {@link SyftClient}.
+ *
+ * <pre>{@code
+ * // data scientist
+ * Jobs ds = Jobs.of(dsClient);
+ * ds.submit(SubmitRequest.of(Path.of("analysis/"), "do@hospital.example").withName("census-mean"));
+ * // data owner, after a sync
+ * Jobs owner = Jobs.of(doClient);
+ * owner.approve("ds@uni.example/census-mean", "looks fine");
+ * owner.run("ds@uni.example/census-mean");
+ * owner.share("ds@uni.example/census-mean", true, true);
+ * doClient.sync();
+ * }</pre>
+ *
+ * <p>Job ids: {@code <submitter>/<job>} on the own datasite, {@code <owner>/<submitter>/<job>} for
+ * submissions seen in replicas; any unambiguous shorter form (e.g. the bare name) is accepted.
+ *
+ * <p>Contracts: every state change is an atomic compare-and-set (two approvers or runners never both
+ * act); a received job can no longer be changed by its submitter (the owner's sync engine rejects
+ * such proposals); approval records the hash of the whole job and a run refuses other content; runs
+ * happen in a private folder under {@code .syft/jobs/work}, sandboxed when bubblewrap works here;
+ * outputs and logs stay hidden from the submitter until {@link #share}. Only {@link #submit} syncs;
+ * review results reach the submitter with the owner's next sync. Not thread-safe in the sense of
+ * {@link SyftClient}, but state changes are safe across threads and processes.
+ */
+public final class Jobs {
+  private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
+
+  private final SyftClient client;
+  private final Clock clock;
+  private final RunOptions options;
+  private final JobService service;
+
+  private Jobs(SyftClient client, RunOptions options, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+    this.options = options;
+    Home home = client.home();
+    Datasite[] lazy = new Datasite[1];
+    this.service = new JobService(home, () -> {
+      synchronized (lazy) {
+        if (lazy[0] == null) {
+          lazy[0] = Datasite.builder(home.datasite()).owner(home.email()).statInterval(Duration.ZERO).build();
+        }
+        return lazy[0];
+      }
+    }, clock, options);
+  }
+
+  /** Jobs of {@code client}, with default run options ({@code jobs.require_sandbox} from its config). */
+  public static Jobs of(SyftClient client) {
+    return of(client, RunOptions.defaults(client.home().config().requireSandbox()), Clock.systemUTC());
+  }
+
+  /** Jobs of {@code client} with explicit run options and clock (tests, embedders). */
+  public static Jobs of(SyftClient client, RunOptions options, Clock clock) {
+    return new Jobs(client, options, clock);
+  }
+
+  public RunOptions options() {
+    return options;
+  }
+
+  public Jobs withOptions(RunOptions o) {
+    return new Jobs(client, o, clock);
+  }
+
+  /** Whether runs here are sandboxed, and why not when they are not. */
+  public String sandboxStatus() {
+    if (options.sandbox() == SandboxMode.OFF) {
+      return "off (turned off in the run options)";
+    }
+    Sandbox.Probe p = Sandbox.probe(options.sandboxUid());
+    return p.available() ? "bubblewrap" + (p.root() ? " (root: jobs run as uid " + options.sandboxUid() + ")" : "")
+        : "unavailable: " + p.reason() + (options.sandbox() == SandboxMode.REQUIRE ? " (runs are refused)" : "");
+  }
+
+  // ------------------------------------------------------------------ data scientist
+
+  /**
+   * Submits a job: validates it, writes it into the replica of each data owner's datasite
+   * ({@code <owner>/app_data/job/inbox/<me>/<name>/}) and syncs once, which proposes each job as one
+   * message. Several owners form a group with the job name as id.
+   *
+   * @throws JobsException for an invalid job or name, a duplicate name, or an owner that is not an
+   *     approved peer or is skipped (e.g. an incompatible version)
+   */
+  public JobGroup submit(SubmitRequest request) {
+    return submit(request, true);
+  }
+
+  /** {@link #submit(SubmitRequest)}, optionally without the sync (the files wait for the next one). */
+  public JobGroup submit(SubmitRequest request, boolean sync) {
+    String me = client.email();
+    List<String> owners = new ArrayList<>();
+    for (String t : new LinkedHashSet<>(request.to())) {
+      owners.add(Home.normalizeEmail(t));
+    }
+    Map<String, Peer> peers = new LinkedHashMap<>();
+    client.peers().list().forEach(p -> peers.put(p.email(), p));
+    for (String o : owners) {
+      if (o.equals(me)) {
+        throw new JobsException("peer-unavailable", "you cannot submit a job to yourself (" + me + ")");
+      }
+      Peer p = peers.get(o);
+      if (p == null || !p.state().equals("accepted")) {
+        throw new JobsException("peer-unavailable", o + " is not an approved peer" + (p == null ? ""
+            : " (" + p.state() + ")") + ": ask them with 'syft peers add " + o + "' and wait for their approval");
+      }
+      if (p.skipReason() != null) {
+        throw new JobsException("peer-unavailable", "not submitting to " + o + ": sync skips this peer ("
+            + p.skipReason() + ")");
+      }
+    }
+    Submitter.Prepared prepared;
+    try {
+      prepared = Submitter.prepare(request);
+    } catch (IOException e) {
+      throw new JobsException("jobs-io", "cannot read the job's code: " + e.getMessage(), e);
+    }
+    Layout layout = service.layout();
+    Groups groups = new Groups(layout);
+    if (groups.exists(prepared.name())) {
+      throw new JobsException("duplicate-job", "you already submitted a job named '" + prepared.name()
+          + "'; choose another --name");
+    }
+    for (String o : owners) {
+      if (Files.exists(layout.jobDir(new JobId(o, me, prepared.name())))) {
+        throw new JobsException("duplicate-job", "a job named '" + prepared.name() + "' already exists at " + o
+            + "; choose another --name");
+      }
+    }
+    java.time.Instant now = Times.micros(clock.instant());
+    String install = Optional.ofNullable(System.getenv("SYFT_CLIENT_INSTALL_SOURCE")).filter(s -> !s.isBlank())
+        .orElse(Submitter.DEFAULT_INSTALL_SOURCE);
+    List<Path> written = new ArrayList<>();
+    try {
+      for (String o : owners) {
+        Map<String, List<String>> ds = request.datasets().isEmpty() ? null : Map.of(o, request.datasets());
+        JobConfig c = Submitter.config(prepared, now, install, request.dependencies(), ds);
+        Path dir = layout.jobDir(new JobId(o, me, prepared.name()));
+        Submitter.write(prepared, c, Submitter.runScript(prepared, c), dir);
+        written.add(dir);
+      }
+    } catch (IOException | RuntimeException e) {
+      written.forEach(Fs::deleteQuietly); // all owners or none
+      if (e instanceof JobsException je) {
+        throw je;
+      }
+      throw new JobsException("jobs-io", "cannot write the job: " + e.getMessage(), e);
+    }
+    groups.save(new Groups.Group(prepared.name(), prepared.name(), Times.format(now), owners));
+    if (sync) {
+      SyncReport r = client.sync();
+      for (String o : owners) {
+        if (r.peerErrors().containsKey(o)) {
+          LOG.warn("the job for {} waits for the next sync: {}", o, r.peerErrors().get(o));
+        }
+      }
+    }
+    return group(prepared.name());
+  }
+
+  /** The groups this client submitted, newest first. */
+  public List<JobGroup> groups() {
+    List<JobGroup> out = new ArrayList<>();
+    for (Groups.Group g : new Groups(service.layout()).all()) {
+      out.add(toGroup(g));
+    }
+    return out;
+  }
+
+  /** One group with every member's current state (as last synced). */
+  public JobGroup group(String id) {
+    return toGroup(new Groups(service.layout()).get(id).orElseThrow(() -> new JobsException("no-such-job",
+        "no job group '" + id + "' (see 'syft jobs list')")));
+  }
+
+  private JobGroup toGroup(Groups.Group g) {
+    List<JobInfo> members = new ArrayList<>();
+    for (String o : g.owners()) {
+      JobId id = new JobId(o, client.email(), g.name());
+      Optional<JobConfig> c = service.config(id);
+      if (c.isPresent()) {
+        members.add(service.info(id));
+      }
+    }
+    return new JobGroup(g.id(), g.name(), g.submittedAt(), members);
+  }
+
+  /**
+   * Copies the released outputs of every member of a group into {@code into/<owner>/}. Members whose
+   * outputs are not shared (or not synced) yet are reported, not waited for.
+   */
+  public CollectResult collect(String groupId, Path into) {
+    Groups.Group g = new Groups(service.layout()).get(groupId).orElseThrow(() -> new JobsException("no-such-job",
+        "no job group '" + groupId + "'"));
+    List<CollectResult.Member> members = new ArrayList<>();
+    Path base = into.toAbsolutePath().normalize();
+    for (String o : g.owners()) {
+      JobId id = new JobId(o, client.email(), g.name());
+      JobStatus s = service.state(id).status();
+      List<String> files = service.outputFiles(id);
+      if (files.isEmpty()) {
+        String note = switch (s) {
+          case DONE, FAILED -> "no outputs released yet: ask " + o + " to share them, then sync";
+          case REJECTED -> "rejected: " + Optional.ofNullable(service.state(id).reviewReason()).orElse("no reason given");
+          default -> "not finished (" + s + "); sync later";
+        };
+        members.add(new CollectResult.Member(o, s.wire(), false, List.of(), note));
+        continue;
+      }
+      try {
+        Path dest = base.resolve(o);
+        List<String> copied = Fs.copyTree(service.layout().outputsDir(id), dest,
+            rel -> !rel.endsWith("syft.pub.yaml"));
+        members.add(new CollectResult.Member(o, s.wire(), true, copied, null));
+      } catch (IOException e) {
+        throw new JobsException("jobs-io", "cannot copy the outputs of " + o + ": " + e.getMessage(), e);
+      }
+    }
+    return new CollectResult(g.id(), base.toString(), members);
+  }
+
+  // ------------------------------------------------------------------ both roles
+
+  /**
+   * Every job this client knows (its own inbox and the submissions in its replicas), newest first.
+   * On the own datasite, new submissions are validated first, and jobs a crashed runner left
+   * {@code running} are marked failed.
+   */
+  public List<JobInfo> list() {
+    service.recoverStale();
+    service.receiveAll();
+    return service.list();
+  }
+
+  public JobInfo get(String id) {
+    return service.info(service.resolve(id));
+  }
+
+  /** Code, run.sh, config and state of a job, and what the owner would execute. */
+  public JobDetails show(String id) {
+    return service.details(service.resolve(id));
+  }
+
+  public JobLogs logs(String id) {
+    return service.logs(service.resolve(id));
+  }
+
+  /** Output files present here (the owner's after a run; the submitter's once shared and synced). */
+  public List<Path> outputs(String id) {
+    JobId j = service.resolve(id);
+    Path dir = service.layout().outputsDir(j);
+    return service.outputFiles(j).stream().map(dir::resolve).toList();
+  }
+
+  // ------------------------------------------------------------------ data owner
+
+  /** Validates new submissions now (a sync does it too). Returns how many were received. */
+  public int receive() {
+    return service.receiveAll();
+  }
+
+  /** Approves a pending job, binding the approval to the hash of its whole content. */
+  public JobInfo approve(String id, String reason) {
+    return service.approve(service.ownJob(id), reason, "manual", null);
+  }
+
+  public JobInfo reject(String id, String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw new JobsException("invalid-job", "give a reason for the rejection; the submitter sees it");
+    }
+    return service.reject(service.ownJob(id), reason);
+  }
+
+  /**
+   * Runs an approved job now (blocking up to its time limit). Results stay hidden from the submitter
+   * until {@link #share}.
+   *
+   * @throws JobsException when the job is not approved, is running elsewhere, or the sandbox is
+   *     required and missing
+   */
+  public RunResult run(String id) {
+    return service.run(service.ownJob(id));
+  }
+
+  /** Runs every approved job of the own datasite, one after the other. */
+  public List<RunResult> runApproved() {
+    List<RunResult> out = new ArrayList<>();
+    for (JobId id : service.approvedJobs()) {
+      try {
+        out.add(service.run(id));
+      } catch (JobsException e) {
+        LOG.warn("not running {}: {}", id.shortId(), e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** Releases outputs and/or logs to the submitter (delivered with the next sync). */
+  public JobInfo share(String id, boolean outputs, boolean logs) {
+    if (!outputs && !logs) {
+      outputs = true;
+      logs = true;
+    }
+    return service.share(service.ownJob(id), outputs, logs);
+  }
+
+  /** Puts a finished job back to approved, clearing (and hiding again) its results. */
+  public JobInfo rerun(String id) {
+    return service.rerun(service.ownJob(id));
+  }
+
+  /** Completes a pending or approved job with a result the owner provides (hidden until shared). */
+  public JobInfo deposit(String id, Path result) {
+    return service.deposit(service.ownJob(id), result);
+  }
+
+  /** Marks jobs left running by a crashed runner as failed. */
+  public int recoverStale() {
+    return service.recoverStale();
+  }
+
+  // ------------------------------------------------------------------ auto-approval
+
+  /** A policy approving future jobs with the same fingerprint as job {@code jobId}. */
+  public ApprovalPolicy addPolicyFromJob(String name, String jobId, List<String> peers, boolean anyPeer) {
+    JobId id = service.ownJob(jobId);
+    Policies p = new Policies(service);
+    try {
+      List<String> who = peers.isEmpty() && !anyPeer ? List.of(id.submitter()) : normalize(peers);
+      return p.add(name, p.of(id), who, anyPeer, "job " + id.shortId());
+    } catch (IOException e) {
+      throw new JobsException("jobs-io", "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A policy approving future jobs made of exactly these files (Python unless one .sh / Java files). */
+  public ApprovalPolicy addPolicyFromFiles(String name, List<Path> files, String entrypoint, List<String> dependencies,
+      List<String> peers, boolean anyPeer) {
+    try {
+      return new Policies(service).add(name, Policies.ofFiles(files, entrypoint, dependencies), normalize(peers),
+          anyPeer, "files");
+    } catch (IOException e) {
+      throw new JobsException("jobs-io", "cannot read the files: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> normalize(List<String> peers) {
+    return peers.stream().map(Home::normalizeEmail).distinct().toList();
+  }
+
+  public List<ApprovalPolicy> policies() {
+    return new Policies(service).list();
+  }
+
+  public void removePolicy(String name) {
+    new Policies(service).remove(name);
+  }
+
+  /** Approves the pending jobs a policy matches (a sync does it too). */
+  public List<JobInfo> applyPolicies() {
+    service.receiveAll();
+    return new Policies(service).apply();
+  }
+
+  /** Why a policy does or does not match a job ({@code null} when it matches). */
+  public String explainPolicy(String policyName, String jobId) {
+    JobId id = service.ownJob(jobId);
+    Policies p = new Policies(service);
+    ApprovalPolicy pol = p.list().stream().filter(x -> x.name().equals(policyName)).findFirst()
+        .orElseThrow(() -> new JobsException("invalid-policy", "no policy named '" + policyName + "'"));
+    try {
+      String why = Policies.mismatch(pol, p.of(id));
+      if (why == null && !pol.appliesTo(id.submitter())) {
+        return "the policy does not cover submitter " + id.submitter();
+      }
+      return why;
+    } catch (IOException e) {
+      throw new JobsException("jobs-io", "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
+    }
+  }
+}

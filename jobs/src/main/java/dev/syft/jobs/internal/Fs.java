@@ -1,0 +1,194 @@
+package dev.syft.jobs.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** File helpers: atomic writes the sync scanner never sees half-done, link-free copies and walks. */
+public final class Fs {
+  /** The sync engine's scan skips files with this prefix, so half-written files never travel. */
+  public static final String TEMP_PREFIX = ".syft-tmp-";
+
+  private Fs() {}
+
+  /** Writes {@code bytes} to {@code file} through a temporary file in the same folder and a rename. */
+  public static void writeAtomic(Path file, byte[] bytes) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      Files.write(tmp, bytes);
+      try {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public static void writeAtomic(Path file, String text) throws IOException {
+    writeAtomic(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Every regular file below {@code root} (relative, {@code /}-separated, sorted), never following
+   * links; links, temporary files and paths {@code skip} rejects are left out.
+   */
+  public static TreeMap<String, Path> files(Path root, Predicate<String> keep) throws IOException {
+    TreeMap<String, Path> out = new TreeMap<>();
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return out;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        if (!dir.equals(root) && !keep.test(rel(root, dir) + "/")) {
+          return FileVisitResult.SKIP_SUBTREE;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        String r = rel(root, file);
+        if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(TEMP_PREFIX) && keep.test(r)) {
+          out.put(r, file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return out;
+  }
+
+  /** Symbolic links below {@code root} (relative paths), which copies leave out. */
+  public static List<String> links(Path root) throws IOException {
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return out;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isSymbolicLink() || attrs.isOther()) {
+          out.add(rel(root, file));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return out;
+  }
+
+  public static String rel(Path root, Path p) {
+    StringBuilder sb = new StringBuilder();
+    for (Path part : root.relativize(p)) {
+      if (!sb.isEmpty()) {
+        sb.append('/');
+      }
+      sb.append(part);
+    }
+    return sb.toString();
+  }
+
+  /** Copies the regular files {@link #files} finds, recreating folders; returns the copied paths. */
+  public static List<String> copyTree(Path from, Path to, Predicate<String> keep) throws IOException {
+    List<String> copied = new ArrayList<>();
+    Files.createDirectories(to);
+    for (var e : files(from, keep).entrySet()) {
+      Path dest = to.resolve(e.getKey());
+      Files.createDirectories(dest.getParent());
+      Files.copy(e.getValue(), dest, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+      copied.add(e.getKey());
+    }
+    return copied;
+  }
+
+  /** Deletes a tree without following links; a missing tree is fine. */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(root);
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+        if (exc instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw exc;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+        Files.deleteIfExists(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  /** Best-effort delete for clean-up paths. */
+  public static void deleteQuietly(Path root) {
+    try {
+      deleteTree(root);
+    } catch (IOException | UncheckedIOException e) {
+      org.slf4j.LoggerFactory.getLogger(Fs.class).debug("could not delete {}: {}", root, e.getMessage());
+    }
+  }
+
+  /**
+   * Total bytes and entries below {@code root}; stops counting (returns early) once either passes
+   * its bound, so a job that creates millions of files cannot stall the check.
+   */
+  public static long[] usage(Path root, long maxBytes, long maxEntries) {
+    long[] acc = {0, 0};
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return acc;
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          acc[1]++;
+          return acc[1] > maxEntries ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          acc[0] += attrs.size();
+          acc[1]++;
+          return acc[0] > maxBytes || acc[1] > maxEntries ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      // a vanishing file mid-walk: the next check sees the rest
+    }
+    return acc;
+  }
+}

@@ -1,0 +1,427 @@
+package dev.syft.jobs.internal;
+
+import dev.syft.jobs.JobConfig;
+import dev.syft.jobs.JobKind;
+import dev.syft.jobs.JobsException;
+import dev.syft.jobs.RunLimits;
+import dev.syft.jobs.RunOptions;
+import dev.syft.jobs.SandboxMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes one approved job in a private work folder under {@code <home>/.syft/jobs/work}, never in
+ * the folder the submitter can see: the submission is copied there and its hash checked against the
+ * approved one, a generated wrapper applies the limits and starts the job (Python and Java jobs from
+ * the validated metadata; {@code run.sh} only for bash jobs), inside the sandbox when there is one,
+ * with a scrubbed environment. Output is captured with a size cap; the wall-clock limit and the
+ * work-folder quota are enforced independently of what the job prints.
+ */
+public final class Runner {
+  private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+  public static final String TIMED_OUT = "\n--- PROCESS TIMED OUT ---\n";
+  /** Exit code of the wrapper when the dependencies cannot be installed. */
+  static final int DEPS_FAILED = 97;
+  private static final long MAX_WORK_ENTRIES = 100_000;
+
+  private Runner() {}
+
+  /**
+   * @param id display id
+   * @param config the job's config
+   * @param submission the received submission folder
+   * @param approvedHash the content hash the approval is bound to
+   * @param owner the data owner (SYFTBOX_EMAIL)
+   * @param sb the SyftBox folder (SYFTBOX_FOLDER when not isolated)
+   * @param datasets datasets the job may read
+   * @param workDir a fresh private folder for this run
+   */
+  public record Plan(String id, JobConfig config, Path submission, String approvedHash, String owner, Path sb,
+      List<DatasetRefs.Mountable> datasets, Path workDir, RunOptions options) {}
+
+  /**
+   * What happened.
+   *
+   * @param returnCode exit code, {@code -1} for a timeout, quota kill or runner error
+   * @param timedOut the wall-clock limit was hit
+   * @param isolation {@code bwrap} or {@code none}
+   * @param isolationNote details
+   * @param notes limits hit and other remarks (also written to stderr)
+   * @param stdout captured standard output
+   * @param stderr captured standard error (with the runner's remarks)
+   * @param outputsDir the job's {@code outputs/} folder in the work folder
+   */
+  public record Outcome(int returnCode, boolean timedOut, String isolation, String isolationNote, List<String> notes,
+      Path stdout, Path stderr, Path outputsDir) {}
+
+  /** Thrown when the copied submission does not match the approved hash. */
+  public static final class ContentChanged extends JobsException {
+    private static final long serialVersionUID = 1L;
+
+    ContentChanged(String message) {
+      super("content-changed", message);
+    }
+  }
+
+  /** Decides whether this run is sandboxed; refuses when the sandbox is required but missing. */
+  public static Sandbox.Probe sandboxFor(RunOptions o) {
+    if (o.sandbox() == SandboxMode.OFF) {
+      return new Sandbox.Probe(false, "the sandbox is turned off for this run", false, null, null);
+    }
+    return sandboxFor(o, Sandbox.probe(o.sandboxUid()));
+  }
+
+  /** The decision for a given probe result. */
+  public static Sandbox.Probe sandboxFor(RunOptions o, Sandbox.Probe p) {
+    if (o.sandbox() == SandboxMode.OFF) {
+      return new Sandbox.Probe(false, "the sandbox is turned off for this run", false, null, null);
+    }
+    if (!p.available() && o.sandbox() == SandboxMode.REQUIRE) {
+      throw new JobsException("sandbox-required", "refusing to run: jobs.require_sandbox is set but the sandbox is"
+          + " not available (" + p.reason() + ")");
+    }
+    return p;
+  }
+
+  public static Outcome run(Plan plan, Sandbox.Probe probe) throws IOException {
+    Path work = plan.workDir();
+    Path job = work.resolve("job");
+    Path home = Files.createDirectories(work.resolve("home"));
+    Path ctl = Files.createDirectories(work.resolve("ctl"));
+    Path logs = Files.createDirectories(work.resolve("logs"));
+    Fs.copyTree(plan.submission(), job, TreeHash::content);
+    String hash = TreeHash.of(job);
+    if (!hash.equals(plan.approvedHash())) {
+      throw new ContentChanged("refused to run " + plan.id() + ": its files changed after approval (approved "
+          + shortHash(plan.approvedHash()) + ", now " + shortHash(hash) + ")");
+    }
+    Files.createDirectories(job.resolve("code/outputs"));
+    boolean sandboxed = probe.available();
+    RunLimits lim = plan.options().limits();
+    List<String> notes = new ArrayList<>();
+    String isolationNote;
+    if (sandboxed) {
+      isolationNote = "bubblewrap: no network, only datasets " + names(plan.datasets()) + " mounted read-only, uid "
+          + probe.insideUid(plan.options().sandboxUid());
+    } else {
+      isolationNote = "NOT ISOLATED: " + probe.reason();
+      notes.add("this job ran without a sandbox (" + probe.reason() + "): it could read the data owner's files"
+          + " and environment and use the network");
+    }
+    Optional<Host.Python> python = Host.python();
+    JobKind kind = plan.config().kind();
+    if (kind == JobKind.PYTHON && python.isEmpty()) {
+      throw new JobsException("no-python", "cannot run " + plan.id() + ": python3 is not installed on this machine");
+    }
+    // paths as the job sees them
+    String jobIn = sandboxed ? Sandbox.JOB : job.toString();
+    String shimIn = sandboxed ? Sandbox.SHIM : ctl.resolve("python").toString();
+    String homeIn = sandboxed ? Sandbox.HOME : home.toString();
+    String sbIn = sandboxed ? Sandbox.SYFTBOX : plan.sb().toString();
+    Path shim = Files.createDirectories(ctl.resolve("python/syft_client"));
+    try (InputStream in = Runner.class.getResourceAsStream("/dev/syft/jobs/python/syft_client/__init__.py")) {
+      if (in == null) {
+        throw new JobsException("jobs-io", "the bundled syft_client module is missing from the jar");
+      }
+      Files.write(shim.resolve("__init__.py"), in.readAllBytes());
+    }
+    Files.writeString(ctl.resolve("run.sh"), wrapper(plan, kind, lim, jobIn, shimIn));
+    Path tmpOutside = Files.createDirectories(work.resolve("tmp"));
+
+    List<String> cmd;
+    if (sandboxed) {
+      Sandbox.writeEtc(ctl, probe.insideUid(plan.options().sandboxUid()));
+      List<Sandbox.Mount> ro = new ArrayList<>();
+      python.ifPresent(py -> {
+        if (!py.prefix().startsWith("/usr")) {
+          ro.add(new Sandbox.Mount(py.prefix(), py.prefix().toString()));
+        }
+      });
+      Path jh = Host.javaHome();
+      if (!jh.startsWith("/usr")) {
+        ro.add(new Sandbox.Mount(jh, jh.toString()));
+      }
+      for (DatasetRefs.Mountable d : plan.datasets()) {
+        String base = Sandbox.SYFTBOX + "/" + plan.owner() + "/";
+        ro.add(new Sandbox.Mount(d.privateDir(), base + "private/syft_datasets/" + d.name()));
+        if (d.mockDir() != null) {
+          ro.add(new Sandbox.Mount(d.mockDir(), base + "public/syft_datasets/" + d.name()));
+        }
+      }
+      Sandbox.openUp(ctl);
+      if (probe.root()) {
+        Sandbox.chownTree(job, plan.options().sandboxUid());
+        Sandbox.chownTree(home, plan.options().sandboxUid());
+      }
+      cmd = Sandbox.command(probe, new Sandbox.Spec(job, home, ctl, ro, lim.fileBytes(), plan.options().sandboxUid()));
+    } else {
+      cmd = new ArrayList<>();
+      Host.which("setsid").ifPresent(s -> cmd.add(s.toString()));
+      cmd.addAll(List.of("/bin/bash", ctl.resolve("run.sh").toString()));
+    }
+
+    Map<String, String> env = new LinkedHashMap<>();
+    List<String> path = new ArrayList<>();
+    python.ifPresent(py -> path.add(py.binDir().toString()));
+    path.add(Host.javaHome().resolve("bin").toString());
+    path.addAll(List.of("/usr/local/bin", "/usr/bin", "/bin"));
+    env.put("PATH", String.join(":", path));
+    env.put("HOME", homeIn);
+    env.put("LANG", "C.UTF-8");
+    env.put("TMPDIR", sandboxed ? "/tmp" : tmpOutside.toString());
+    env.put("SYFT_IS_IN_JOB", "true");
+    env.put("SYFTBOX_FOLDER", sbIn);
+    env.put("SYFTBOX_EMAIL", plan.owner());
+    env.put("PYTHONUNBUFFERED", "1");
+
+    Path stdout = logs.resolve("stdout.txt");
+    Path stderr = logs.resolve("stderr.txt");
+    if (!sandboxed) {
+      Files.writeString(stderr, "[syft-java] WARNING: " + notes.get(0) + "\n");
+    } else {
+      Files.writeString(stderr, "");
+    }
+    Files.writeString(stdout, "");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(job.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    LOG.info("running {} ({})", plan.id(), sandboxed ? "sandboxed" : "NOT isolated");
+    Process p = pb.start();
+    Thread outPump = Thread.ofVirtual().name("job-stdout").start(() -> pump(p.getInputStream(), stdout, lim.logBytes()));
+    Thread errPump = Thread.ofVirtual().name("job-stderr").start(() -> pump(p.getErrorStream(), stderr, lim.logBytes()));
+    long deadline = System.nanoTime() + lim.timeout().toNanos();
+    boolean timedOut = false;
+    String quota = null;
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          timedOut = true;
+          break;
+        }
+        if (p.waitFor(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200), TimeUnit.MILLISECONDS)) {
+          break;
+        }
+        long[] used = sum(Fs.usage(job, lim.workBytes(), MAX_WORK_ENTRIES), Fs.usage(home, lim.workBytes(),
+            MAX_WORK_ENTRIES));
+        if (used[0] > lim.workBytes() || used[1] > MAX_WORK_ENTRIES) {
+          quota = "the job used more than " + lim.workBytes() + " bytes (or " + MAX_WORK_ENTRIES
+              + " files) in its work folder and was stopped";
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      quota = "the runner was interrupted";
+    }
+    // on a limit, and also after a normal exit: stray background processes of the job go too
+    killTree(p, sandboxed);
+    join(outPump, p.getInputStream());
+    join(errPump, p.getErrorStream());
+    int rc;
+    if (timedOut) {
+      rc = -1;
+      append(stdout, TIMED_OUT);
+      append(stderr, TIMED_OUT);
+      notes.add("stopped after the " + lim.timeout().toSeconds() + " s time limit");
+    } else if (quota != null) {
+      rc = -1;
+      append(stderr, "\n[syft-java] " + quota + "\n");
+      notes.add(quota);
+    } else {
+      rc = p.exitValue();
+      if (rc == DEPS_FAILED) {
+        notes.add("the job's dependencies could not be installed (jobs run without network)");
+      } else if (rc > 128 && rc < 160) {
+        String why = switch (rc - 128) {
+          case 9 -> "SIGKILL";
+          case 24 -> "SIGXCPU: the CPU time limit";
+          case 25 -> "SIGXFSZ: the file size limit";
+          case 11 -> "SIGSEGV";
+          case 6 -> "SIGABRT";
+          default -> "signal " + (rc - 128);
+        };
+        notes.add("the job was killed by " + why);
+        append(stderr, "\n[syft-java] the job was killed by " + why + "\n");
+      }
+    }
+    return new Outcome(rc, timedOut, sandboxed ? "bwrap" : "none", isolationNote, notes, stdout, stderr,
+        job.resolve("code/outputs"));
+  }
+
+  private static String names(List<DatasetRefs.Mountable> ds) {
+    return ds.isEmpty() ? "(none)" : String.join(", ", ds.stream().map(DatasetRefs.Mountable::name).toList());
+  }
+
+  private static long[] sum(long[] a, long[] b) {
+    return new long[] {a[0] + b[0], a[1] + b[1]};
+  }
+
+  static String shortHash(String h) {
+    return h == null ? "none" : h.substring(0, Math.min(12, h.length()));
+  }
+
+  /** Kills the process and everything it started (the sandbox's PID namespace dies with its init). */
+  static void killTree(Process p, boolean sandboxed) {
+    List<ProcessHandle> kids = p.descendants().toList();
+    if (!sandboxed) {
+      // the job runs in its own session (setsid): kill the whole process group
+      try {
+        new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        LOG.debug("kill of the process group failed: {}", e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    p.destroyForcibly();
+    kids.forEach(ProcessHandle::destroyForcibly);
+    try {
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void join(Thread pump, InputStream in) {
+    try {
+      pump.join(5000);
+      if (pump.isAlive()) {
+        in.close(); // an escaped grandchild holds the pipe: stop reading
+        pump.join(2000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.debug("closing a job pipe: {}", e.getMessage());
+    }
+  }
+
+  /** Copies a stream into a file up to {@code cap} bytes, then notes the truncation and drains the rest. */
+  static void pump(InputStream in, Path file, long cap) {
+    long written = 0;
+    boolean truncated = false;
+    byte[] buf = new byte[16 * 1024];
+    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        if (written < cap) {
+          int k = (int) Math.min(n, cap - written);
+          out.write(buf, 0, k);
+          written += k;
+          if (k < n) {
+            truncated = true;
+          }
+          out.flush();
+        } else {
+          truncated = true;
+        }
+      }
+      if (truncated) {
+        out.write(("\n--- OUTPUT TRUNCATED: only the first " + cap + " bytes were kept ---\n")
+            .getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      LOG.debug("job output pipe closed: {}", e.getMessage());
+    }
+  }
+
+  private static void append(Path f, String text) throws IOException {
+    Files.writeString(f, text, StandardOpenOption.APPEND, StandardOpenOption.CREATE);
+  }
+
+  // ------------------------------------------------------------------ the wrapper script
+
+  /** Single-quotes a word for bash. */
+  static String q(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  /** The script that applies the limits and starts the job (read-only inside the sandbox). */
+  static String wrapper(Plan plan, JobKind kind, RunLimits lim, String jobIn, String shimIn) throws IOException {
+    StringBuilder s = new StringBuilder();
+    s.append("#!/bin/bash\n# generated by syft-java for job ").append(plan.id().replace('\n', ' ')).append('\n');
+    s.append("ulimit -c 0\n");
+    s.append("ulimit -t ").append(Math.max(1, lim.cpu().toSeconds())).append('\n');
+    s.append("ulimit -f ").append(Math.max(1, lim.fileBytes() / 1024)).append('\n');
+    int procs = kind == JobKind.JAVA ? lim.processes() + 256 : lim.processes();
+    s.append("ulimit -u ").append(procs).append('\n');
+    if (kind != JobKind.JAVA) {
+      s.append("ulimit -v ").append(Math.max(16 * 1024, lim.memoryBytes() / 1024)).append('\n');
+    }
+    s.append("set -euo pipefail\n");
+    JobConfig c = plan.config();
+    switch (kind) {
+      case BASH -> {
+        s.append("cd ").append(q(jobIn)).append('\n');
+        s.append("unset OLDPWD\nexec /bin/bash ").append(q(jobIn + "/run.sh")).append('\n');
+      }
+      case JAVA -> {
+        long heapMb = Math.max(32, lim.memoryBytes() / (1024 * 1024) / 2);
+        s.append("cd ").append(q(jobIn + "/code")).append('\n');
+        s.append("unset OLDPWD\nexec java -Xmx").append(heapMb).append("m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+            .append(" -XX:MaxMetaspaceSize=256m -XX:ReservedCodeCacheSize=64m -Djava.io.tmpdir=\"${TMPDIR:-/tmp}\" ");
+        String e = c.entrypoint();
+        s.append(e.endsWith(".jar") ? "-jar " + q(e) : q(e)).append('\n');
+      }
+      case PYTHON -> {
+        Path code = plan.submission().resolve("code");
+        List<String> deps = new ArrayList<>(pythonDependencies(c));
+        if (Files.isRegularFile(code.resolve("pyproject.toml"))) {
+          deps.addAll(Pyproject.dependencies(Files.readString(code.resolve("pyproject.toml"))));
+        }
+        s.append("cd ").append(q(jobIn + "/code")).append('\n');
+        s.append("PY=python3\n");
+        if (!deps.isEmpty()) {
+          // system site-packages: requirements already installed on this machine resolve offline
+          s.append("python3 -m venv --without-pip --system-site-packages ").append(q(jobIn + "/.venv")).append('\n');
+          s.append("PY=").append(q(jobIn + "/.venv/bin/python")).append('\n');
+          s.append("if ! \"$PY\" -m pip install --no-input --disable-pip-version-check --retries 0 --timeout 5 -q --");
+          for (String d : deps) {
+            s.append(' ').append(q(d));
+          }
+          s.append("; then\n  echo '[syft-java] installing the dependencies failed: jobs run without network, so only"
+              + " packages already installed on the data owner machine can be used' >&2\n  exit ")
+              .append(DEPS_FAILED).append("\nfi\n");
+        }
+        String pp = shimIn + ":" + jobIn + "/code" + (Files.isDirectory(code.resolve("src")) ? ":" + jobIn + "/code/src" : "");
+        s.append("export PYTHONPATH=").append(q(pp)).append('\n');
+        s.append("unset OLDPWD\nexec \"$PY\" ").append(q(c.entrypoint())).append('\n');
+      }
+    }
+    return s.toString();
+  }
+
+  /**
+   * The requirements a Python job installs here: its dependencies without the syft-client install
+   * source (the first entry), which syft-java replaces with its bundled {@code syft_client} module.
+   */
+  public static List<String> pythonDependencies(JobConfig c) {
+    List<String> d = new ArrayList<>(c.dependencies());
+    if (!d.isEmpty() && isInstallSource(d.get(0))) {
+      d.remove(0);
+    }
+    return d;
+  }
+
+  static boolean isInstallSource(String dep) {
+    String x = dep.toLowerCase(java.util.Locale.ROOT);
+    return x.contains("syft-client") || x.contains("syft_client");
+  }
+}

@@ -1,0 +1,207 @@
+package dev.syft.jobs;
+
+import static dev.syft.jobs.JobsFixture.DO;
+import static dev.syft.jobs.JobsFixture.DS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jobs that try to get out: each attempt must be contained and reported. Runs only where bubblewrap
+ * works; elsewhere every test is skipped with the probe's reason.
+ */
+@Timeout(120)
+class SandboxEscapeTest {
+  @TempDir Path tmp;
+  JobsFixture f;
+  RunOptions tight;
+
+  @BeforeAll
+  static void needsSandbox() {
+    Assumptions.assumeTrue(JobsFixture.sandboxWorks(), () -> "bubblewrap sandbox unavailable: "
+        + JobsFixture.sandboxReason());
+  }
+
+  @BeforeEach
+  void setUp() {
+    f = new JobsFixture(tmp).connect(DS, DO);
+    tight = f.options.withSandbox(SandboxMode.REQUIRE).withLimits(RunLimits.defaults()
+        .withTimeout(Duration.ofSeconds(10)).withMemoryBytes(512L * 1024 * 1024).withFileBytes(1024 * 1024)
+        .withWorkBytes(8L * 1024 * 1024).withOutputBytes(4L * 1024 * 1024).withProcesses(32));
+  }
+
+  @AfterEach
+  void tearDown() {
+    f.close();
+  }
+
+  private RunResult run(String name, String code) {
+    return run(name, code, tight);
+  }
+
+  private RunResult run(String name, String code, RunOptions o) {
+    f.jobs(DS).submit(SubmitRequest.of(f.file(name + "/main.py", code), DO).withName(name));
+    f.sync(DO);
+    f.jobs(DO).approve(DS + "/" + name, null);
+    RunResult r = f.jobs(DO, o).run(DS + "/" + name);
+    assertThat(r.isolation()).isEqualTo("bwrap");
+    return r;
+  }
+
+  private String out(String name, String file) throws Exception {
+    return Files.readString(f.c.datasite(DO).resolve("app_data/job/review/" + DS + "/" + name + "/" + file));
+  }
+
+  private static final String PROBE = "import os, json\nos.makedirs('outputs', exist_ok=True)\nres = {}\n"
+      + "def attempt(key, fn):\n    try:\n        res[key] = 'ALLOWED: ' + str(fn())[:200]\n"
+      + "    except Exception as e:\n        res[key] = 'blocked: ' + type(e).__name__\n";
+  private static final String SAVE = "json.dump(res, open('outputs/probe.json', 'w'))\nprint(json.dumps(res))\n";
+
+  @Test
+  void onlyTheNamedDatasetIsReadable() throws Exception {
+    f.dataset(DO, "census", "census-private\n", "m\n");
+    f.dataset(DO, "salaries", "salaries-private\n", "m\n");
+    Path other = f.c.datasite(DO).resolve("private/syft_datasets/salaries/data.csv");
+    String code = PROBE + "import syft_client as sc\n"
+        + "attempt('named', lambda: open(sc.resolve_dataset_file_path('census')).read())\n"
+        + "attempt('other_in_view', lambda: open(os.environ['SYFTBOX_FOLDER'] + '/" + DO
+        + "/private/syft_datasets/salaries/data.csv').read())\n"
+        + "attempt('other_host_path', lambda: open('" + other + "').read())\n" + SAVE;
+    RunResult r = run("ds-only", code);
+    assertThat(r.status()).as(out("ds-only", "stderr.txt")).isEqualTo(JobStatus.DONE);
+    String probe = out("ds-only", "outputs/probe.json");
+    assertThat(probe).contains("\"named\": \"ALLOWED: census-private");
+    assertThat(probe).contains("\"other_in_view\": \"blocked", "\"other_host_path\": \"blocked").doesNotContain(
+        "salaries-private");
+  }
+
+  @Test
+  void theOwnersHomeAndEnvironmentAreNotVisible() throws Exception {
+    Path home = f.c.client(DO).home().dir();
+    String code = PROBE
+        + "attempt('config', lambda: open('" + home.resolve("config.yaml") + "').read())\n"
+        + "attempt('statedb', lambda: open('" + home.resolve(".syft/state.db") + "', 'rb').read(10))\n"
+        + "attempt('datasite', lambda: os.listdir('" + f.c.datasite(DO) + "'))\n"
+        + "attempt('user_home', lambda: os.listdir('" + System.getProperty("user.home") + "'))\n"
+        + "attempt('write_root', lambda: open('/pwned', 'w').write('x'))\n"
+        + "attempt('write_usr', lambda: open('/usr/pwned', 'w').write('x'))\n"
+        + "attempt('write_tmp', lambda: open('/tmp/ok', 'w').write('x'))\n"
+        + "attempt('write_shm', lambda: open('/dev/shm/ok', 'w').write('x'))\n"
+        + "attempt('fill_tmp', lambda: open('/tmp/fill', 'wb').write(b'z' * (4 * 1024 * 1024)))\n"
+        + "res['extra_env'] = sorted(set(os.environ) - {'HOME','LANG','PATH','PYTHONPATH','PYTHONUNBUFFERED',"
+        + "'SYFTBOX_EMAIL','SYFTBOX_FOLDER','SYFT_IS_IN_JOB','TMPDIR','PWD','SHLVL','_','LC_CTYPE'})\n"
+        + SAVE;
+    RunResult r = run("home", code);
+    assertThat(r.status()).isEqualTo(JobStatus.DONE);
+    String probe = out("home", "outputs/probe.json");
+    assertThat(probe).contains("\"config\": \"blocked", "\"statedb\": \"blocked", "\"datasite\": \"blocked",
+        "\"write_root\": \"blocked", "\"write_usr\": \"blocked", "\"extra_env\": []",
+        "\"write_tmp\": \"ALLOWED", "\"write_shm\": \"ALLOWED", "\"fill_tmp\": \"blocked");
+    assertThat(probe).doesNotContain("\"user_home\": \"ALLOWED: [" + "'.m2'");
+    assertThat(Path.of("/pwned")).doesNotExist();
+  }
+
+  @Test
+  void thereIsNoNetwork() throws Exception {
+    try (ServerSocket server = new ServerSocket(0)) {
+      String code = PROBE + "import socket\n"
+          + "attempt('loopback_host', lambda: socket.create_connection(('127.0.0.1', " + server.getLocalPort()
+          + "), timeout=2))\n"
+          + "attempt('internet', lambda: socket.create_connection(('1.1.1.1', 53), timeout=2))\n"
+          + "attempt('dns', lambda: socket.getaddrinfo('example.com', 80))\n" + SAVE;
+      RunResult r = run("net", code);
+      assertThat(r.status()).isEqualTo(JobStatus.DONE);
+      String probe = out("net", "outputs/probe.json");
+      assertThat(probe).contains("\"loopback_host\": \"blocked", "\"internet\": \"blocked", "\"dns\": \"blocked");
+    }
+  }
+
+  @Test
+  void aForkBombIsContained() throws Exception {
+    f.jobs(DS).submit(SubmitRequest.bash("bomb() { bomb | bomb & }; bomb\nsleep 1\n", DO).withName("bomb"));
+    f.sync(DO);
+    f.jobs(DO).approve(DS + "/bomb", null);
+    RunResult r = f.jobs(DO, tight.withLimits(tight.limits().withTimeout(Duration.ofSeconds(4)))).run(DS + "/bomb");
+    assertThat(r.isolation()).isEqualTo("bwrap");
+    assertThat(out("bomb", "stderr.txt")).containsAnyOf("fork", "Resource temporarily unavailable", "retry");
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    // the machine still runs jobs afterwards
+    assertThat(run("after", "print('still fine')\n").status()).isEqualTo(JobStatus.DONE);
+  }
+
+  @Test
+  void aHugeFileIsStoppedAtTheFileLimit() throws Exception {
+    String code = "import os\nos.makedirs('outputs', exist_ok=True)\nwith open('outputs/big.bin', 'wb') as f:\n"
+        + "    while True:\n        f.write(b'x' * 65536)\n";
+    RunResult r = run("big", code);
+    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    // Python ignores SIGXFSZ, so the write fails with EFBIG instead of the process being killed
+    assertThat(String.join(" ", r.notes()) + out("big", "stderr.txt")).containsAnyOf("file size limit", "work folder",
+        "File too large");
+    Path big = f.c.datasite(DO).resolve("app_data/job/review/" + DS + "/big/outputs/big.bin");
+    if (Files.exists(big)) {
+      assertThat(Files.size(big)).isLessThanOrEqualTo(1024 * 1024);
+    }
+  }
+
+  @Test
+  void manySmallFilesHitTheWorkQuota() throws Exception {
+    String code = "import os\nos.makedirs('outputs', exist_ok=True)\ni = 0\nwhile True:\n"
+        + "    open('outputs/f%06d' % i, 'wb').write(b'y' * 500000)\n    i += 1\n";
+    RunResult r = run("quota", code);
+    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(r.returnCode()).isEqualTo(-1);
+    assertThat(String.join(" ", r.notes())).contains("work folder");
+  }
+
+  @Test
+  void sleepingForeverIsKilledAtTheTimeLimit() throws Exception {
+    String code = "import subprocess, time\nsubprocess.Popen(['sleep', '1000'])\nprint('sleeping', flush=True)\n"
+        + "time.sleep(1000)\n";
+    RunResult r = run("sleep", code, tight.withLimits(tight.limits().withTimeout(Duration.ofSeconds(2))));
+    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(r.timedOut()).isTrue();
+    assertThat(out("sleep", "stdout.txt")).contains("sleeping", "PROCESS TIMED OUT");
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+  }
+
+  @Test
+  void memoryBeyondTheLimitFails() throws Exception {
+    RunResult r = run("mem", "x = bytearray(2 * 1024 * 1024 * 1024)\nprint('allocated')\n");
+    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(out("mem", "stderr.txt")).contains("MemoryError");
+  }
+
+  @Test
+  void linksInOutputsAreNotReleased() throws Exception {
+    Path secret = f.c.client(DO).home().dir().resolve("config.yaml");
+    String code = "import os\nos.makedirs('outputs', exist_ok=True)\nos.symlink('" + secret + "', 'outputs/secret')\n"
+        + "os.symlink('/etc/hostname', 'outputs/host')\nopen('outputs/ok.txt', 'w').write('ok')\n";
+    RunResult r = run("links", code);
+    assertThat(r.status()).isEqualTo(JobStatus.DONE);
+    assertThat(r.outputs()).containsExactly("ok.txt");
+    assertThat(r.notes()).anyMatch(n -> n.contains("outputs/secret") && n.contains("link"));
+    Path outDir = f.c.datasite(DO).resolve("app_data/job/review/" + DS + "/links/outputs");
+    assertThat(outDir.resolve("secret")).doesNotExist();
+  }
+
+  @Test
+  void aHugeLogIsTruncated() throws Exception {
+    RunOptions small = tight.withLimits(tight.limits().withLogBytes(4096));
+    RunResult r = run("chatty", "import sys\nfor i in range(20000):\n    print('line', i)\nsys.stdout.flush()\n", small);
+    assertThat(r.status()).isEqualTo(JobStatus.DONE);
+    String out = out("chatty", "stdout.txt");
+    assertThat(out).contains("OUTPUT TRUNCATED");
+    assertThat(out.length()).isLessThan(4096 + 200);
+  }
+}
