@@ -1,0 +1,96 @@
+package dev.syft;
+
+import dev.syft.core.Peers;
+import dev.syft.core.Status;
+import dev.syft.core.SyftClient;
+import dev.syft.core.SyncReport;
+import dev.syft.datasets.Datasets;
+import dev.syft.jobs.Jobs;
+import java.nio.file.Path;
+
+/**
+ * The fluent entry point for programs and JShell: one client (identity, home, transport) with its
+ * peers, datasets and jobs.
+ *
+ * <pre>{@code
+ * try (Syft ds = Syft.init("ds@uni.example", "local:/srv/syft", Path.of("ds-home"))) {
+ *   ds.peers().add("do@hospital.example");
+ *   ds.sync();
+ *   var mock = ds.datasets().get("patients", "do@hospital.example").mockFiles();
+ *   ds.jobs().submit(SubmitRequest.of(Path.of("mean_age.py"), "do@hospital.example"));
+ * }
+ * }</pre>
+ *
+ * <p>Every method delegates to the module that owns it ({@code core}, {@code datasets}, {@code
+ * jobs}); nothing here has behaviour of its own. Not thread-safe: use one instance per thread.
+ */
+public final class Syft implements AutoCloseable {
+  private final SyftClient client;
+  private Datasets datasets;
+  private Jobs jobs;
+
+  private Syft(SyftClient client) {
+    this.client = client;
+  }
+
+  /** Creates a new client home for {@code email} on {@code transportUri} (e.g. {@code local:/path}) and opens it. */
+  public static Syft init(String email, String transportUri, Path home) {
+    return new Syft(SyftClient.init(email, transportUri, home));
+  }
+
+  /** Opens the client living in {@code home}. */
+  public static Syft open(Path home) {
+    return new Syft(SyftClient.open(home));
+  }
+
+  /** Wraps an already open client (for example one built over a test store). */
+  public static Syft of(SyftClient client) {
+    return new Syft(client);
+  }
+
+  /** This client's identity. */
+  public String email() {
+    return client.email();
+  }
+
+  /** Contacts: requests, approvals, the list. */
+  public Peers peers() {
+    return client.peers();
+  }
+
+  /** One sync round with every approved peer. */
+  public SyncReport sync() {
+    return client.sync();
+  }
+
+  /** A snapshot of the local state (no transport needed). */
+  public Status status() {
+    return client.status();
+  }
+
+  /** Datasets: create, share, list, read the mock of peers' datasets. */
+  public Datasets datasets() {
+    if (datasets == null) {
+      datasets = Datasets.of(client);
+    }
+    return datasets;
+  }
+
+  /** Jobs: submit (as data scientist), review, approve, run and release (as data owner). */
+  public Jobs jobs() {
+    if (jobs == null) {
+      jobs = Jobs.of(client);
+    }
+    return jobs;
+  }
+
+  /** The underlying core client, for everything else (checkpoints, progress, extensions). */
+  public SyftClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
