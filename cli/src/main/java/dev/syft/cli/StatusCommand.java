@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "One screen: peers and their states, last sync, queued uploads, quarantined and rejected messages.",
+    description = "One screen: peers and their states, last sync, queued uploads, jobs waiting for review,"
+        + " quarantined and rejected messages, skipped peers and why.",
     footer = {"", "Example:", "  syft status --home ~/alice --json"})
 final class StatusCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -36,8 +37,22 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (SyftClient c = SyftClient.open(home.resolve())) {
       Status s = c.status();
+      java.util.List<dev.syft.jobs.JobInfo> review = java.util.List.of();
+      java.util.List<dev.syft.jobs.JobInfo> mine = java.util.List.of();
+      try {
+        var jobs = dev.syft.jobs.Jobs.of(c).list();
+        review = jobs.stream().filter(j -> j.owner().equals(c.email())
+            && (j.jobStatus() == dev.syft.jobs.JobStatus.PENDING || j.jobStatus() == dev.syft.jobs.JobStatus.RECEIVED)).toList();
+        mine = jobs.stream().filter(j -> j.submitter().equals(c.email()) && !j.owner().equals(c.email())).toList();
+      } catch (RuntimeException e) {
+        // job listing is a convenience here; status must work even with a damaged job folder
+      }
       if (json) {
-        out.println(Json.write(s));
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("status", s);
+        m.put("jobs_waiting_for_review", review.stream().map(dev.syft.jobs.JobInfo::id).toList());
+        m.put("my_jobs", mine.stream().map(j -> java.util.Map.of("id", j.id(), "status", j.jobStatus().wire())).toList());
+        out.println(Json.write(m));
         return Main.EXIT_OK;
       }
       out.println(s.email() + " on " + s.transport());
@@ -54,6 +69,13 @@ final class StatusCommand implements Callable<Integer> {
       }
       out.println();
       out.println("uploads waiting: " + s.pendingUploads());
+      out.println("jobs waiting for your review: " + review.size()
+          + (review.isEmpty() ? "" : " (" + String.join(", ", review.stream().map(dev.syft.jobs.JobInfo::id).toList())
+          + "; 'syft jobs show ID')"));
+      if (!mine.isEmpty()) {
+        out.println("your jobs at peers:");
+        mine.forEach(j -> out.println("  " + j.id() + "  " + j.jobStatus().wire()));
+      }
       section(out, "quarantined messages (refused from peers)", s.quarantined());
       section(out, "your proposals refused by data owners", s.rejectedProposals());
       if (!s.revoked().isEmpty()) {
