@@ -15,9 +15,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells a round which watched folders (peer inboxes, our outboxes) may have changed, so an idle sync
  * does not list every folder. Uses the store's change feed when it has one (one call), else folder
- * modification times where they track children (one listing of our root); otherwise, and at least
- * every {@link #FULL_LISTING_SECONDS}, every folder is listed. Hints only ever add work: a folder is
- * skipped only when the store says it did not change.
+ * modification times where they track children (one listing of our root); otherwise every folder is
+ * listed. Hints only ever add work: a folder is skipped only when the store says it did not change,
+ * and as a safety net every folder is listed again once it was last listed
+ * {@link #FULL_LISTING_SECONDS} ago.
+ *
+ * <p>Those re-listings draw on the round's periodic budget ({@link SyncContext#spendPeriodic}, one
+ * call per peer, shared with the version re-checks), so an idle round costs at most P + 2 calls:
+ * due folders beyond the budget wait for the next round instead of all being listed at once.
+ * (Before, the full listing listed all 2P folders in one round: 2P + 2 calls, 4P + 2 when the
+ * hourly version checks fell in the same round; found by CallBudgetTest.)
  */
 final class ChangeHints {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeHints.class);
@@ -30,12 +37,15 @@ final class ChangeHints {
    */
   static final double SETTLE_SECONDS = 60;
   private static final String RECENT = "hints:recent:";
+  private static final String LISTED = "hints:listed:";
 
   private final SyncContext ctx;
   private Set<String> changed; // null = unknown: list everything
   private String nextCursor;
   private final Map<String, String> seenTimes = new HashMap<>();
   private Set<String> reported = Set.of(); // what the store itself reported changed this round
+  private final Set<String> listed = new HashSet<>(); // folders this round lists
+  private double now;
 
   ChangeHints(SyncContext ctx) {
     this.ctx = ctx;
@@ -48,8 +58,7 @@ final class ChangeHints {
    */
   void prepare(List<Entry> peerInboxes) {
     changed = null;
-    double now = ctx.now();
-    double lastFull = ctx.db().meta("hints:last_full").map(Double::parseDouble).orElse(0.0);
+    now = ctx.now();
     Capabilities caps = ctx.storage().capabilities();
     try {
       if (caps.changeFeed().isPresent()) {
@@ -60,11 +69,9 @@ final class ChangeHints {
         } else {
           ChangeFeed.Changes ch = feed.changesSince(cursor);
           nextCursor = ch.nextCursor();
-          if (now - lastFull < FULL_LISTING_SECONDS) {
-            changed = new HashSet<>(ch.changedParentIds());
-          }
+          changed = new HashSet<>(ch.changedParentIds());
         }
-      } else if (caps.folderTimesTrackChildren() && now - lastFull < FULL_LISTING_SECONDS) {
+      } else if (caps.folderTimesTrackChildren()) {
         Set<String> s = new HashSet<>();
         for (Entry e : peerInboxes) {
           note(e, s);
@@ -75,21 +82,15 @@ final class ChangeHints {
           }
         }
         changed = s;
-      } else if (caps.folderTimesTrackChildren()) {
-        for (Entry e : peerInboxes) {
-          seenTimes.put(e.id(), String.valueOf(e.modified()));
-        }
-        for (Entry e : ctx.storage().listAll(ctx.folders().layout().root())) {
-          if (e.folder()) {
-            seenTimes.put(e.id(), String.valueOf(e.modified()));
-          }
-        }
       }
       if (changed != null) {
         reported = Set.copyOf(changed);
         for (Map.Entry<String, String> r : ctx.db().metaWithPrefix(RECENT).entrySet()) {
-          if (now - Double.parseDouble(r.getValue()) < SETTLE_SECONDS) {
-            changed.add(r.getKey()); // reported a moment ago: its listing may still have been behind
+          double reportedAt = Double.parseDouble(r.getValue());
+          // reported a moment ago (its listing may still have been behind), or not listed since
+          // (e.g. the peer was skipped for its version then: its queued messages must not wait)
+          if (now - reportedAt < SETTLE_SECONDS || listedAt(r.getKey()) < reportedAt) {
+            changed.add(r.getKey());
           }
         }
       }
@@ -108,9 +109,22 @@ final class ChangeHints {
     }
   }
 
-  /** True when {@code folder} must be listed this round. */
+  /** True when {@code folder} must be listed this round (the caller then lists it). */
   boolean mayHaveChanged(Entry folder) {
-    return changed == null || changed.contains(folder.id());
+    String id = folder.id();
+    boolean list = changed == null || changed.contains(id) || listed.contains(id);
+    if (!list) {
+      // the safety-net re-listing, when this round's budget allows it
+      list = now - listedAt(id) >= FULL_LISTING_SECONDS && ctx.spendPeriodic(1);
+    }
+    if (list) {
+      listed.add(id);
+    }
+    return list;
+  }
+
+  private double listedAt(String id) {
+    return ctx.db().meta(LISTED + id).map(Double::parseDouble).orElse(Double.NEGATIVE_INFINITY);
   }
 
   /** Records that the round processed everything up to the hints' point. Call after a successful round. */
@@ -120,17 +134,18 @@ final class ChangeHints {
         ctx.db().setMeta("hints:cursor", nextCursor);
       }
       seenTimes.forEach((id, t) -> ctx.db().setMeta("hints:t:" + id, t));
-      double now = ctx.now();
-      if (changed == null) {
-        ctx.db().setMeta("hints:last_full", Double.toString(now));
+      double at = ctx.now();
+      for (String id : listed) {
+        ctx.db().setMeta(LISTED + id, Double.toString(at));
       }
       for (Map.Entry<String, String> r : ctx.db().metaWithPrefix(RECENT).entrySet()) {
-        if (now - Double.parseDouble(r.getValue()) >= SETTLE_SECONDS) {
+        double reportedAt = Double.parseDouble(r.getValue());
+        if (at - reportedAt >= SETTLE_SECONDS && listedAt(r.getKey()) >= reportedAt) {
           ctx.db().removeMeta(RECENT + r.getKey());
         }
       }
       for (String id : reported) {
-        ctx.db().setMeta(RECENT + id, Double.toString(now));
+        ctx.db().setMeta(RECENT + id, Double.toString(at));
       }
     });
   }

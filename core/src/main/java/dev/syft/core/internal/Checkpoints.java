@@ -3,8 +3,14 @@ package dev.syft.core.internal;
 import dev.syft.protocol.SyftException;
 import dev.syft.protocol.archive.ArchiveCodec;
 import dev.syft.protocol.archive.ArchiveLimits;
-import dev.syft.protocol.model.Checkpoint;
-import dev.syft.protocol.model.CheckpointFile;
+import dev.syft.protocol.archive.CheckpointReader;
+import dev.syft.protocol.archive.CheckpointWriter;
+import dev.syft.protocol.archive.SpooledCheckpoint;
+import dev.syft.protocol.model.CheckpointHeader;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileChangeEventsMessage;
 import dev.syft.protocol.model.FileContent;
@@ -78,7 +84,12 @@ final class Checkpoints {
 
   /** After a round: upload the rolling state if it changed, cut an incremental, compact. */
   void afterRound() throws IOException {
-    if (ctx.db().rollingCount() >= incrementalThreshold) {
+    int paths = ctx.db().rollingCount();
+    if (paths >= incrementalThreshold * compactThreshold) {
+      // as much change as a compaction would fold anyway (an initial scan, a bulk import): write the
+      // full checkpoint directly, streamed, instead of an incremental held in memory
+      createFull();
+    } else if (paths >= incrementalThreshold) {
       createIncremental();
     } else if (ctx.db().meta("rolling:dirty").filter("1"::equals).isPresent()) {
       uploadRollingState();
@@ -218,23 +229,37 @@ final class Checkpoints {
    * Writes a full checkpoint of the own datasite as it is now (the reference's compaction result),
    * then retires every incremental, older full checkpoint and the rolling state it covers.
    */
-  Checkpoint createFull() throws IOException {
+  dev.syft.core.CheckpointInfo createFull() throws IOException {
     Remote remote = remote();
-    List<CheckpointFile> files = new ArrayList<>();
-    for (StateDb.IndexedFile f : new java.util.TreeMap<>(ctx.db().ownFiles()).values()) {
-      if (!OwnerEngine.syncable(f.path())) {
-        continue;
-      }
-      byte[] content = readCurrent(f.path(), f.sha256());
-      if (content != null) {
-        files.add(new CheckpointFile(f.path(), f.sha256(), FileContent.of(content)));
-      }
-    }
     double now = ctx.now();
     double lastEvent = Math.max(ctx.db().lastEventLogTimestamp(),
         ctx.db().rolling().stream().mapToDouble(StateDb.RollingEntry::ts).max().orElse(0));
-    Checkpoint cp = Checkpoint.of(ctx.me(), now, lastEvent > 0 ? lastEvent : null, files);
-    ctx.storage().write(remote.folder(), cp.fileName(), codec.encode(cp), WriteMode.CREATE);
+    Path spool = spoolDir();
+    Path archive = Files.createTempFile(spool, "checkpoint-", ".tar.gz");
+    String name;
+    int count;
+    // streamed: memory stays O(one file) whatever the size of the datasite
+    try (CheckpointWriter w = CheckpointWriter.open(spool, ctx.clock(), ctx.me(), now, lastEvent > 0 ? lastEvent : null)) {
+      for (StateDb.IndexedFile f : new java.util.TreeMap<>(ctx.db().ownFiles()).values()) {
+        if (!OwnerEngine.syncable(f.path())) {
+          continue;
+        }
+        byte[] content = readCurrent(f.path(), f.sha256());
+        if (content != null) {
+          w.addFile(f.path(), f.sha256(), FileContent.of(content));
+        }
+      }
+      try (OutputStream out = Files.newOutputStream(archive)) {
+        w.finish(out);
+      }
+      name = w.fileName();
+      count = w.fileCount();
+      try (InputStream in = Files.newInputStream(archive)) {
+        ctx.storage().write(remote.folder(), name, in, WriteMode.CREATE);
+      }
+    } finally {
+      Files.deleteIfExists(archive);
+    }
     // only now is it safe to retire what the new checkpoint covers; leftovers are harmless (bootstrap
     // skips what the newest full checkpoint covers) and the next checkpoint retries
     List<Entry> covered = new ArrayList<>(remote.fulls());
@@ -242,8 +267,19 @@ final class Checkpoints {
     deleteQuietly(covered);
     resetRolling(lastEvent);
     pruneCovered(lastEvent);
-    LOG.info("full checkpoint with {} file(s)", files.size());
-    return cp;
+    LOG.info("full checkpoint with {} file(s)", count);
+    return new dev.syft.core.CheckpointInfo(name, count, now, lastEvent > 0 ? lastEvent : null);
+  }
+
+  private Path spoolDir() throws IOException {
+    Path dir = ctx.home().stateDir().resolve("tmp");
+    Files.createDirectories(dir);
+    return dir;
+  }
+
+  /** Our own checkpoints may be far larger than a peer's message; they come from our own folder. */
+  private CheckpointReader ownCheckpointReader() {
+    return new CheckpointReader(new ArchiveLimits(64L << 30, 64L << 30), ctx.clock());
   }
 
   /** Bounded local state: ledgers a checkpoint covers are no longer needed. */
@@ -274,88 +310,113 @@ final class Checkpoints {
       return 0;
     }
     Map<String, FileChangeEvent> state = new LinkedHashMap<>();
-    Map<String, CheckpointFile> base = new LinkedHashMap<>();
+    SpooledCheckpoint base = null;
     double since = 0;
     var layout = ctx.folders().layout();
-    Optional<Entry> cpFolder = layout.findCheckpointsFolder();
-    if (cpFolder.isPresent()) {
-      Remote remote = remote();
-      Optional<Entry> full = remote.latestFull();
-      if (full.isPresent()) {
-        Checkpoint cp = codec.decodeCheckpoint(read(full.get()));
-        cp.files().forEach(f -> base.put(f.path(), f));
-        since = cp.lastEventTimestamp() == null ? cp.timestamp() : cp.lastEventTimestamp();
-      }
-      for (Entry e : remote.incrementals()) {
-        IncrementalCheckpoint inc = codec.decodeIncrementalCheckpoint(read(e));
-        overlay(state, inc.events(), since);
-      }
-    }
-    Optional<Entry> rollingFolder = layout.findRollingStateFolder();
-    if (rollingFolder.isPresent()) {
-      for (Entry e : ctx.storage().listAll(rollingFolder.get())) {
-        if (FileNames.rollingStateTimestamp(e.name()).isPresent()) {
-          overlay(state, codec.decodeRollingState(read(e)).events(), since);
-        }
-      }
-    }
-    double tailFrom = since;
-    for (FileChangeEvent e : state.values()) {
-      tailFrom = Math.max(tailFrom, e.timestamp());
-    }
-    Optional<Entry> log = layout.findEventLog();
-    if (log.isPresent()) {
-      List<Entry> tail = new ArrayList<>();
-      for (Entry e : ctx.storage().listAll(log.get())) {
-        OptionalDouble ts = FileNames.listingTimestamp(e.name());
-        if (FileNames.isUsableEventsName(e.name()) && ts.isPresent() && ts.getAsDouble() > since) {
-          tail.add(e);
-        }
-      }
-      tail.sort(Comparator.comparingDouble((Entry e) -> FileNames.listingTimestamp(e.name()).orElse(0)).thenComparing(Entry::name));
-      for (Entry e : tail) {
-        FileChangeEventsMessage m = codec.decodeEvents(read(e));
-        overlay(state, m.events(), since);
-        ctx.db().recordEventLog(e.name(), m.timestamp(), m.events().size());
-      }
-    }
-    Map<String, byte[]> toWrite = new LinkedHashMap<>();
-    for (CheckpointFile f : base.values()) {
-      if (!state.containsKey(f.path())) {
-        toWrite.put(f.path(), f.content().bytes());
-      }
-    }
-    for (FileChangeEvent e : state.values()) {
-      if (!e.deleted() && e.content() != null) {
-        toWrite.put(e.pathInDatasite(), e.content().bytes());
-      }
-    }
-    boolean report = toWrite.size() >= SyncContext.PROGRESS_MIN_STEPS;
-    if (report) {
-      ctx.progress().begin(String.format("restoring %,d file(s) from checkpoints", toWrite.size()), toWrite.size());
-    }
-    List<StateDb.IndexedFile> written;
     try {
-      written = restoreAll(toWrite);
-    } finally {
+      Optional<Entry> cpFolder = layout.findCheckpointsFolder();
+      if (cpFolder.isPresent()) {
+        Remote remote = remote();
+        Optional<Entry> full = remote.latestFull();
+        if (full.isPresent()) {
+          try (InputStream in = ctx.storage().read(full.get())) {
+            base = ownCheckpointReader().spool(in, spoolDir());
+          }
+          CheckpointHeader h = base.header();
+          since = h.lastEventTimestamp() == null ? h.timestamp() : h.lastEventTimestamp();
+        }
+        for (Entry e : remote.incrementals()) {
+          IncrementalCheckpoint inc = codec.decodeIncrementalCheckpoint(read(e));
+          overlay(state, inc.events(), since);
+        }
+      }
+      Optional<Entry> rollingFolder = layout.findRollingStateFolder();
+      if (rollingFolder.isPresent()) {
+        for (Entry e : ctx.storage().listAll(rollingFolder.get())) {
+          if (FileNames.rollingStateTimestamp(e.name()).isPresent()) {
+            overlay(state, codec.decodeRollingState(read(e)).events(), since);
+          }
+        }
+      }
+      double tailFrom = since;
+      for (FileChangeEvent e : state.values()) {
+        tailFrom = Math.max(tailFrom, e.timestamp());
+      }
+      Optional<Entry> log = layout.findEventLog();
+      if (log.isPresent()) {
+        List<Entry> tail = new ArrayList<>();
+        for (Entry e : ctx.storage().listAll(log.get())) {
+          OptionalDouble ts = FileNames.listingTimestamp(e.name());
+          if (FileNames.isUsableEventsName(e.name()) && ts.isPresent() && ts.getAsDouble() > since) {
+            tail.add(e);
+          }
+        }
+        tail.sort(Comparator.comparingDouble((Entry e) -> FileNames.listingTimestamp(e.name()).orElse(0)).thenComparing(Entry::name));
+        for (Entry e : tail) {
+          FileChangeEventsMessage m = codec.decodeEvents(read(e));
+          overlay(state, m.events(), since);
+          ctx.db().recordEventLog(e.name(), m.timestamp(), m.events().size());
+        }
+      }
+      Map<String, byte[]> fromEvents = new LinkedHashMap<>();
+      for (FileChangeEvent e : state.values()) {
+        if (!e.deleted() && e.content() != null) {
+          fromEvents.put(e.pathInDatasite(), e.content().bytes());
+        }
+      }
+      long total = fromEvents.size() + (base == null ? 0 : base.fileCount());
+      boolean report = total >= SyncContext.PROGRESS_MIN_STEPS;
       if (report) {
-        ctx.progress().end();
+        ctx.progress().begin(String.format("restoring %,d file(s) from checkpoints", total), total);
+      }
+      List<StateDb.IndexedFile> written = new ArrayList<>();
+      try {
+        if (base != null) {
+          // the checkpoint's files stream from the spool; paths changed since are taken from the events
+          base.forEachFile(f -> {
+            if (!state.containsKey(f.path())) {
+              StateDb.IndexedFile r = restoreOne(f.path(), f.content().bytes());
+              if (r != null) {
+                written.add(r);
+              }
+            }
+            ctx.progress().advance(1);
+          });
+        }
+        written.addAll(restoreAll(fromEvents));
+      } finally {
+        if (report) {
+          ctx.progress().end();
+        }
+      }
+      double base0 = tailFrom;
+      // one transaction; the files were written without per-file fsync: until "bootstrapped" commits,
+      // a crash simply restarts the restore
+      ctx.db().inTransaction(() -> {
+        written.forEach(ctx.db()::putOwnFile);
+        ctx.db().setMeta("bootstrapped", "checkpoint");
+        ctx.db().setMeta("rolling:base", Double.toString(base0));
+      });
+      int restored = written.size();
+      if (restored > 0) {
+        LOG.info("restored {} file(s) of the own datasite from checkpoints and the event log in {} ms", restored,
+            (System.nanoTime() - started) / 1_000_000);
+      }
+      return restored;
+    } finally {
+      if (base != null) {
+        base.close();
       }
     }
-    double base0 = tailFrom;
-    // one transaction; the files were written without per-file fsync: until "bootstrapped" commits,
-    // a crash simply restarts the restore
-    ctx.db().inTransaction(() -> {
-      written.forEach(ctx.db()::putOwnFile);
-      ctx.db().setMeta("bootstrapped", "checkpoint");
-      ctx.db().setMeta("rolling:base", Double.toString(base0));
-    });
-    int restored = written.size();
-    if (restored > 0) {
-      LOG.info("restored {} file(s) of the own datasite from checkpoints and the event log in {} ms", restored,
-          (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Writes one restored file unless a local file is in the way; returns its index entry or null. */
+  private StateDb.IndexedFile restoreOne(String path, byte[] content) throws IOException {
+    if (!OwnerEngine.syncable(path) || Files.exists(tree.resolve(path))) {
+      return null;
     }
-    return restored;
+    LocalTree.Seen s = tree.write(path, content, false);
+    return new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), LocalTree.sha256Hex(content));
   }
 
   /** Latest event per path, applied in ascending timestamp order, ignoring what {@code since} covers. */
@@ -385,13 +446,9 @@ final class Checkpoints {
       futures.add(ctx.io().submit(() -> {
         bound.acquire();
         try {
-          String path = f.getKey();
-          if (!OwnerEngine.syncable(path) || java.nio.file.Files.exists(tree.resolve(path))) {
-            return null;
-          }
-          LocalTree.Seen s = tree.write(path, f.getValue(), false);
+          StateDb.IndexedFile r = restoreOne(f.getKey(), f.getValue());
           ctx.progress().advance(1);
-          return new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), LocalTree.sha256Hex(f.getValue()));
+          return r;
         } finally {
           bound.release();
         }

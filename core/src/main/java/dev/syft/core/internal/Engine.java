@@ -355,8 +355,7 @@ public final class Engine implements AutoCloseable {
   public dev.syft.core.CheckpointInfo createCheckpoint() {
     try (Home.HomeLock lock = home.lock()) {
       syncLocked(); // the snapshot must include edits not yet scanned (and their events must be routed)
-      var cp = new Checkpoints(ctx()).createFull();
-      return new dev.syft.core.CheckpointInfo(cp.fileName(), cp.files().size(), cp.timestamp(), cp.lastEventTimestamp());
+      return new Checkpoints(ctx()).createFull();
     } catch (IOException e) {
       throw transport(e);
     }

@@ -31,6 +31,12 @@ import java.util.function.Predicate;
 public final class LocalTree {
   /** Prefix of our temporary files; scans skip them. */
   static final String TEMP_PREFIX = ".syft-tmp-";
+  /**
+   * Our temporary files carry the process id, so a scan can tell the leftovers of a process killed
+   * mid-write (they used to stay forever; InterruptedApplyTest) from a write in progress in this one.
+   * The home lock keeps every other live process out of the tree.
+   */
+  private static final String OWN_TEMP = TEMP_PREFIX + ProcessHandle.current().pid() + "-";
 
   private final Path root;
 
@@ -87,7 +93,16 @@ public final class LocalTree {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        if (!attrs.isRegularFile() || file.getFileName().toString().startsWith(TEMP_PREFIX)) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(TEMP_PREFIX) && !name.startsWith(OWN_TEMP)) {
+          try {
+            Files.deleteIfExists(file); // left by a process that died mid-write
+          } catch (IOException e) {
+            // harmless: invisible to scans, retried next time
+          }
+          return FileVisitResult.CONTINUE;
+        }
+        if (!attrs.isRegularFile() || name.startsWith(TEMP_PREFIX)) {
           return FileVisitResult.CONTINUE;
         }
         String rel = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
@@ -161,7 +176,7 @@ public final class LocalTree {
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new UnsafePathException("a folder is in the way of file " + DatasitePaths.printable(relative));
     }
-    Path tmp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+    Path tmp = dir.resolve(OWN_TEMP + UUID.randomUUID());
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);

@@ -153,11 +153,21 @@ final class PeerManager {
       versions.writePeersFile(list());
     }
     double now = ctx.now();
+    List<StateDb.PeerRow> accepted = new ArrayList<>();
     for (StateDb.PeerRow r : list()) {
-      if (!r.state().equals(ACCEPTED)) {
-        continue;
+      if (r.state().equals(ACCEPTED)) {
+        accepted.add(r);
       }
-      if (r.versionCheckedAt() == null || now - r.versionCheckedAt() > VERSION_REFRESH_SECONDS) {
+    }
+    // an idle round may spend one call per peer on periodic checks (see ChangeHints)
+    ctx.periodicBudget(Math.max(1, accepted.size()));
+    // most overdue first; a peer never checked is checked at once, the others as the budget allows
+    accepted.sort(java.util.Comparator.comparing((StateDb.PeerRow r) -> r.versionCheckedAt() == null ? 0.0 : r.versionCheckedAt()));
+    for (StateDb.PeerRow r : accepted) {
+      if (r.versionCheckedAt() == null) {
+        ctx.spendPeriodic(1);
+        versions.check(r, now);
+      } else if (now - r.versionCheckedAt() > VERSION_REFRESH_SECONDS && ctx.spendPeriodic(1)) {
         versions.check(r, now);
       }
     }

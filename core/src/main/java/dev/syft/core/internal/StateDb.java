@@ -355,6 +355,12 @@ public final class StateDb implements AutoCloseable {
     return queryOne("SELECT 1 FROM received WHERE message_id=?", rs -> 1, messageId).isPresent();
   }
 
+  /** True when {@code peer} already sent a message with this id under another name (a replay). */
+  public boolean receivedMessageIdElsewhere(String peer, String messageId, String name) {
+    return queryOne("SELECT 1 FROM received WHERE peer=? AND message_id=? AND name<>?", rs -> 1, peer, messageId, name)
+        .isPresent();
+  }
+
   public void recordReceived(String peer, String name, String messageId, String outcome, double at) {
     update("INSERT OR REPLACE INTO received(peer,name,message_id,outcome,at) VALUES(?,?,?,?,?)", peer, name, messageId, outcome, at);
   }

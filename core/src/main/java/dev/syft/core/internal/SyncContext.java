@@ -85,6 +85,26 @@ final class SyncContext {
   /** Reports progress only for work big enough to be worth a bar. */
   static final int PROGRESS_MIN_STEPS = 200;
 
+  /**
+   * Storage calls this round may still spend on periodic checks (version re-checks, safety-net
+   * re-listings): one per accepted peer, so an idle round stays within P + 2 calls. Set by the peer
+   * refresh at the start of a round; unlimited until then.
+   */
+  private int periodicBudget = Integer.MAX_VALUE;
+
+  void periodicBudget(int calls) {
+    periodicBudget = calls;
+  }
+
+  /** Takes {@code calls} from this round's periodic budget; false (nothing taken) when it is spent. */
+  boolean spendPeriodic(int calls) {
+    if (periodicBudget < calls) {
+      return false;
+    }
+    periodicBudget -= calls;
+    return true;
+  }
+
   /** Size bounds on what we accept from peers. */
   record Limits(long maxMessageBytes, long maxArchiveUncompressedBytes) {
     static Limits defaults() {

@@ -1,0 +1,90 @@
+package dev.syft.core;
+
+import dev.syft.protocol.archive.ArchiveCodec;
+import dev.syft.protocol.model.FileChangeEvent;
+import dev.syft.protocol.model.FileChangeEventsMessage;
+import dev.syft.protocol.model.FileContent;
+import dev.syft.protocol.model.ProposedFileChange;
+import dev.syft.protocol.model.ProposedFileChangesMessage;
+import dev.syft.protocol.model.WireJson;
+import dev.syft.transport.Entry;
+import dev.syft.transport.Storage;
+import dev.syft.transport.WriteMode;
+import dev.syft.transport.layout.BoxType;
+import dev.syft.transport.layout.SyftLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Builds raw wire messages the way a hostile or buggy peer could, including ones our own models
+ * refuse to construct (unsafe paths are spliced into valid JSON), and uploads them with that peer's
+ * store into the folder the protocol puts them in.
+ */
+final class Forge {
+  static final String PLACEHOLDER = "placeholder/forged-path.txt";
+  private static final ArchiveCodec CODEC = new ArchiveCodec();
+
+  private Forge() {}
+
+  /** A one-file proposal from {@code claimedSender} for {@code datasite}. */
+  static ProposedFileChangesMessage proposal(String claimedSender, String datasite, String path, String content,
+      String oldHash, double ts) {
+    ProposedFileChange c = ProposedFileChange.of(path, FileContent.text(content), datasite, oldHash, ts);
+    return new ProposedFileChangesMessage(UUID.randomUUID(), claimedSender, ts, UUID.randomUUID().toString(), List.of(c));
+  }
+
+  /** The same message (same id, same changes) under a new file name: a replay. */
+  static ProposedFileChangesMessage renamed(ProposedFileChangesMessage m, double ts) {
+    return new ProposedFileChangesMessage(m.id(), m.senderEmail(), ts, UUID.randomUUID().toString(), m.changes());
+  }
+
+  /** A one-event message about {@code datasite}. */
+  static FileChangeEventsMessage events(String datasite, String path, String content, double ts) {
+    FileChangeEvent e = FileChangeEvent.change(path, datasite, FileContent.text(content), null, ts);
+    return new FileChangeEventsMessage(List.of(e), UUID.randomUUID(), ts);
+  }
+
+  static byte[] archive(Object payload) {
+    return CODEC.encode((dev.syft.protocol.model.WirePayload) payload);
+  }
+
+  /**
+   * The archive of {@code payload} whose path was {@link #PLACEHOLDER}, with {@code hostilePath}
+   * spliced into the JSON (escaped as JSON, so backslashes and slashes arrive verbatim).
+   */
+  static byte[] withPath(dev.syft.protocol.model.WirePayload payload, String hostilePath) {
+    String json = new String(WireJson.write(payload), StandardCharsets.UTF_8);
+    if (!json.contains(PLACEHOLDER)) {
+      throw new IllegalArgumentException("payload does not use the placeholder path");
+    }
+    String escaped = hostilePath.replace("\\", "\\\\").replace("\"", "\\\"");
+    return CODEC.encodeMember(json.replace(PLACEHOLDER, escaped).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code sender}'s inbox folder for {@code owner}'s datasite (the sender owns it). */
+  static Entry inboxAt(Storage senderStore, String owner) throws IOException {
+    return new SyftLayout(senderStore).findPeerDatasiteFolder(owner, BoxType.INBOX).orElseThrow();
+  }
+
+  /** The outbox folder {@code reader} created for {@code owner}'s events (the reader owns it, the owner writes it). */
+  static Entry outboxOf(Storage ownerStore, String reader) throws IOException {
+    return new SyftLayout(ownerStore).findOwnDatasiteFolder(reader, BoxType.OUTBOX).orElseThrow();
+  }
+
+  static Entry upload(Storage store, Entry folder, String name, byte[] bytes) throws IOException {
+    return store.write(folder, name, bytes, WriteMode.CREATE);
+  }
+
+  /** Decoded events messages in a folder, in name order (unreadable files skipped). */
+  static List<FileChangeEventsMessage> eventsIn(Storage store, Entry folder) throws IOException {
+    List<FileChangeEventsMessage> out = new java.util.ArrayList<>();
+    for (Entry e : store.listAll(folder)) {
+      if (!e.folder() && e.name().startsWith("syfteventsmessagev3_")) {
+        out.add(CODEC.decodeEvents(store.readAll(e, 1 << 26)));
+      }
+    }
+    return out;
+  }
+}

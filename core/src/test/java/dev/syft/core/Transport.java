@@ -1,0 +1,9 @@
+package dev.syft.core;
+
+/** The transports every scenario runs on: the in-memory Drive-like store and the shared-folder transport. */
+public enum Transport {
+  /** {@link dev.syft.transport.memory.MemoryStore}: change feed, no conditional create. */
+  MEMORY,
+  /** {@link dev.syft.transport.local.LocalStorage}: folder times track children, conditional create. */
+  LOCAL
+}
