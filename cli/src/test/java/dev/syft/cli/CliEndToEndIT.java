@@ -80,8 +80,9 @@ class CliEndToEndIT {
     assertThat(tmp.resolve("do").resolve(DO).resolve("app_data/job/inbox/" + DS + "/hello/run.sh")).hasContent("echo hello\n");
 
     JsonNode status = JsonMapper.builder().build().readTree(ok("status", "--json", "--home", doHome).out());
-    assertThat(status.get("email").asString()).isEqualTo(DO);
-    assertThat(status.get("pendingUploads").asInt()).isZero();
+    assertThat(status.get("status").get("email").asString()).isEqualTo(DO);
+    assertThat(status.get("status").get("pendingUploads").asInt()).isZero();
+    assertThat(status.get("jobs_waiting_for_review").isArray()).isTrue();
 
     assertThat(ok("perms", "check", "--home", doHome, "--user", DS, "--path", "app_data/job/inbox/" + DS + "/x",
         "--level", "write").out().trim()).isEqualTo("allow");
