@@ -1,8 +1,8 @@
 package dev.syft.jobs;
 
 import dev.syft.jobs.internal.Fields;
-import dev.syft.jobs.internal.PyYaml;
 import dev.syft.jobs.internal.Times;
+import dev.syft.protocol.yaml.PyYaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

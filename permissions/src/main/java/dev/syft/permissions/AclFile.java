@@ -1,9 +1,11 @@
 package dev.syft.permissions;
 
 import dev.syft.permissions.internal.AclParser;
-import dev.syft.permissions.internal.PyYamlWriter;
+import dev.syft.protocol.yaml.PyYaml;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -129,7 +131,21 @@ public final class AclFile {
    * comments and unknown keys are not kept, as in the reference.
    */
   public String render() {
-    return PyYamlWriter.render(rules, terminal);
+    List<Map<String, Object>> ruleMaps = new ArrayList<>(rules.size());
+    for (AclRule r : rules) {
+      Map<String, Object> access = new LinkedHashMap<>();
+      for (Level level : Level.values()) {
+        access.put(level.id(), r.access().list(level));
+      }
+      Map<String, Object> rule = new LinkedHashMap<>();
+      rule.put("pattern", r.pattern());
+      rule.put("access", access);
+      ruleMaps.add(rule);
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("rules", ruleMaps);
+    doc.put("terminal", terminal);
+    return PyYaml.dump(doc);
   }
 
   @Override

@@ -1,12 +1,15 @@
 package dev.syft.datasets.internal;
 
 import dev.syft.protocol.SyftException;
+import dev.syft.protocol.yaml.PyYaml;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -30,11 +33,21 @@ public record DatasetMeta(String uid, String createdAt, String updatedAt, String
     mockFilesUrls = List.copyOf(mockFilesUrls);
   }
 
-  /** The file's text, byte for byte as the reference writes it (for values below 80 columns). */
+  /** The file's text, byte for byte as the reference writes it ({@code safe_dump}, model field order). */
   public String render() {
-    return new PyYaml().put("uid", uid).put("created_at", createdAt).put("updated_at", updatedAt).put("name", name)
-        .put("summary", summary).put("tags", tags).put("location", location).put("mock_url", mockUrl)
-        .put("private_url", privateUrl).put("readme_url", readmeUrl).put("mock_files_urls", mockFilesUrls).render();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("uid", uid);
+    m.put("created_at", createdAt);
+    m.put("updated_at", updatedAt);
+    m.put("name", name);
+    m.put("summary", summary);
+    m.put("tags", tags);
+    m.put("location", location);
+    m.put("mock_url", mockUrl);
+    m.put("private_url", privateUrl);
+    m.put("readme_url", readmeUrl);
+    m.put("mock_files_urls", mockFilesUrls);
+    return PyYaml.dump(m, false);
   }
 
   /**
@@ -113,6 +126,9 @@ public record DatasetMeta(String uid, String createdAt, String updatedAt, String
 
   /** {@code private_metadata.yaml}: {@code uid} and {@code data_dir} (the reference's PrivateDatasetConfig). */
   public static String renderPrivate(String uid, String dataDir) {
-    return new PyYaml().put("uid", uid).put("data_dir", dataDir).render();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("uid", uid);
+    m.put("data_dir", dataDir);
+    return PyYaml.dump(m, false);
   }
 }

@@ -292,9 +292,4 @@ public final class YamlDoc {
     }
     return Type.STR;
   }
-
-  /** True when a plain scalar with this text would read back as a string (PyYAML, YAML 1.1). */
-  public static boolean readsBackAsString(String v) {
-    return resolve(new ScalarNode(v, true, null, 0, 0)) == Type.STR;
-  }
 }

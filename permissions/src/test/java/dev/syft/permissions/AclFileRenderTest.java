@@ -1,20 +1,21 @@
-package dev.syft.permissions.internal;
+package dev.syft.permissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.syft.permissions.Access;
-import dev.syft.permissions.AclFile;
-import dev.syft.permissions.AclRule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Scalar styles as PyYAML's emitter chooses them (yaml.dump defaults, no allow_unicode). */
-class PyYamlWriterTest {
+/** {@link AclFile#render()}: the file layout and scalar styles as PyYAML's {@code yaml.dump} writes them. */
+class AclFileRenderTest {
+
+  private static String render(List<AclRule> rules, boolean terminal) {
+    return AclFile.of("", rules, terminal).render();
+  }
 
   private static String patternLine(String pattern) {
-    String text = PyYamlWriter.render(List.of(new AclRule(pattern, Access.none())), false);
+    String text = render(List.of(new AclRule(pattern, Access.none())), false);
     String line = text.lines().filter(l -> l.startsWith("  pattern:")).findFirst().orElseThrow();
     return line.substring("  pattern: ".length());
   }
@@ -77,7 +78,7 @@ class PyYamlWriterTest {
   @Test
   void longPlainScalarsFoldAtSpacesAfterColumn80() {
     String words = "word ".repeat(30).strip();
-    String text = PyYamlWriter.render(List.of(new AclRule(words, Access.none())), false);
+    String text = render(List.of(new AclRule(words, Access.none())), false);
     // PyYAML breaks at the first space past column 80 and continues at the scalar's indent (4)
     assertThat(text).contains("\n    word");
     AclFile back = AclFile.parse("", text);
@@ -90,7 +91,7 @@ class PyYamlWriterTest {
         "ü ".repeat(50) + "end");
     for (String s : odd) {
       AclRule r = new AclRule(s, new Access(List.of(s), List.of(), List.of("*", "USER", s)));
-      String text = PyYamlWriter.render(List.of(r), true);
+      String text = render(List.of(r), true);
       AclFile back = AclFile.parse("", text);
       assertThat(back.rules()).as(text).containsExactly(r);
       assertThat(back.terminal()).isTrue();
@@ -99,6 +100,6 @@ class PyYamlWriterTest {
 
   @Test
   void emptyFileLayout() {
-    assertThat(PyYamlWriter.render(List.of(), false)).isEqualTo("rules: []\nterminal: false\n");
+    assertThat(render(List.of(), false)).isEqualTo("rules: []\nterminal: false\n");
   }
 }

@@ -1,83 +1,141 @@
-package dev.syft.jobs.internal;
+package dev.syft.protocol.yaml;
 
+import dev.syft.protocol.names.Timestamps;
+import java.math.BigInteger;
+import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Writes YAML the way the reference's {@code yaml.dump(obj)} does with PyYAML 6 defaults (sorted keys,
- * block style, indentless sequences under mapping keys, indent 2, width 80, {@code allow_unicode}
- * off), for the value shapes job files use: null, booleans, integers, strings, lists and string-keyed
- * maps. The scalar style (plain, single or double quoted) and the folding of long scalars follow
- * PyYAML's emitter, so {@code config.yaml} and {@code state.yaml} are byte-identical to the reference.
+ * Writes YAML byte for byte as PyYAML 6 {@code yaml.dump(doc)} / {@code yaml.safe_dump(doc)} does with
+ * its defaults: block style, indent 2, sequences under a mapping key not indented, width 80 (long
+ * scalars fold at spaces), {@code allow_unicode} off (non-ASCII is escaped inside double quotes), and
+ * PyYAML's choice between plain, single-quoted and double-quoted scalars (YAML 1.1 implicit types stay
+ * strings by being quoted). The reference writes job {@code config.yaml}/{@code state.yaml},
+ * {@code dataset.yaml}/{@code private_metadata.yaml} and {@code syft.pub.yaml} this way.
+ *
+ * <p>Values: {@code null}, {@link Boolean}, integral numbers ({@link Integer}, {@link Long},
+ * {@link Short}, {@link Byte}, {@link BigInteger}), {@link Double}/{@link Float} (Python's float
+ * spelling), {@link List}, {@link Map} with {@link String} keys; anything else is written as the
+ * string of its {@code toString()}. Keys that PyYAML cannot write as simple keys (empty, multi-line or
+ * 123 characters and more) use its explicit {@code ? key} form. Not supported: anchors/aliases for
+ * repeated objects, tags, non-string keys.
  */
 public final class PyYaml {
   private static final int BEST_WIDTH = 80;
+  /** PyYAML's simple-key limit (128) counts the text plus its tag, {@code !!str}. */
+  private static final int MAX_SIMPLE_KEY_LENGTH = 128 - "!!str".length();
 
+  private final boolean sortKeys;
   private final StringBuilder out = new StringBuilder();
   private int column;
 
-  private PyYaml() {}
+  private PyYaml(boolean sortKeys) {
+    this.sortKeys = sortKeys;
+  }
 
-  /** Renders a top-level mapping; keys are sorted as Python sorts strings (by code point). */
-  public static String dump(Map<String, ?> root) {
-    PyYaml w = new PyYaml();
-    if (root.isEmpty()) {
+  /**
+   * {@code yaml.dump(document)}: mapping keys sorted at every level (by code point, as Python sorts
+   * strings).
+   *
+   * @throws IllegalArgumentException when a nested map has a key that is not a string
+   */
+  public static String dump(Map<String, ?> document) {
+    return dump(document, true);
+  }
+
+  /**
+   * {@code yaml.dump(document, sort_keys=sortKeys)}: with {@code sortKeys} false the keys keep the
+   * maps' iteration order (use an ordered map, e.g. for a pydantic model's field order).
+   *
+   * @throws IllegalArgumentException when a nested map has a key that is not a string
+   */
+  public static String dump(Map<String, ?> document, boolean sortKeys) {
+    if (document.isEmpty()) {
       return "{}\n";
     }
-    w.mapping(root, 0);
+    PyYaml w = new PyYaml(sortKeys);
+    w.mapping(document, 0);
     return w.out.toString();
   }
 
-  private static Map<String, ?> sorted(Map<String, ?> m) {
-    TreeMap<String, Object> t = new TreeMap<>(PyYaml::compareCodePoints);
-    t.putAll(m);
-    return t;
-  }
+  // ------------------------------------------------------------------ structure
 
-  static int compareCodePoints(String a, String b) {
-    int[] x = a.codePoints().toArray();
-    int[] y = b.codePoints().toArray();
-    for (int i = 0; i < Math.min(x.length, y.length); i++) {
-      if (x[i] != y[i]) {
-        return Integer.compare(x[i], y[i]);
+  private List<Map.Entry<String, Object>> entries(Map<?, ?> m) {
+    List<Map.Entry<String, Object>> list = new ArrayList<>(m.size());
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!(e.getKey() instanceof String k)) {
+        throw new IllegalArgumentException("YAML mapping key is not a string: " + e.getKey());
       }
+      list.add(new AbstractMap.SimpleImmutableEntry<>(k, e.getValue()));
     }
-    return Integer.compare(x.length, y.length);
+    if (sortKeys) {
+      list.sort((a, b) -> compareCodePoints(a.getKey(), b.getKey()));
+    }
+    return list;
   }
 
-  /** A block mapping whose keys start at {@code indent}; the caller has positioned the cursor there. */
-  private void mapping(Map<String, ?> m, int indent) {
+  private static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Boolean.compare(i < a.length(), j < b.length());
+  }
+
+  /** A block mapping whose keys start at {@code indent}; the cursor is already there. */
+  private void mapping(Map<?, ?> m, int indent) {
     boolean first = true;
-    for (Map.Entry<String, ?> e : sorted(m).entrySet()) {
+    for (Map.Entry<String, Object> e : entries(m)) {
       if (!first) {
         pad(indent);
       }
       first = false;
-      scalar(e.getKey(), indent + 2, false);
-      raw(":");
-      value(e.getValue(), indent, true);
+      Object v = e.getValue();
+      String key = e.getKey();
+      if (isSimpleKey(key)) {
+        scalar(key, indent + 2, false);
+        raw(":");
+        value(v, indent, true);
+      } else {
+        // PyYAML's explicit key: "? key" then ": value" on the next line, value laid out as in a sequence
+        raw("? ");
+        scalar(key, indent + 2, true);
+        newline();
+        pad(indent);
+        raw(":");
+        value(v, indent, false);
+      }
     }
   }
 
-  /** Writes the value after {@code key:} (or after {@code -}); ends with a newline. */
+  private static boolean isSimpleKey(String key) {
+    return !key.isEmpty() && key.codePointCount(0, key.length()) < MAX_SIMPLE_KEY_LENGTH
+        && key.codePoints().noneMatch(PyYaml::isBreak);
+  }
+
+  /** Writes the value after {@code key:}, {@code -} or {@code :}; ends with a newline. */
   private void value(Object v, int indent, boolean inMapping) {
     if (v instanceof Map<?, ?> m) {
       if (m.isEmpty()) {
         raw(" {}");
         newline();
-        return;
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, ?> sm = (Map<String, ?>) m;
-      if (inMapping) {
+      } else if (inMapping) {
         newline();
         pad(indent + 2);
-        mapping(sm, indent + 2);
+        mapping(m, indent + 2);
       } else {
         raw(" ");
-        mapping(sm, indent + 2);
+        mapping(m, indent + 2);
       }
       return;
     }
@@ -87,7 +145,7 @@ public final class PyYaml {
         newline();
         return;
       }
-      // PyYAML writes a sequence under a mapping key without extra indentation
+      // a sequence under a mapping key is not indented further
       int seqIndent = inMapping ? indent : indent + 2;
       if (inMapping) {
         newline();
@@ -110,7 +168,8 @@ public final class PyYaml {
       raw("null");
     } else if (v instanceof Boolean b) {
       raw(b ? "true" : "false");
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+        || v instanceof BigInteger) {
       raw(v.toString());
     } else if (v instanceof Double || v instanceof Float) {
       raw(pythonFloat(((Number) v).doubleValue()));
@@ -120,15 +179,16 @@ public final class PyYaml {
     newline();
   }
 
-  private static String pythonFloat(double d) {
+  /** PyYAML's {@code represent_float}: Python's {@code repr}, lower case, with {@code .0} before a bare exponent. */
+  static String pythonFloat(double d) {
     if (Double.isNaN(d)) {
       return ".nan";
     }
     if (Double.isInfinite(d)) {
       return d > 0 ? ".inf" : "-.inf";
     }
-    String s = Double.toString(d);
-    return s.contains("E") ? s.replace("E", "e+").replace("e+-", "e-") : s;
+    String s = Timestamps.nameText(d).toLowerCase(java.util.Locale.ROOT);
+    return s.indexOf('.') < 0 && s.indexOf('e') >= 0 ? s.replaceFirst("e", ".0e") : s;
   }
 
   private void raw(String s) {
@@ -142,9 +202,7 @@ public final class PyYaml {
   }
 
   private void pad(int n) {
-    for (int i = 0; i < n; i++) {
-      out.append(' ');
-    }
+    out.repeat(' ', n);
     column = n;
   }
 
@@ -153,16 +211,24 @@ public final class PyYaml {
     pad(indent);
   }
 
+  private void write(int[] c, int from, int to) {
+    for (int k = from; k < to; k++) {
+      out.appendCodePoint(c[k]);
+    }
+    column += to - from;
+  }
+
   // ------------------------------------------------------------------ scalar styles
 
-  private void scalar(String text, int indent, boolean allowFold) {
+  /** A string scalar; {@code fold} is false for simple keys (PyYAML never splits those). */
+  private void scalar(String text, int indent, boolean fold) {
     Analysis a = analyze(text);
     if (!a.empty && a.allowBlockPlain && Resolver.plainIsString(text)) {
-      writePlain(text, indent, allowFold);
+      writePlain(text, indent, fold);
     } else if (a.allowSingleQuoted) {
-      writeSingleQuoted(text, indent, allowFold);
+      writeSingleQuoted(text, indent, fold);
     } else {
-      writeDoubleQuoted(text, indent, allowFold);
+      writeDoubleQuoted(text, indent, fold);
     }
   }
 
@@ -176,6 +242,7 @@ public final class PyYaml {
     return ch == 0 || ch == ' ' || ch == '\t' || ch == '\r' || isBreak(ch);
   }
 
+  /** PyYAML's {@code Emitter.analyze_scalar}, block context, {@code allow_unicode=False}. */
   private static Analysis analyze(String s) {
     if (s.isEmpty()) {
       return new Analysis(true, false, true);
@@ -205,9 +272,7 @@ public final class PyYaml {
           indicators = true;
         }
       } else {
-        if (",?[]{}".indexOf(ch) >= 0) {
-          // flow indicators only matter in flow context; block plain stays allowed
-        }
+        // flow indicators (",?[]{}") only matter in flow context, which is never used here
         if (ch == ':' && nextWs) {
           indicators = true;
         }
@@ -339,7 +404,8 @@ public final class PyYaml {
           start = end + 1;
         }
       }
-      if (fold && end > 0 && end < c.length - 1 && (ch == ' ' || start >= end) && column + (end - start) > BEST_WIDTH) {
+      if (fold && end > 0 && end < c.length - 1 && (ch == ' ' || start >= end)
+          && column + (end - start) > BEST_WIDTH) {
         StringBuilder data = new StringBuilder();
         for (int k = start; k < end; k++) {
           data.appendCodePoint(c[k]);
@@ -380,22 +446,16 @@ public final class PyYaml {
     };
   }
 
-  private void write(int[] c, int from, int to) {
-    for (int k = from; k < to; k++) {
-      out.appendCodePoint(c[k]);
-    }
-    column += to - from;
-  }
-
   /** PyYAML's YAML 1.1 implicit resolvers: would a plain scalar with this text load back as a string? */
-  static final class Resolver {
+  private static final class Resolver {
     private static final Pattern BOOL =
         Pattern.compile("yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF");
     private static final Pattern FLOAT = Pattern.compile(
         "[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
             + "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)");
     private static final Pattern INT = Pattern.compile(
-        "[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+");
+        "[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+            + "|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+");
     private static final Pattern NULL = Pattern.compile("~|null|Null|NULL|");
     private static final Pattern TIMESTAMP = Pattern.compile(
         "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
