@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       CompletionCommand.class,
       DatasetsCommand.class,
       JobsCommand.class,
+      DevCommand.class,
     },
     footer = {
       "",

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * as well is reported and bounded separately. Figures are printed as {@code CALL-BUDGET} lines.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(Transport.class)
+@EnumSource(value = Transport.class, names = {"MEMORY", "LOCAL"})
 class CallBudgetTest {
   static final String DO = "do@hospital.example";
 

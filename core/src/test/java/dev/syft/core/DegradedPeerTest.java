@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * version (a warning only).
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(Transport.class)
+@EnumSource(value = Transport.class, names = {"MEMORY", "LOCAL"})
 class DegradedPeerTest {
   static final String DO = SyncScenariosTest.DO;
   static final String DS = SyncScenariosTest.DS;

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * folder is scanned after every test).
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(Transport.class)
+@EnumSource(value = Transport.class, names = {"MEMORY", "LOCAL"})
 class HostilePeerTest {
   static final String DO = SyncScenariosTest.DO;
   static final String DS = SyncScenariosTest.DS;

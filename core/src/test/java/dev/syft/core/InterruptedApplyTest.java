@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * propose the owner's files back as its own edits nor apply anything twice.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(Transport.class)
+@EnumSource(value = Transport.class, names = {"MEMORY", "LOCAL"})
 class InterruptedApplyTest {
   static final String DO = SyncScenariosTest.DO;
   static final String DS = SyncScenariosTest.DS;

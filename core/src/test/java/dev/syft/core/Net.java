@@ -24,12 +24,18 @@ final class Net implements AutoCloseable {
   final Path root;
   final Cluster cluster;
   private final MemoryStore memory;
+  private final dev.syft.drivefake.FakeDriveServer drive;
   private final Map<String, CountingStorage> counters = new ConcurrentHashMap<>();
 
   private Net(Transport transport, Path tmp, BiFunction<String, Storage, Storage> wrap) {
     this.transport = transport;
     this.memory = transport == Transport.MEMORY ? MemoryStore.builder().clock(clock).build() : null;
     this.root = transport == Transport.LOCAL ? tmp.resolve("shared-root") : null;
+    try {
+      this.drive = transport == Transport.DRIVE ? dev.syft.drivefake.FakeDriveServer.start() : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     this.cluster = Cluster.over(tmp.resolve("homes"), clock, email -> {
       CountingStorage c = new CountingStorage(wrap.apply(email, raw(email)));
       counters.put(email, c);
@@ -52,6 +58,10 @@ final class Net implements AutoCloseable {
       return memory.as(email);
     }
     try {
+      if (drive != null) {
+        return dev.syft.transport.gdrive.GDriveStorage.open(
+            dev.syft.transport.gdrive.GDriveConfig.forFake(drive.rootUrl(), email));
+      }
       return LocalStorage.open(root, email);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -71,6 +81,9 @@ final class Net implements AutoCloseable {
   @Override
   public void close() {
     cluster.close();
+    if (drive != null) {
+      drive.close();
+    }
   }
 
   @Override

@@ -1,0 +1,62 @@
+package dev.syft.cli;
+
+import dev.syft.drivefake.FakeDriveServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Developer tools. {@code syft dev fake-drive} runs the in-process Google Drive fake (module
+ * drive-fake) so the {@code gdrive:} transport can be tried without a Google account: each client
+ * names its user with {@code access_token=<its e-mail>}.
+ */
+@Command(name = "dev", mixinStandardHelpOptions = true, description = "Developer tools.",
+    subcommands = {DevCommand.FakeDrive.class})
+final class DevCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "fake-drive", mixinStandardHelpOptions = true,
+      description = "Serve a fake Google Drive (REST v3 subset) on 127.0.0.1 until interrupted.",
+      footer = {"", "Example (two clients on one fake):",
+          "  syft dev fake-drive --port 8765 --data ./fake-drive &",
+          "  syft init --home ./alice --email alice@example.com \\",
+          "      --transport 'gdrive:?root_url=http://127.0.0.1:8765/&access_token=alice@example.com'",
+          "  syft init --home ./bob --email bob@example.com \\",
+          "      --transport 'gdrive:?root_url=http://127.0.0.1:8765/&access_token=bob@example.com'"})
+  static final class FakeDrive implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "0",
+        description = "Port to listen on (default: a free one, printed at start).")
+    int port;
+
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "Keep the fake's files in DIR across restarts (default: memory only).")
+    Path data;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      PrintWriter out = spec.commandLine().getOut();
+      FakeDriveServer server = FakeDriveServer.builder().port(port).dataDir(data).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      out.println(FakeDriveServer.banner(server));
+      if (data != null) {
+        out.println("state is kept in " + data.toAbsolutePath());
+      }
+      out.flush();
+      new CountDownLatch(1).await(); // until Ctrl-C
+      return Main.EXIT_OK;
+    }
+  }
+}
