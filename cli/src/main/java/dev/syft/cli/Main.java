@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       DatasetsCommand.class,
       JobsCommand.class,
       DevCommand.class,
+      AuthCommand.class,
     },
     footer = {
       "",
