@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * else may remain: no extra files, no temporary files, no pending journal entries, no quarantined
  * or in-flight state, and each SQLite index must match its tree.
  *
- * <p>{@code -Dsyft.crash.kills=N} (default 50) and {@code -Dsyft.crash.seed=S} (printed).
+ * <p>{@code -Dsyft.crash.kills=N} (default 50) and {@code -Dsyft.crash.seed=S} (printed; fixed by default, vary it to explore other kill points).
  */
 class CrashSafetyTest {
   static final String DO = CrashWorkload.DO;
@@ -63,7 +63,7 @@ class CrashSafetyTest {
   @Test
   void killedAtRandomPointsTheRunStillConvergesExactlyOnce() throws Exception {
     int kills = Integer.getInteger("syft.crash.kills", 50);
-    long seed = Long.getLong("syft.crash.seed", System.nanoTime() % 100_000);
+    long seed = Long.getLong("syft.crash.seed", 20_261_201L); // fixed by default so a red run can be replayed
     int steps = Math.max(40, kills);
     System.out.println("CrashSafetyTest seed=" + seed + " kills=" + kills + " steps=" + steps);
     SplittableRandom rnd = new SplittableRandom(seed);
