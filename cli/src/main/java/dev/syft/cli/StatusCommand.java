@@ -69,6 +69,10 @@ final class StatusCommand implements Callable<Integer> {
       }
       out.println();
       out.println("uploads waiting: " + s.pendingUploads());
+      for (Status.FailingUpload f : s.failingUploads()) {
+        out.println("  failing: " + f.destination() + (f.peer() == null ? "" : " of " + f.peer()) + ", " + f.attempts()
+            + " attempt(s), last error: " + f.lastError());
+      }
       out.println("jobs waiting for your review: " + review.size()
           + (review.isEmpty() ? "" : " (" + String.join(", ", review.stream().map(dev.syft.jobs.JobInfo::id).toList())
           + "; 'syft jobs show ID')"));

@@ -10,13 +10,17 @@ import java.util.List;
  * @param home home folder
  * @param peers every peer with its state
  * @param pendingUploads messages journalled but not yet uploaded
+ * @param failingUploads journalled messages whose last upload attempt failed, with the error
  * @param quarantined messages refused from peers, with reasons
  * @param rejectedProposals our proposals that data owners refused, with reasons
  * @param revoked replica files moved aside because their owner revoked our access
  * @param lastSync epoch seconds of the last completed sync round, or null
  */
 public record Status(String email, String transport, String home, List<Peer> peers, int pendingUploads,
-    List<Problem> quarantined, List<Problem> rejectedProposals, List<Revoked> revoked, Double lastSync) {
+    List<FailingUpload> failingUploads, List<Problem> quarantined, List<Problem> rejectedProposals, List<Revoked> revoked, Double lastSync) {
+
+  /** A message that keeps failing to upload (it stays journalled and is retried every round). */
+  public record FailingUpload(String destination, String peer, String message, int attempts, String lastError) {}
 
   /** A refused message. */
   public record Problem(String peer, String message, String reason, double at) {}

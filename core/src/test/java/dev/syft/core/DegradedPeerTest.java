@@ -89,6 +89,13 @@ class DegradedPeerTest {
     assertThat(r.localChanges()).isEqualTo(1);
     assertThat(r.pendingUploads()).isEqualTo(1);
     assertThat(c.client(DO).status().pendingUploads()).isEqualTo(1);
+    // status names the stuck upload and why it fails
+    assertThat(c.client(DO).status().failingUploads()).singleElement().satisfies(f -> {
+      assertThat(f.peer()).isEqualTo(DS);
+      assertThat(f.destination()).isEqualTo("peer outbox");
+      assertThat(f.attempts()).isPositive();
+      assertThat(f.lastError()).isNotBlank();
+    });
     c.restart(DO);
     c.clock.advance(Duration.ofSeconds(30));
     assertThat(c.client(DO).sync().pendingUploads()).as("still failing after a restart").isEqualTo(1);
@@ -99,6 +106,7 @@ class DegradedPeerTest {
     SyncReport delivered = c.client(DO).sync();
     assertThat(delivered.uploaded()).isEqualTo(1);
     assertThat(delivered.pendingUploads()).isZero();
+    assertThat(c.client(DO).status().failingUploads()).isEmpty();
     assertThat(c.client(DS).sync().pulled()).isEqualTo(1);
     assertThat(c.replica(DS, DO).resolve("public/report.txt")).hasContent("the numbers");
     assertThat(c.client(DO).sync().uploaded()).isZero();

@@ -382,8 +382,11 @@ public final class Engine implements AutoCloseable {
     List<Status.Revoked> revoked = db.revokedFiles().stream()
         .map(f -> new Status.Revoked(f.owner(), f.path(), f.movedTo(), f.at())).toList();
     Double last = db.meta("last_sync").map(Double::parseDouble).orElse(null);
+    List<Status.FailingUpload> failing = db.pendingOutgoing().stream().filter(o -> o.attempts() > 0)
+        .map(o -> new Status.FailingUpload(o.target().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), o.peer(),
+            o.name(), o.attempts(), o.lastError())).toList();
     return new Status(home.email(), home.config().transport(), home.dir().toString(), peerList(),
-        db.pendingOutgoingCount(), quarantined, rejected, revoked, last);
+        db.pendingOutgoingCount(), failing, quarantined, rejected, revoked, last);
   }
 
   @Override
