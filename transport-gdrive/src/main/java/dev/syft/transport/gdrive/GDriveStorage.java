@@ -510,7 +510,16 @@ public final class GDriveStorage implements Storage {
       // resume only the same content: unchanged since the caller's entry before and after the range
       // request (every write moves modifiedTime), else the caller starts over
       unchangedSince(file, what);
-      ResumingInputStream.Opened rest = calls.run(what, a -> openMedia(file.id(), offset));
+      ResumingInputStream.Opened rest;
+      try {
+        rest = calls.run(what, a -> openMedia(file.id(), offset));
+      } catch (StorageException e) {
+        // a file replaced by a shorter one between the check and the range request answers 416
+        if (e.kind() == Kind.INVALID) {
+          unchangedSince(file, what);
+        }
+        throw e;
+      }
       try {
         if (rest.total() >= 0 && rest.total() != file.size()) {
           throw changed(what);
