@@ -78,6 +78,16 @@ final class PermsCommand implements Runnable {
     PrintWriter out() {
       return spec.commandLine().getOut();
     }
+
+    /** Prints what an edit did: JSON, or a summary line plus warnings. */
+    void print(ChangeResult r) {
+      if (json) {
+        out().println(Json.write(r));
+        return;
+      }
+      out().println(r.toText());
+      r.warnings().forEach(w -> out().println("warning: " + w));
+    }
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true,
@@ -148,15 +158,6 @@ final class PermsCommand implements Runnable {
       print(target.open().grant(path, user, level));
       return Main.EXIT_OK;
     }
-
-    void print(ChangeResult r) {
-      if (json) {
-        out().println(Json.write(r));
-        return;
-      }
-      out().println(r.toText());
-      r.warnings().forEach(w -> out().println("warning: " + w));
-    }
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true,
@@ -168,13 +169,7 @@ final class PermsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      ChangeResult r = target.open().revoke(path, user, level);
-      if (json) {
-        out().println(Json.write(r));
-      } else {
-        out().println(r.toText());
-        r.warnings().forEach(w -> out().println("warning: " + w));
-      }
+      print(target.open().revoke(path, user, level));
       return Main.EXIT_OK;
     }
   }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -527,14 +526,5 @@ final class OwnerEngine {
       // the ledger already protects against re-applying; moving is housekeeping
       LOG.warn("could not move {} to the archive: {}", file.name(), e.getMessage());
     }
-  }
-
-  /** Removes a peer's delivered-set so a later back-fill starts from scratch. */
-  void forget(String peer) {
-    ctx.db().inTransaction(() -> {
-      for (String path : new HashMap<>(ctx.db().delivered(peer)).keySet()) {
-        ctx.db().removeDelivered(peer, path);
-      }
-    });
   }
 }

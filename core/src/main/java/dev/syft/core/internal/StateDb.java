@@ -292,10 +292,6 @@ public final class StateDb implements AutoCloseable {
         peer, watermark);
   }
 
-  public boolean seen(String peer, String name) {
-    return queryOne("SELECT 1 FROM seen_messages WHERE peer=? AND name=?", rs -> 1, peer, name).isPresent();
-  }
-
   /** Names seen from {@code peer}'s outbox with the size they had (-1 when unknown). */
   public Map<String, Long> seenNames(String peer) {
     Map<String, Long> out = new HashMap<>();
