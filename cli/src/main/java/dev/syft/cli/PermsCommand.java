@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
         "  syft perms explain --home ~/alice --user bob@example.com --path reports/q1.csv",
         "  syft perms grant --home ~/alice --user bob@example.com --path reports/ --level read",
         "  syft perms revoke --home ~/alice --user bob@example.com --path reports/ --level read",
-        "", "A path ending in '/' (or an existing folder) means the folder and everything below it."})
+        "", "check and explain decide exactly as the reference engine does for the strings given: the user is",
+        "compared as typed (no lower-casing) and the path is matched as typed (no folder probe). For grant and",
+        "revoke a path ending in '/' (or an existing folder) means the folder and everything below it."})
 final class PermsCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -40,7 +42,8 @@ final class PermsCommand implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", description = "A client home: its own datasite is used.")
     Path home;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "A datasite folder; its name is the owner's e-mail.")
+    @Option(names = "--root", paramLabel = "DIR",
+        description = "A datasite folder; its name is the owner's e-mail (compared exactly).")
     Path root;
 
     Datasite open() {
@@ -99,7 +102,8 @@ final class PermsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      boolean allowed = target.open().check(path, user, level);
+      // exactly what the reference engine would see: no lower-casing, no path normalisation
+      boolean allowed = target.open().decide(path, user, level).allowed();
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("user", user);
@@ -123,7 +127,7 @@ final class PermsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Explanation e = target.open().explain(path, user, level);
+      Explanation e = target.open().explainExactly(path, user, level);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("user", e.user());

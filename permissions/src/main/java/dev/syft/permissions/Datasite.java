@@ -28,10 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything that takes a path or a user normalises it first: paths with
  * {@link DatasitePaths#normalize} (no {@code ..}, no absolute paths), e-mails lower-cased with
- * {@link Emails#normalize}. A path naming a folder (trailing {@code /}, the root {@code ""}, or an
- * existing directory) is evaluated as the synthetic child {@code <folder>/__any__}, as the reference
- * does. Bad input raises a {@link dev.syft.protocol.SyftException} with a one-line message; a broken
- * permission file never raises from a check, it denies (and {@link #problems()} names it).
+ * {@link Emails#normalize} (the owner too: {@code Alice@X.org} is the owner of {@code alice@x.org/}
+ * here). A path naming a folder (trailing {@code /}, the root {@code ""}, or an existing directory) is
+ * evaluated as the synthetic child {@code <folder>/__any__}, as the reference's {@code syft-perms}
+ * does. The exception is {@link #decide} / {@link #explainExactly}: they pass path and id to the engine
+ * exactly as given, and so give the reference engine's decision for any strings. Bad input raises a
+ * {@link dev.syft.protocol.SyftException} with a one-line message; a broken permission file never
+ * raises from a check, it denies (and {@link #problems()} names it).
  *
  * <p>Thread-safe: checks run concurrently; edits and refreshes are serialised.
  */
@@ -40,6 +43,7 @@ public final class Datasite {
 
   private final Path root;
   private final String owner;
+  private final String ownerLower;
   private final Clock clock;
   private final long statIntervalMillis; // < 0: never re-stat automatically
   private final AclStore store;
@@ -51,6 +55,7 @@ public final class Datasite {
   private Datasite(Builder b) {
     this.root = b.root;
     this.owner = b.owner;
+    this.ownerLower = b.owner.toLowerCase(java.util.Locale.ROOT);
     this.clock = b.clock;
     this.statIntervalMillis = b.statInterval == null ? -1 : b.statInterval.toMillis();
     this.store = new AclStore(root, b.limits);
@@ -91,7 +96,7 @@ public final class Datasite {
       this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
     }
 
-    /** The owner's e-mail; defaults to the root folder's name. */
+    /** The owner's e-mail, compared exactly by the engine; defaults to the root folder's name. */
     public Builder owner(String ownerEmail) {
       this.owner = ownerEmail;
       return this;
@@ -129,7 +134,7 @@ public final class Datasite {
       }
       String o = owner != null ? owner : (root.getFileName() == null ? "" : root.getFileName().toString());
       try {
-        owner = Emails.normalize(o);
+        owner = Emails.requireAddress(o);
       } catch (InvalidPermissionRequestException e) {
         throw new InvalidPermissionRequestException("the datasite owner must be an e-mail address (the datasite"
             + " folder's name, or given explicitly): " + e.getMessage());
@@ -142,7 +147,7 @@ public final class Datasite {
     return root;
   }
 
-  /** The owner's (lower-cased) e-mail. */
+  /** The owner's e-mail, as given (or as the folder is named). */
   public String owner() {
     return owner;
   }
@@ -265,7 +270,26 @@ public final class Datasite {
    */
   public boolean check(String path, String user, Level level) {
     AclEditor.Target t = target(path);
-    return tree().allows(t.probe(), Emails.normalize(user), Objects.requireNonNull(level, "level"));
+    return tree().allows(t.probe(), requester(user), Objects.requireNonNull(level, "level"));
+  }
+
+  /**
+   * The reference engine's decision for exactly these strings: the path is not normalised (no folder
+   * probe, {@code ..} allowed: it is only matched, never resolved), the id is neither validated nor
+   * lower-cased (a different-case address is not the owner; a {@code *} in it acts as a wildcard where
+   * the reference makes it one). For diagnostics ({@code syft perms check}) and conformance; the sync
+   * engine asks through the normalising {@link #allows}.
+   */
+  public Decision decide(String path, String user, Level level) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(user, "user");
+    return tree().decide(path, user, Objects.requireNonNull(level, "level"));
+  }
+
+  /** The id the engine compares: lower-cased, and the owner's own spelling for the owner. */
+  private String requester(String user) {
+    String u = Emails.normalize(user);
+    return u.equals(ownerLower) ? owner : u;
   }
 
   /**
@@ -274,7 +298,7 @@ public final class Datasite {
    * folder detection, no allocation beyond path splitting.
    */
   public boolean allows(String normalizedPath, String normalizedUser, Level level) {
-    return tree().allows(normalizedPath, normalizedUser, level);
+    return tree().allows(normalizedPath, normalizedUser.equals(ownerLower) ? owner : normalizedUser, level);
   }
 
   /**
@@ -285,7 +309,7 @@ public final class Datasite {
     AclEditor.Target t = target(path);
     List<String> normalized = new ArrayList<>(candidates.size());
     for (String c : candidates) {
-      normalized.add(Emails.normalize(c));
+      normalized.add(requester(c));
     }
     return tree().readers(t.probe(), normalized);
   }
@@ -293,7 +317,7 @@ public final class Datasite {
   /** Every regular file under {@code folder} (recursively, sorted) that {@code user} may read. */
   public List<String> readableFiles(String folder, String user) {
     AclEditor.Target t = target(folder);
-    String u = Emails.normalize(user);
+    String u = requester(user);
     PermissionTree snapshot = tree();
     Path start = t.path().isEmpty() ? root : root.resolve(t.path());
     List<String> out = new ArrayList<>();
@@ -339,12 +363,32 @@ public final class Datasite {
   /** The decision for {@code level}, all three levels, and notes in plain words. */
   public Explanation explain(String path, String user, Level level) {
     AclEditor.Target t = target(path);
-    String u = Emails.normalize(user);
+    return explain(t.probe(), requester(user), level, t.folder());
+  }
+
+  /**
+   * {@link #explain} for exactly these strings, as {@link #decide} evaluates them (no normalisation,
+   * no folder probe); the notes say when the id is not a plain e-mail address.
+   */
+  public Explanation explainExactly(String path, String user, Level level) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(user, "user");
+    Explanation e = explain(path, user, Objects.requireNonNull(level, "level"), false);
+    if (Emails.isAddress(user)) {
+      return e;
+    }
+    List<String> notes = new ArrayList<>(e.notes());
+    notes.add("'" + user + "' is not a plain e-mail address: it is compared as given, so wildcard characters in it"
+        + " can act as patterns (in '{{.UserEmail}}' rules and USER entries) as they do in the reference");
+    return new Explanation(e.path(), e.user(), e.level(), e.folder(), e.decision(), e.read(), e.write(), e.admin(),
+        notes);
+  }
+
+  private Explanation explain(String probe, String u, Level level, boolean folder) {
     PermissionTree snapshot = tree();
-    String probe = t.probe();
     Decision d = snapshot.decide(probe, u, level);
     List<String> notes = notes(snapshot, probe, u, d);
-    return new Explanation(probe, u, level, t.folder(), d, snapshot.allows(probe, u, Level.READ),
+    return new Explanation(probe, u, level, folder, d, snapshot.allows(probe, u, Level.READ),
         snapshot.allows(probe, u, Level.WRITE), snapshot.allows(probe, u, Level.ADMIN), notes);
   }
 
@@ -435,7 +479,7 @@ public final class Datasite {
       PermissionTree current = loadedForEdit();
       AclEditor.Plan plan = AclEditor.grant(current, t, principal, level, mode);
       List<String> warnings = new ArrayList<>(plan.warnings());
-      if (principal.equals(owner)) {
+      if (principal.equals(ownerLower)) {
         warnings.add(principal + " owns this datasite and already has every access");
       }
       List<String> files = apply(plan);
@@ -465,14 +509,14 @@ public final class Datasite {
       PermissionTree current = loadedForEdit();
       AclEditor.Plan plan = AclEditor.revoke(current, t, principal, level);
       List<String> warnings = new ArrayList<>(plan.warnings());
-      if (principal.equals(owner)) {
+      if (principal.equals(ownerLower)) {
         warnings.add("the owner always has every access; permission files cannot take it away");
       }
       List<String> files = apply(plan);
-      if (files.isEmpty() && !principal.equals(owner)) {
+      if (files.isEmpty() && !principal.equals(ownerLower)) {
         warnings.add("nothing to revoke: no rule gives " + principal + " " + level + " on '" + t.display() + "'");
       }
-      if (!Emails.isPattern(principal) && !principal.equals(owner)) {
+      if (!Emails.isPattern(principal) && !principal.equals(ownerLower)) {
         List<String> still = stillAllowed(t, principal, level);
         if (!still.isEmpty()) {
           warnings.add(principal + " still has " + level + " on '" + String.join("', '", still) + "' ("

@@ -29,7 +29,23 @@ public final class Emails {
     if (email == null) {
       throw new InvalidPermissionRequestException("an e-mail address is required");
     }
-    String s = email.strip();
+    return check(email.strip()).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Validates an e-mail address like {@link #normalize} but returns it unchanged (no stripping, no
+   * lower-casing): for ids that must be compared exactly, as the reference compares them.
+   *
+   * @throws InvalidPermissionRequestException when it is not a plain {@code local@domain} address
+   */
+  public static String requireAddress(String email) {
+    if (email == null) {
+      throw new InvalidPermissionRequestException("an e-mail address is required");
+    }
+    return check(email);
+  }
+
+  private static String check(String s) {
     checkCharacters(s, "e-mail address");
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -43,7 +59,17 @@ public final class Emails {
       throw new InvalidPermissionRequestException(
           "not an e-mail address: '" + shown(s) + "' (expected one '@' between a name and a domain)");
     }
-    return s.toLowerCase(Locale.ROOT);
+    return s;
+  }
+
+  /** True when {@link #requireAddress} accepts {@code id}. */
+  public static boolean isAddress(String id) {
+    try {
+      requireAddress(id);
+      return true;
+    } catch (InvalidPermissionRequestException e) {
+      return false;
+    }
   }
 
   /**

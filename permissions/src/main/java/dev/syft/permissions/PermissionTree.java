@@ -28,8 +28,11 @@ import java.util.TreeMap;
  * </ol>
  *
  * <p>A tree built from files with load errors denies everything, the owner included (fail closed,
- * as the reference fails to load). Paths and ids are used exactly as given (no normalisation, no
- * case folding): {@link Datasite} normalises user input before it gets here. Thread-safe.
+ * as the reference fails to load). Ids are used exactly as given (no case folding, no validation: a
+ * wildcard in a requester's id acts as the reference makes it act). Paths are used as given too, except
+ * that, like the reference, the walk and the relative path skip empty segments (a leading, doubled or
+ * trailing {@code /}); the permission-file suffix test looks at the path as given. {@link Datasite}
+ * normalises user input before it gets here, unless asked for the exact decision. Thread-safe.
  */
 public final class PermissionTree {
   private static final String ACL_SUFFIX = AclFile.FILE_NAME;
@@ -197,7 +200,7 @@ public final class PermissionTree {
    * files), or null when none does. Works on failed trees too, over the files that loaded.
    */
   public String governingFolder(String path) {
-    Node n = governing(path);
+    Node n = governing(segmentsOf(path));
     return n == null ? null : n.folder;
   }
 
@@ -232,6 +235,34 @@ public final class PermissionTree {
     }
   }
 
+  /**
+   * The path the reference walks and matches: its non-empty segments joined by {@code /} (it splits
+   * the request path and drops empty segments). Most paths are returned as they are, without copying.
+   */
+  static String segmentsOf(String path) {
+    int n = path.length();
+    if (n == 0 || (path.charAt(0) != '/' && path.charAt(n - 1) != '/' && path.indexOf("//") < 0)) {
+      return path;
+    }
+    StringBuilder sb = new StringBuilder(n);
+    int start = 0;
+    while (start <= n) {
+      int idx = path.indexOf('/', start);
+      int end = idx < 0 ? n : idx;
+      if (end > start) {
+        if (!sb.isEmpty()) {
+          sb.append('/');
+        }
+        sb.append(path, start, end);
+      }
+      if (idx < 0) {
+        break;
+      }
+      start = idx + 1;
+    }
+    return sb.toString();
+  }
+
   private static String relative(String folder, String path) {
     if (folder.isEmpty()) {
       return path;
@@ -264,14 +295,16 @@ public final class PermissionTree {
     if (user.equals(owner)) {
       return true;
     }
-    Node gov = governing(path);
+    String p = segmentsOf(path);
+    Node gov = governing(p);
     if (gov == null) {
       return false;
     }
-    CompiledRule rule = firstMatch(gov.file, path, relativeStart(gov.folder, path), user);
+    CompiledRule rule = firstMatch(gov.file, p, relativeStart(gov.folder, p), user);
     if (rule == null) {
       return false;
     }
+    // the suffix test sees the path as given ('syft.pub.yaml/' is not a permission file)
     Level needed = path.endsWith(ACL_SUFFIX) ? Level.ADMIN : level;
     return rule.grants(user, needed);
   }
@@ -284,12 +317,13 @@ public final class PermissionTree {
     if (user.equals(owner)) {
       return new Decision(true, Reason.OWNER, null, null, null, null, null, -1, false, null, List.of());
     }
-    Node gov = governing(path);
+    String p = segmentsOf(path);
+    Node gov = governing(p);
     if (gov == null) {
       return new Decision(false, Reason.NO_ACL_FILE, null, null, null, null, null, -1, false, null, List.of());
     }
-    String rel = relative(gov.folder, path);
-    CompiledRule rule = firstMatch(gov.file, path, relativeStart(gov.folder, path), user);
+    String rel = relative(gov.folder, p);
+    CompiledRule rule = firstMatch(gov.file, p, relativeStart(gov.folder, p), user);
     if (rule == null) {
       return new Decision(false, Reason.NO_MATCHING_RULE, gov.folder, rel, null, null, null, -1, false, null,
           List.of());
@@ -327,6 +361,8 @@ public final class PermissionTree {
     if (!errors.isEmpty()) {
       return out;
     }
+    String raw = path;
+    path = segmentsOf(raw);
     Node gov = governing(path);
     if (gov == null) {
       for (String c : candidates) {
@@ -337,7 +373,7 @@ public final class PermissionTree {
       return out;
     }
     int from = relativeStart(gov.folder, path);
-    Level needed = path.endsWith(ACL_SUFFIX) ? Level.ADMIN : level;
+    Level needed = raw.endsWith(ACL_SUFFIX) ? Level.ADMIN : level;
     // template rules come first in specificity order; the first plain rule that matches is the same
     // for every requester
     CompiledRule[] ordered = gov.file.ordered;

@@ -33,7 +33,19 @@ public final class AclParser {
     List<AclProblem> errors = new ArrayList<>();
     YamlDoc.Node root;
     try {
-      root = YamlDoc.parse(text);
+      YamlDoc.Parsed parsed = YamlDoc.parseDocument(text);
+      root = parsed.root();
+      if (parsed.aliased() && root instanceof YamlDoc.MapNode m) {
+        long expanded = expandedSize(m);
+        long bound = limits.maxFileBytes() / 2;
+        if (expanded > bound) {
+          // aliases share nodes, so a small file can stand for a huge one: refuse what a file of the
+          // size limit could not spell out without them
+          errors.add(AclProblem.error(file, root.line(), root.column(), "aliases expand to " + expanded
+              + " rules and entries (the limit is " + bound + ")"));
+          return new Result(List.of(), false, warnings, errors);
+        }
+      }
     } catch (YamlDoc.SyntaxError e) {
       errors.add(AclProblem.error(file, e.line, e.column, e.getMessage()));
       return new Result(List.of(), false, warnings, errors);
@@ -65,6 +77,26 @@ public final class AclParser {
       }
     }
     return new Result(errors.isEmpty() ? rules : List.of(), terminal, warnings, errors);
+  }
+
+  /** Rules plus principal entries the engine would hold, counting every alias use. */
+  private static long expandedSize(YamlDoc.MapNode root) {
+    YamlDoc.Entry rules = root.entries().get("rules");
+    if (rules == null || !(rules.value() instanceof YamlDoc.SeqNode seq)) {
+      return 0;
+    }
+    long n = seq.items().size();
+    for (YamlDoc.Node item : seq.items()) {
+      if (item instanceof YamlDoc.MapNode rule && rule.entries().get("access") != null
+          && rule.entries().get("access").value() instanceof YamlDoc.MapNode access) {
+        for (YamlDoc.Entry e : access.entries().values()) {
+          if (e.value() instanceof YamlDoc.SeqNode list) {
+            n += list.items().size();
+          }
+        }
+      }
+    }
+    return n;
   }
 
   private static void parseRules(String file, YamlDoc.Entry e, List<AclRule> rules, List<AclProblem> warnings,

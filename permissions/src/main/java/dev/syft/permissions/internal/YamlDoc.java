@@ -1,6 +1,7 @@
 package dev.syft.permissions.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,12 @@ import tools.jackson.dataformat.yaml.YAMLReadFeature;
  * whether it was plain or quoted, its explicit tag and its position. Types are resolved later with
  * the YAML 1.1 rules ({@link #resolve}), because Jackson's YAML 1.2 typing differs ({@code yes} is a
  * boolean in YAML 1.1).
+ *
+ * <p>Anchors, aliases and merge keys ({@code <<}) are resolved as PyYAML's composer and safe
+ * constructor resolve them: an alias is the anchored node itself (shared, never copied, so a few bytes
+ * cannot expand into a huge tree), an undefined alias or a second anchor of the same name is an error,
+ * and a merge takes the keys of the merged mapping(s) that the mapping does not set itself (of a list
+ * of mappings, the first that has the key wins).
  */
 public final class YamlDoc {
   private static final YAMLFactory FACTORY =
@@ -33,7 +40,10 @@ public final class YamlDoc {
     int column();
   }
 
-  /** A mapping; later duplicate keys replace earlier ones, as in PyYAML. */
+  /**
+   * A mapping; later duplicate keys replace earlier ones, as in PyYAML; merged keys are included. May
+   * be shared by several parents (aliases) and, through an alias to itself, contain itself.
+   */
   public record MapNode(Map<String, Entry> entries, int line, int column) implements Node {}
 
   /** A mapping entry with the key's position. */
@@ -73,6 +83,8 @@ public final class YamlDoc {
 
   private final String text;
   private final int[] lineStarts;
+  private final Map<String, Node> anchors = new HashMap<>();
+  private boolean aliased;
 
   private YamlDoc(String text) {
     this.text = text;
@@ -86,11 +98,19 @@ public final class YamlDoc {
     this.lineStarts = starts.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /** A parsed document: its root (null when empty) and whether an alias was used. */
+  public record Parsed(Node root, boolean aliased) {}
+
   /**
-   * Parses one YAML document. Returns null for an empty document (blank, comments only). Aliases,
-   * merge keys and several documents are refused.
+   * Parses one YAML document. Returns null for an empty document (blank, comments only). Several
+   * documents are refused.
    */
   public static Node parse(String text) throws SyntaxError {
+    return parseDocument(text).root();
+  }
+
+  /** {@link #parse}, telling also whether the document used aliases (shared nodes). */
+  public static Parsed parseDocument(String text) throws SyntaxError {
     if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
       text = text.substring(1);
     }
@@ -98,7 +118,7 @@ public final class YamlDoc {
     try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), text)) {
       JsonToken t = p.nextToken();
       if (t == null) {
-        return null;
+        return new Parsed(null, false);
       }
       Node root = doc.value(p, t);
       JsonToken extra = p.nextToken();
@@ -106,7 +126,7 @@ public final class YamlDoc {
         TokenStreamLocation l = p.currentTokenLocation();
         throw new SyntaxError("expected a single YAML document, found another one", l.getLineNr(), l.getColumnNr());
       }
-      return root;
+      return new Parsed(root, doc.aliased);
     } catch (JacksonException e) {
       throw translate(e);
     }
@@ -118,28 +138,49 @@ public final class YamlDoc {
     int col = loc.getColumnNr();
     YAMLParser yp = (YAMLParser) p;
     if (yp.isCurrentAlias()) {
-      throw new SyntaxError("YAML aliases (*name) are not supported in permission files", line, col);
+      String name = p.getString();
+      Node target = anchors.get(name);
+      if (target == null) {
+        throw new SyntaxError("found undefined alias '" + printable(name) + "'", line, col);
+      }
+      aliased = true;
+      return target;
+    }
+    // the anchor is known before the node's children, so an alias inside may refer to it (as in PyYAML)
+    Object id = yp.getObjectId();
+    String anchor = id == null ? null : id.toString();
+    if (anchor != null && anchors.containsKey(anchor)) {
+      throw new SyntaxError("found duplicate anchor '" + printable(anchor) + "'", line, col);
     }
     switch (t) {
       case START_OBJECT -> {
         Map<String, Entry> entries = new LinkedHashMap<>();
+        MapNode node = new MapNode(entries, line, col);
+        remember(anchor, node);
+        List<Node> merges = new ArrayList<>();
         JsonToken k;
         while ((k = p.nextToken()) == JsonToken.PROPERTY_NAME) {
           TokenStreamLocation kl = p.currentTokenLocation();
           String key = p.currentName();
-          if ("<<".equals(key)) {
-            throw new SyntaxError("YAML merge keys (<<) are not supported in permission files",
-                kl.getLineNr(), kl.getColumnNr());
-          }
+          boolean merge = "<<".equals(key) && styleIsPlain(kl.getLineNr(), kl.getColumnNr());
           JsonToken vt = p.nextToken();
           Node v = value(p, vt);
-          entries.remove(key);
-          entries.put(key, new Entry(key, kl.getLineNr(), kl.getColumnNr(), v));
+          if (merge) {
+            merges.add(v);
+          } else {
+            entries.remove(key);
+            entries.put(key, new Entry(key, kl.getLineNr(), kl.getColumnNr(), v));
+          }
         }
-        return new MapNode(entries, line, col);
+        if (!merges.isEmpty()) {
+          merge(entries, merges);
+        }
+        return node;
       }
       case START_ARRAY -> {
         List<Node> items = new ArrayList<>();
+        SeqNode node = new SeqNode(items, line, col);
+        remember(anchor, node);
         JsonToken it;
         while ((it = p.nextToken()) != JsonToken.END_ARRAY) {
           if (it == null) {
@@ -147,18 +188,107 @@ public final class YamlDoc {
           }
           items.add(value(p, it));
         }
-        return new SeqNode(items, line, col);
+        return node;
       }
       case VALUE_NULL -> {
         String tag = yp.getRawTag();
-        return new ScalarNode(null, styleIsPlain(line, col), tag, line, col);
+        return remember(scalarAnchor(anchor, line, col), new ScalarNode(null, styleIsPlain(line, col), tag, line, col));
       }
       default -> {
         String tag = yp.getRawTag();
         String s = p.getString();
-        return new ScalarNode(s, styleIsPlain(line, col), tag, line, col);
+        return remember(scalarAnchor(anchor, line, col), new ScalarNode(s, styleIsPlain(line, col), tag, line, col));
       }
     }
+  }
+
+  /** Jackson reports no anchor for scalar values: read it from the source ({@code &name} before the scalar). */
+  private String scalarAnchor(String reported, int line, int col) throws SyntaxError {
+    if (reported != null) {
+      return reported;
+    }
+    int idx = offset(line, col);
+    if (idx < 0) {
+      return null;
+    }
+    String found = null;
+    while (idx < text.length() && (text.charAt(idx) == '&' || text.charAt(idx) == '!')) {
+      boolean isAnchor = text.charAt(idx) == '&';
+      int start = ++idx;
+      while (idx < text.length() && !Character.isWhitespace(text.charAt(idx)) && ",[]{}".indexOf(text.charAt(idx)) < 0) {
+        idx++;
+      }
+      if (isAnchor) {
+        found = text.substring(start, idx);
+      }
+      while (idx < text.length() && (text.charAt(idx) == ' ' || text.charAt(idx) == '\t')) {
+        idx++;
+      }
+    }
+    if (found != null && anchors.containsKey(found)) {
+      throw new SyntaxError("found duplicate anchor '" + printable(found) + "'", line, col);
+    }
+    return found;
+  }
+
+  private Node remember(String anchor, Node node) {
+    if (anchor != null) {
+      anchors.put(anchor, node);
+    }
+    return node;
+  }
+
+  /**
+   * Applies merge keys the way PyYAML's safe constructor does: the merged keys come first and the
+   * mapping's own keys override them; of a list of mappings the first one wins; anything but a
+   * mapping or a list of mappings is an error. A mapping merged into itself adds nothing.
+   */
+  private void merge(Map<String, Entry> own, List<Node> merges) throws SyntaxError {
+    Map<String, Entry> merged = new LinkedHashMap<>();
+    for (Node m : merges) {
+      if (m instanceof MapNode map) {
+        putAll(merged, map);
+      } else if (m instanceof SeqNode seq) {
+        for (Node item : seq.items()) {
+          if (!(item instanceof MapNode)) {
+            throw new SyntaxError("expected a mapping for merging, but found " + kindOf(item), item.line(),
+                item.column());
+          }
+        }
+        for (int i = seq.items().size() - 1; i >= 0; i--) {
+          putAll(merged, (MapNode) seq.items().get(i));
+        }
+      } else {
+        throw new SyntaxError("expected a mapping or list of mappings for merging, but found " + kindOf(m),
+            m.line(), m.column());
+      }
+    }
+    for (Entry e : own.values()) {
+      merged.remove(e.key());
+      merged.put(e.key(), e);
+    }
+    own.clear();
+    own.putAll(merged);
+  }
+
+  private void putAll(Map<String, Entry> into, MapNode from) {
+    for (Entry e : List.copyOf(from.entries().values())) {
+      into.remove(e.key());
+      into.put(e.key(), e);
+    }
+  }
+
+  private static String kindOf(Node n) {
+    return n instanceof SeqNode ? "a list" : n instanceof MapNode ? "a mapping" : "a scalar";
+  }
+
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 80; i++) {
+      char c = s.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return sb.toString();
   }
 
   /** Looks at the source where the scalar starts: a quote or block indicator means not plain. */
