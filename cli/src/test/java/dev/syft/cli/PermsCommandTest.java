@@ -66,9 +66,15 @@ class PermsCommandTest {
   void theOwnerIsAlwaysAllowedAndBadInputIsRefusedInOneLine() {
     assertThat(run("perms", "check", "--root", root.toString(), "--user", "owner@example.com", "--path", "anything",
         "--level", "admin")).isZero();
+    // check only matches the path (the reference does not resolve '..'); it never opens it
     assertThat(run("perms", "check", "--root", root.toString(), "--user", "bob@example.com", "--path", "../etc/passwd",
         "--level", "read")).isEqualTo(1);
+    assertThat(out.toString().strip()).isEqualTo("deny");
+    // editing does resolve paths, so there '..' is refused in one line
+    assertThat(run("perms", "grant", "--root", root.toString(), "--user", "bob@example.com", "--path", "../etc/passwd",
+        "--level", "read")).isEqualTo(1);
     assertThat(err.toString()).contains("'..'").doesNotContain("Exception");
+    assertThat(err.toString().strip().lines()).hasSize(1);
     assertThat(run("perms", "check", "--root", root.toString(), "--user", "bob@example.com", "--path", "x",
         "--level", "superuser")).isEqualTo(2);
     assertThat(run("perms", "check", "--user", "bob@example.com", "--path", "x", "--level", "read")).isEqualTo(2);

@@ -94,8 +94,11 @@ class AclFileParsingTest {
       terminal is a word     ; "terminal: maybe\\n"                                     ; 1 ; must be true or false
       terminal is 2          ; "terminal: 2\\n"                                         ; 1 ; must be true or false
       two documents          ; "rules: []\\n---\\nrules: []\\n"                          ; 3 ; single YAML document
-      alias                  ; "a: &x [1]\\nrules: *x\\n"                               ; 2 ; aliases
-      merge key              ; "base: &b {}\\nrules:\\n- <<: *b\\n"                     ; 3 ; merge keys
+      alias to a list of ints ; "a: &x [1]\\nrules: *x\\n"                              ; 1 ; must be a mapping
+      merge without pattern  ; "base: &b {}\\nrules:\\n- <<: *b\\n"                     ; 3 ; has no 'pattern'
+      undefined alias        ; "rules: *nope\\n"                                       ; 1 ; undefined alias
+      duplicate anchor       ; "a: &x []\\nb: &x []\\n"                                ; 2 ; duplicate anchor
+      merge of a scalar      ; "rules:\\n- <<: x\\n"                                   ; 2 ; for merging
       """)
   void malformedFilesAreClearErrors(String name, String text, int line, String reason) {
     String yaml = text.replace("\\n", "\n").replace("\\t", "\t");
@@ -189,5 +192,62 @@ class AclFileParsingTest {
     Datasite site = Datasite.open(ds);
     assertThat(site.tree().loaded()).isFalse();
     assertThat(site.problems().get(0).message()).contains("UTF-8");
+  }
+
+  @Test
+  void anchorsAliasesAndMergeKeysAreResolvedAsPyYamlDoes() {
+    String yaml = """
+        people: &people [alice@x.org, bob@x.org]
+        base: &base {read: *people}
+        one: &one {read: [carol@x.org]}
+        two: &two {read: [dave@x.org], write: [erin@x.org]}
+        rules:
+        - pattern: &p 'a/**'
+          access:
+            <<: *base
+            write: [&w frank@x.org]
+        - pattern: b/**
+          access:
+            <<: [*one, *two]
+            admin: [*w]
+        - pattern: *p
+          access: {read: *people}
+        terminal: &t yes
+        again: *t
+        """;
+    AclFile f = AclFile.parse("", yaml);
+    assertThat(f.terminal()).isTrue();
+    assertThat(f.rules()).hasSize(3);
+    assertThat(f.rules().get(0).pattern()).isEqualTo("a/**");
+    assertThat(f.rules().get(0).access()).isEqualTo(
+        new Access(List.of(), List.of("frank@x.org"), List.of("alice@x.org", "bob@x.org")));
+    // of a list of merged mappings the first one wins; keys only the later one has still come through
+    assertThat(f.rules().get(1).access()).isEqualTo(
+        new Access(List.of("frank@x.org"), List.of("erin@x.org"), List.of("carol@x.org")));
+    assertThat(f.rules().get(2).pattern()).isEqualTo("a/**");
+    // a quoted '<<' is an ordinary key (ignored, with a warning), not a merge
+    AclFile quoted = AclFile.parse("", "b: &b {read: [x@y.org]}\nrules:\n- pattern: '**'\n  access: {'<<': *b}\n");
+    assertThat(quoted.rules().get(0).access().read()).isEmpty();
+    assertThat(quoted.warnings()).anySatisfy(w -> assertThat(w.message()).contains("'<<'"));
+  }
+
+  @Test
+  void aliasesCannotBlowAFileUpBeyondWhatItsSizeLimitCouldSpellOut() {
+    StringBuilder sb = new StringBuilder("u: &u [");
+    for (int i = 0; i < 800; i++) {
+      sb.append(i == 0 ? "" : ", ").append("u").append(i).append("@x.org");
+    }
+    sb.append("]\nrules:\n");
+    for (int i = 0; i < 1000; i++) {
+      sb.append("- {pattern: 'p").append(i).append("', access: {read: *u, write: *u}}\n");
+    }
+    assertThat(sb.length()).isLessThan(100_000);
+    assertThatThrownBy(() -> AclFile.parse("", sb.toString()))
+        .isInstanceOfSatisfying(AclFormatException.class,
+            e -> assertThat(e.problems().get(0).message()).contains("aliases expand to 1601000"));
+    // the same shape within the bound loads, sharing the list
+    AclFile small = AclFile.parse("", sb.substring(0, sb.indexOf("- {pattern: 'p10'")));
+    assertThat(small.rules()).hasSize(10);
+    assertThat(small.rules().get(9).access().read()).hasSize(800);
   }
 }

@@ -214,7 +214,13 @@ class GrantRevokeTest {
     Path plain = Files.createDirectories(tmp.resolve("not-an-email"));
     assertThatThrownBy(() -> Datasite.open(plain)).isInstanceOf(InvalidPermissionRequestException.class)
         .hasMessageContaining("owner must be an e-mail");
-    assertThat(Datasite.open(plain, "Me@X.org").owner()).isEqualTo("me@x.org");
+    Datasite mixed = Datasite.open(plain, "Me@X.org");
+    // the owner is kept as given: exact decisions compare it exactly, normalised ones case-insensitively
+    assertThat(mixed.owner()).isEqualTo("Me@X.org");
+    assertThat(mixed.decide("x", "Me@X.org", Level.ADMIN).reason()).isEqualTo(Reason.OWNER);
+    assertThat(mixed.decide("x", "me@x.org", Level.ADMIN).reason()).isEqualTo(Reason.NO_ACL_FILE);
+    assertThat(mixed.check("x", "me@x.org", Level.ADMIN)).isTrue();
+    assertThat(mixed.allows("x", "me@x.org", Level.ADMIN)).isTrue();
     assertThatThrownBy(() -> Datasite.open(tmp.resolve("missing@x.org"))).isInstanceOf(PermissionIoException.class)
         .hasMessageContaining("does not exist");
   }
