@@ -3,9 +3,10 @@ package dev.syft.permissions;
 import java.util.Locale;
 
 /**
- * The boundary where user ids enter the permissions API. E-mails are lower-cased once here (the
- * decision engine itself compares ids exactly, as the reference does), so {@code Bob@X.org} and
- * {@code bob@x.org} are the same requester everywhere in syft-java.
+ * The boundary where user ids enter the normalising permissions API. E-mails are lower-cased once
+ * here (the decision engine itself compares ids exactly, as the reference does), so {@code Bob@X.org}
+ * and {@code bob@x.org} are the same requester in that API; {@link #requireAddress} validates without
+ * changing the id, for exact comparisons.
  */
 public final class Emails {
   /** Longest accepted id (RFC 5321 path limit is 256; be generous). */
