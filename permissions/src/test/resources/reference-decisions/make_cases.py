@@ -54,6 +54,9 @@ case("tpl", "18", {"": acl([("{{.UserEmail}}/**", {"read": ["USER"]})])}, "", "x
 case("tpl", "19", {"": acl([("{{.UserEmail}}", {"read": ["USER"]})])}, "Bob@Example.com", "Bob@Example.com", "read", "exact template, mixed case")
 case("tpl", "20", {"": acl([("{{.UserEmail}}/**", {"read": ["*@example.com"]})])}, "*@example.com", "bob@example.com/x.txt", "read", "wildcard id against a wildcard entry")
 case("tpl", "21", {"sub": acl([("{{.UserEmail}}/**", {"read": ["USER"]})])}, "../x", "sub/../x/y.txt", "read", "'..' id against a '..' path")
+case("tpl", "22", TPL, "a{{.UserEmail}}", "aa{{.UserEmail}}/x.txt", "read", "an id holding the template is substituted twice")
+case("tpl", "23", TPL, "a{{.UserEmail}}", "a{{.UserEmail}}/x.txt", "read", "... so the once-substituted folder is not matched")
+case("tpl", "24", {"": acl([("{{.UserEmail}}", {"read": ["USER"]})])}, "x{{.UserEmail}}", "xx{{.UserEmail}}", "read", "double substitution in an exact template")
 # principal wildcards by string shape
 W = lambda entry: {"": acl([("**", {"read": [entry]})])}
 case("prin", "01", W("*@example.com"), "evil@x@example.com", "x.txt", "read", "two '@': still matches the shape")

@@ -125,6 +125,7 @@ class PermsCheckReferenceTest {
     j = MAPPER.readTree(e.out());
     assertThat(j.get("decision").stringValue()).isEqualTo("deny");
     assertThat(j.get("reason").stringValue()).isEqualTo("no-matching-rule");
+    assertThat(j.get("notes").toString()).contains("own folder");
     // a wildcard id is decided as the reference decides it, and explain says why
     e = run("perms", "explain", "--root", ds.toString(), "--user", "*", "--path", "bob@example.com/x.txt");
     assertThat(e.out()).startsWith("ALLOW").contains("not a plain e-mail address");

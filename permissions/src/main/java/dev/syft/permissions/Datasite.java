@@ -406,6 +406,10 @@ public final class Datasite {
           + " so only the owner has access");
       case NO_MATCHING_RULE -> {
         notes.add("the nearest permission file decides alone: parent permission files are not consulted");
+        if (d.relativePath().isEmpty()) {
+          notes.add("this is the permission file's own folder: its relative path is empty, which no glob"
+              + " matches (not even '**' or '*')");
+        }
         for (String seg : d.relativePath().split("/")) {
           if (seg.startsWith(".")) {
             notes.add("wildcards never match names starting with a dot ('" + seg

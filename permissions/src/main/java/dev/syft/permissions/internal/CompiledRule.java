@@ -115,7 +115,7 @@ public final class CompiledRule {
   private static boolean plainId(String user) {
     for (int i = 0; i < user.length(); i++) {
       char c = user.charAt(i);
-      if (c == '*' || c == '?' || c == '[' || c == '\\' || c == '/') {
+      if (c == '*' || c == '?' || c == '[' || c == '\\' || c == '/' || c == '{') {
         return false;
       }
     }
@@ -129,6 +129,11 @@ public final class CompiledRule {
     Resolved r = perUser.get(user);
     if (r == null) {
       String p = rule.pattern().replace(AclRule.USER_EMAIL_TEMPLATE, user);
+      if (p.contains(AclRule.USER_EMAIL_TEMPLATE)) {
+        // the reference substitutes twice (when compiling the rule and again in its template matcher),
+        // which matters only for an id that itself contains the template
+        p = p.replace(AclRule.USER_EMAIL_TEMPLATE, user);
+      }
       r = Glob.isGlob(p) ? new Resolved(p, null, Glob.compile(p)) : new Resolved(p, p, null);
       if (perUser.size() < TEMPLATE_CACHE_LIMIT) {
         perUser.put(user, r);
