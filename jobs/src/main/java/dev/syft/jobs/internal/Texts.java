@@ -21,7 +21,7 @@ public final class Texts {
     CharBuffer out = CharBuffer.allocate(bytes.length + 1);
     int invalid = 0;
     while (true) {
-      CoderResult r = in.hasRemaining() ? d.decode(in, out, true) : CoderResult.UNDERFLOW;
+      CoderResult r = d.decode(in, out, true);
       if (r.isError()) {
         invalid++;
         out.put('\uFFFD');
