@@ -101,7 +101,6 @@ final class JobsCommand implements Runnable {
           + (j.owner().equals(j.submitter()) ? "" : "  [outputs " + (j.outputsShared() ? "shared" : "not shared")
               + ", logs " + (j.logsShared() ? "shared" : "not shared") + "]"));
     }
-    out.println("files      " + String.join(", ", j.files()));
   }
 
   static void printRun(PrintWriter out, RunResult r) {
