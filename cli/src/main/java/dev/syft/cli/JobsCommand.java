@@ -256,7 +256,7 @@ final class JobsCommand implements Runnable {
     out.println("--- files (" + d.files().size() + ", what a run copies and executes)");
     int w = d.files().stream().mapToInt(f -> f.path().length()).max().orElse(10);
     for (JobFile f : d.files()) {
-      out.printf("  %-" + w + "s %9d bytes  sha256 %s%s%n", f.path(), f.size(), f.sha256(),
+      out.printf("  %-" + w + "s %9d bytes  sha256 %s%s%n", Shown.of(f.path()).text(), f.size(), f.sha256(),
           f.binary() ? "  BINARY" : f.entrypoint() ? "  entrypoint" : "");
     }
     if (j.contentHash() != null) {
@@ -273,7 +273,8 @@ final class JobsCommand implements Runnable {
     d.files().stream().filter(f -> !ordered.contains(f)).forEach(ordered::add);
     for (JobFile f : ordered) {
       if (f.binary()) {
-        out.println("--- " + f.path() + " (" + f.size() + " bytes, BINARY: not shown; sha256 " + f.sha256() + ")");
+        out.println("--- " + Shown.of(f.path()).text() + " (" + f.size() + " bytes, BINARY: not shown; sha256 "
+            + f.sha256() + ")");
         continue;
       }
       Shown t = Shown.of(f.text());
@@ -283,7 +284,7 @@ final class JobsCommand implements Runnable {
         notes.add("entrypoint");
       }
       notes.addAll(t.notes(f.invalidBytes()));
-      out.println("--- " + f.path() + " (" + String.join(", ", notes) + ")");
+      out.println("--- " + Shown.of(f.path()).text() + " (" + String.join(", ", notes) + ")");
       out.print(t.text().endsWith("\n") || t.text().isEmpty() ? t.text() : t.text() + "\n");
     }
   }
@@ -309,7 +310,7 @@ final class JobsCommand implements Runnable {
         + " bytes)" + (mine.isEmpty() ? ": no " + what : ":"));
     int w = mine.stream().mapToInt(f -> f.path().length()).max().orElse(10);
     for (ReleaseFile f : mine) {
-      out.printf("    %-" + w + "s %9d bytes%n", f.path(), f.size());
+      out.printf("    %-" + w + "s %9d bytes%n", Shown.of(f.path()).text(), f.size());
     }
   }
 
@@ -546,7 +547,7 @@ final class JobsCommand implements Runnable {
           .toList()) + " of " + j.id() + " to " + j.submitter() + ": " + leaving.size() + " file(s), "
           + leaving.stream().mapToLong(ReleaseFile::size).sum() + " bytes, leave with your next sync");
       for (ReleaseFile f : leaving) {
-        out.printf("  %-30s %9d bytes%n", f.path(), f.size());
+        out.printf("  %-30s %9d bytes%n", Shown.of(f.path()).text(), f.size());
       }
       if (!logs && !j.logsShared()) {
         out.println("logs stay here (release them with --logs after reading 'syft jobs logs " + j.id() + "')");
