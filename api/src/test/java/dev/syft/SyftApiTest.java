@@ -1,12 +1,17 @@
 package dev.syft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.syft.datasets.NewDataset;
+import dev.syft.jobs.JobFile;
 import dev.syft.jobs.JobInfo;
+import dev.syft.jobs.Release;
+import dev.syft.jobs.ReleaseFile;
 import dev.syft.jobs.SubmitRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,14 +48,19 @@ class SyftApiTest {
           .withDatasets(List.of("counts")));
       owner.sync();
       JobInfo job = owner.jobs().list().stream().filter(j -> j.name().equals("count")).findFirst().orElseThrow();
+      var review = owner.jobs().show(job.id());
+      assertThat(review.files()).extracting(JobFile::path).contains("code/script.sh", "config.yaml", "run.sh");
       owner.jobs().approve(job.id(), "fine");
       var run = owner.jobs().run(job.id());
       assertThat(run.returnCode()).as("%s", owner.jobs().logs(job.id())).isZero();
-      owner.jobs().share(job.id(), true, false);
+      assertThat(owner.jobs().show(job.id()).release()).extracting(ReleaseFile::path, ReleaseFile::part)
+          .contains(tuple("outputs/n.txt", Release.OUTPUTS), tuple("stdout.txt", Release.LOGS));
+      owner.jobs().share(job.id(), EnumSet.of(Release.OUTPUTS));
       owner.sync();
       scientist.sync();
       List<Path> outputs = scientist.jobs().outputs(group.members().get(0).id());
       assertThat(outputs).singleElement().satisfies(p -> assertThat(Files.readString(p).trim()).isEqualTo("4"));
+      assertThat(scientist.jobs().logs(group.members().get(0).id()).available()).as("logs are not released").isFalse();
     }
   }
 }

@@ -154,7 +154,8 @@ final class DemoCommand implements Callable<Integer> {
           .orElseThrow(() -> new SyftException("demo-failed", "the hospital did not receive the job"));
       JobDetails details = doJobs.show(received.id());
       detail("from " + received.submitter() + ", status " + received.status() + ", reads dataset(s) " + received.datasets());
-      detail("--- code/" + received.entrypoint() + "\n" + details.code().strip());
+      detail("--- code/" + received.entrypoint() + "\n" + details.file("code/" + received.entrypoint())
+          .map(f -> f.text() == null ? "(binary)" : f.text().strip()).orElse("(missing)"));
       detail("--- what will run: " + details.executes());
 
       say("The hospital approves and runs it on the private data");
@@ -169,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
       }
 
       say("The hospital releases the output to the scientist and syncs");
-      doJobs.share(received.id(), true, false);
+      doJobs.share(received.id(), java.util.EnumSet.of(dev.syft.jobs.Release.OUTPUTS)); // the logs stay here
       hospital.sync();
       detail("outputs shared: " + doJobs.get(received.id()).outputs());
 

@@ -4,12 +4,15 @@ import dev.syft.core.SyftClient;
 import dev.syft.jobs.ApprovalPolicy;
 import dev.syft.jobs.CollectResult;
 import dev.syft.jobs.JobDetails;
+import dev.syft.jobs.JobFile;
 import dev.syft.jobs.JobGroup;
 import dev.syft.jobs.JobInfo;
 import dev.syft.jobs.JobKind;
 import dev.syft.jobs.JobLogs;
 import dev.syft.jobs.JobStatus;
 import dev.syft.jobs.Jobs;
+import dev.syft.jobs.Release;
+import dev.syft.jobs.ReleaseFile;
 import dev.syft.jobs.RunOptions;
 import dev.syft.jobs.RunResult;
 import dev.syft.jobs.SandboxMode;
@@ -18,9 +21,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -43,7 +48,7 @@ import picocli.CommandLine.Spec;
         "  syft jobs show ds@uni.example/mean-age --home ~/do",
         "  syft jobs approve ds@uni.example/mean-age --reason 'aggregate only' --home ~/do",
         "  syft jobs run ds@uni.example/mean-age --home ~/do",
-        "  syft jobs share ds@uni.example/mean-age --outputs --home ~/do && syft sync --home ~/do",
+        "  syft jobs share ds@uni.example/mean-age --home ~/do && syft sync --home ~/do   (outputs; --logs adds logs)",
         "  syft sync --home ~/ds && syft jobs outputs mean-age --home ~/ds"})
 final class JobsCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -96,7 +101,6 @@ final class JobsCommand implements Runnable {
           + (j.owner().equals(j.submitter()) ? "" : "  [outputs " + (j.outputsShared() ? "shared" : "not shared")
               + ", logs " + (j.logsShared() ? "shared" : "not shared") + "]"));
     }
-    out.println("files      " + String.join(", ", j.files()));
   }
 
   static void printRun(PrintWriter out, RunResult r) {
@@ -208,7 +212,9 @@ final class JobsCommand implements Runnable {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Everything about a job: state, submitter, files, config.yaml, run.sh, the code, and what would run.")
+      description = {"Everything to review a job: state, submitter, datasets it reads, what runs, every file"
+          + " (size, sha256, text; binary files flagged, never dumped), the content hash an approval binds to,",
+          "the logs, and which files 'syft jobs share' would release."})
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption home;
@@ -226,16 +232,136 @@ final class JobsCommand implements Runnable {
         out.println(Json.write(d));
         return Main.EXIT_OK;
       }
-      printInfo(out, d.info());
+      JobInfo j = d.info();
+      printInfo(out, j);
       out.println("runs       " + d.executes());
       out.println();
-      out.println("--- config.yaml");
-      out.print(d.configYaml());
-      out.println("--- run.sh");
-      out.print(d.runScript().endsWith("\n") || d.runScript().isEmpty() ? d.runScript() : d.runScript() + "\n");
-      out.println("--- code" + (d.info().entrypoint() == null ? "" : " (" + d.info().entrypoint() + ")"));
-      out.print(d.code().endsWith("\n") || d.code().isEmpty() ? d.code() : d.code() + "\n");
+      printFiles(out, d);
+      if (d.logs().available()) {
+        out.println();
+        printLogs(out, d.logs());
+      }
+      if (j.contentHash() == null) {
+        return Main.EXIT_OK; // a job in a replica: its owner decides what is released
+      }
+      out.println();
+      printRelease(out, j, d.release());
       return Main.EXIT_OK;
+    }
+  }
+
+  /** The file list (the lines the content hash covers), then every file's text or a binary flag. */
+  static void printFiles(PrintWriter out, JobDetails d) {
+    JobInfo j = d.info();
+    out.println("--- files (" + d.files().size() + ", what a run copies and executes)");
+    int w = d.files().stream().mapToInt(f -> f.path().length()).max().orElse(10);
+    for (JobFile f : d.files()) {
+      out.printf("  %-" + w + "s %9d bytes  sha256 %s%s%n", Shown.of(f.path()).text(), f.size(), f.sha256(),
+          f.binary() ? "  BINARY" : f.entrypoint() ? "  entrypoint" : "");
+    }
+    if (j.contentHash() != null) {
+      String bound = j.approvedHash() != null ? j.approvedHash() : j.contentHash();
+      out.println("content hash " + j.contentHash() + (j.approvedHash() != null
+          ? (j.approvedHash().equals(j.contentHash()) ? "  (the approval is bound to it)"
+              : "  DIFFERS from the approved " + bound + ": runs are refused")
+          : "  (an approval binds to it; runs refuse any other content)"));
+    }
+    List<JobFile> ordered = new ArrayList<>();
+    d.file("config.yaml").ifPresent(ordered::add);
+    d.file("run.sh").ifPresent(ordered::add);
+    d.files().stream().filter(JobFile::entrypoint).forEach(ordered::add);
+    d.files().stream().filter(f -> !ordered.contains(f)).forEach(ordered::add);
+    for (JobFile f : ordered) {
+      if (f.binary()) {
+        out.println("--- " + Shown.of(f.path()).text() + " (" + f.size() + " bytes, BINARY: not shown; sha256 "
+            + f.sha256() + ")");
+        continue;
+      }
+      Shown t = Shown.of(f.text());
+      List<String> notes = new ArrayList<>();
+      notes.add(f.size() + " bytes");
+      if (f.entrypoint()) {
+        notes.add("entrypoint");
+      }
+      notes.addAll(t.notes(f.invalidBytes()));
+      out.println("--- " + Shown.of(f.path()).text() + " (" + String.join(", ", notes) + ")");
+      out.print(t.text().endsWith("\n") || t.text().isEmpty() ? t.text() : t.text() + "\n");
+    }
+  }
+
+  /** Which files each release would send, and their sizes. */
+  static void printRelease(PrintWriter out, JobInfo j, List<ReleaseFile> files) {
+    out.println("--- release to " + j.submitter());
+    if (files.isEmpty()) {
+      out.println("  nothing to release (status " + j.status() + "): results appear after a run and stay hidden"
+          + " until 'syft jobs share'");
+      return;
+    }
+    printPart(out, files, Release.OUTPUTS, "'syft jobs share " + j.id() + "' sends");
+    printPart(out, files, Release.LOGS, "'--logs' also sends");
+  }
+
+  private static void printPart(PrintWriter out, List<ReleaseFile> files, Release part, String label) {
+    List<ReleaseFile> mine = files.stream().filter(f -> f.part() == part).toList();
+    boolean released = !mine.isEmpty() && mine.stream().allMatch(ReleaseFile::released);
+    long total = mine.stream().mapToLong(ReleaseFile::size).sum();
+    String what = part == Release.OUTPUTS ? "outputs" : "logs";
+    out.println("  " + (released ? what + " ALREADY RELEASED" : label) + " (" + mine.size() + " file(s), " + total
+        + " bytes)" + (mine.isEmpty() ? ": no " + what : ":"));
+    int w = mine.stream().mapToInt(f -> f.path().length()).max().orElse(10);
+    for (ReleaseFile f : mine) {
+      out.printf("    %-" + w + "s %9d bytes%n", Shown.of(f.path()).text(), f.size());
+    }
+  }
+
+  static void printLogs(PrintWriter out, JobLogs l) {
+    printStream(out, "stdout", l.stdout(), l.stdoutInvalidBytes());
+    printStream(out, "stderr", l.stderr(), l.stderrInvalidBytes());
+    out.println("--- exit code " + (l.returnCode() == null ? "?" : l.returnCode()));
+  }
+
+  private static void printStream(PrintWriter out, String name, String text, int invalid) {
+    Shown t = Shown.of(text == null ? "" : text);
+    List<String> notes = t.notes(invalid);
+    out.println("--- " + name + (notes.isEmpty() ? "" : " (" + String.join(", ", notes)
+        + "; the file itself is released byte for byte)"));
+    out.print(t.text().endsWith("\n") || t.text().isEmpty() ? t.text() : t.text() + "\n");
+  }
+
+  /**
+   * Text made safe for a terminal: control characters (except tab and newline), lone carriage
+   * returns and bidirectional overrides could hide or reorder what a reviewer sees, so they are
+   * shown as {@code \\u{XX}} escapes and counted.
+   */
+  record Shown(String text, int escaped) {
+    static Shown of(String s) {
+      StringBuilder b = new StringBuilder(s.length());
+      int escaped = 0;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        boolean crlf = c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n';
+        boolean hide = (c < 0x20 && c != '\n' && c != '\t' && !crlf) || (c >= 0x7f && c <= 0x9f)
+            || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f
+            || c == 0x061c;
+        if (hide) {
+          b.append("\\u{").append(Integer.toHexString(c)).append('}');
+          escaped++;
+        } else {
+          b.append(c);
+        }
+      }
+      return new Shown(b.toString(), escaped);
+    }
+
+    List<String> notes(int invalidBytes) {
+      List<String> n = new ArrayList<>();
+      if (invalidBytes > 0) {
+        n.add("NOT VALID UTF-8: " + invalidBytes + " invalid byte sequence(s) shown as U+FFFD");
+      }
+      if (escaped > 0) {
+        n.add(escaped + " control character(s) shown as \\u{..}");
+      }
+      return n;
     }
   }
 
@@ -350,11 +476,7 @@ final class JobsCommand implements Runnable {
         out.println(l.hint());
         return Main.EXIT_OK;
       }
-      out.println("--- stdout");
-      out.print(l.stdout().endsWith("\n") || l.stdout().isEmpty() ? l.stdout() : l.stdout() + "\n");
-      out.println("--- stderr");
-      out.print(l.stderr().endsWith("\n") || l.stderr().isEmpty() ? l.stderr() : l.stderr() + "\n");
-      out.println("--- exit code " + (l.returnCode() == null ? "?" : l.returnCode()));
+      printLogs(out, l);
       return Main.EXIT_OK;
     }
   }
@@ -385,23 +507,51 @@ final class JobsCommand implements Runnable {
   }
 
   @Command(name = "share", mixinStandardHelpOptions = true,
-      description = "Release a finished job's outputs and/or logs to its submitter (both when neither is given).")
+      description = {"Release a finished job's outputs to its submitter; its logs only with --logs (stdout often"
+          + " holds raw rows). 'syft jobs show ID' lists the files each would send.",
+          "Prints exactly the files that leave with your next sync."},
+      footer = {"", "Examples:", "  syft jobs share ds@uni.example/mean-age --home ~/do            (outputs only)",
+          "  syft jobs share ds@uni.example/mean-age --logs --home ~/do     (outputs and logs)",
+          "  syft jobs share ds@uni.example/mean-age --no-outputs --logs --home ~/do  (logs only)"})
   static final class Share implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption home;
 
     @Parameters(paramLabel = "ID") String id;
 
-    @Option(names = "--outputs", description = "Release outputs/.") boolean outputs;
+    @Option(names = "--outputs", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Release outputs/ (default; --no-outputs to keep them).") boolean outputs = true;
 
-    @Option(names = "--logs", description = "Release stdout, stderr and the exit code.") boolean logs;
+    @Option(names = "--logs", description = "Also release stdout, stderr and the exit code.") boolean logs;
 
     @Override
     public Integer call() {
-      JobInfo j = withJobs(home, jobs -> jobs.share(id, outputs, logs));
-      spec.commandLine().getOut().println("shared " + (j.outputsShared() ? "outputs" : "")
-          + (j.outputsShared() && j.logsShared() ? " and " : "") + (j.logsShared() ? "logs" : "") + " of " + j.id()
-          + " with " + j.submitter() + "; they arrive after your next sync");
+      Set<Release> parts = EnumSet.noneOf(Release.class);
+      if (outputs) {
+        parts.add(Release.OUTPUTS);
+      }
+      if (logs) {
+        parts.add(Release.LOGS);
+      }
+      if (parts.isEmpty()) {
+        throw new UsageException("nothing to release: --no-outputs without --logs");
+      }
+      JobDetails d = withJobs(home, jobs -> {
+        JobInfo j = jobs.share(id, parts);
+        return jobs.show(j.id());
+      });
+      PrintWriter out = spec.commandLine().getOut();
+      JobInfo j = d.info();
+      List<ReleaseFile> leaving = d.release().stream().filter(f -> parts.contains(f.part())).toList();
+      out.println("released " + String.join(" and ", parts.stream().map(p -> p.name().toLowerCase(java.util.Locale.ROOT))
+          .toList()) + " of " + j.id() + " to " + j.submitter() + ": " + leaving.size() + " file(s), "
+          + leaving.stream().mapToLong(ReleaseFile::size).sum() + " bytes, leave with your next sync");
+      for (ReleaseFile f : leaving) {
+        out.printf("  %-30s %9d bytes%n", Shown.of(f.path()).text(), f.size());
+      }
+      if (!logs && !j.logsShared()) {
+        out.println("logs stay here (release them with --logs after reading 'syft jobs logs " + j.id() + "')");
+      }
       return Main.EXIT_OK;
     }
   }
@@ -436,7 +586,7 @@ final class JobsCommand implements Runnable {
     public Integer call() {
       JobInfo j = withJobs(home, jobs -> jobs.deposit(id, file));
       spec.commandLine().getOut().println(j.id() + " is done with " + String.join(", ", j.outputs())
-          + "; share it with 'syft jobs share " + j.id() + " --outputs'");
+          + "; share it with 'syft jobs share " + j.id() + "'");
       return Main.EXIT_OK;
     }
   }

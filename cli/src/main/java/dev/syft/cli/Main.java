@@ -62,13 +62,25 @@ public final class Main implements Runnable {
         System.setProperty("SYFT_LOG_LEVEL", "DEBUG"); // read by logback.xml at first use
       }
     }
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // one writer per stream for every command; println flushes (long-running commands show lines at
+    // once) and run() flushes whatever print() left before the process exits
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(args, out, err));
   }
 
-  /** Runs the CLI with the given streams and returns the exit code (used by tests in-process). */
+  /**
+   * Runs the CLI with the given streams and returns the exit code (used by tests in-process). Both
+   * streams are flushed before it returns, whatever the outcome (success, refusal, usage error, a
+   * thrown error).
+   */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = newCommandLine(out, err);
-    return cl.execute(args);
+    try {
+      return newCommandLine(out, err).execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
   }
 
   static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {

@@ -105,7 +105,8 @@ class JobsCommandTest {
     assertThat(ok(as(dsHome, "jobs", "outputs", "cli-job")).out()).contains("no outputs");
     assertThat(ok(as(dsHome, "jobs", "logs", "cli-job")).out()).contains("not shared");
 
-    assertThat(ok(as(doHome, "jobs", "share", "cli-job")).out()).contains("outputs and logs");
+    assertThat(ok(as(doHome, "jobs", "share", "cli-job", "--logs")).out()).contains("released outputs and logs",
+        "outputs/answer.txt", "stdout.txt");
     ok(as(doHome, "sync"));
     ok(as(dsHome, "sync"));
     JsonNode outs = JSON.readTree(ok(as(dsHome, "jobs", "outputs", "cli-job", "--json")).out());

@@ -32,8 +32,8 @@ import java.util.List;
  * @param contentChanged true when the files differ from what was received or approved
  * @param isolation how the last run was isolated: {@code bwrap}, {@code none}, or null when it never ran here
  * @param isolationNote details, e.g. why a run was not isolated
- * @param outputsShared whether the submitter may read the outputs
- * @param logsShared whether the submitter may read stdout, stderr and the return code
+ * @param outputsShared whether the outputs are released: the job finished and the submitter may read them
+ * @param logsShared whether stdout, stderr and the return code are released (finished and readable)
  * @param outputs output files present locally, relative to the outputs folder
  * @param jobDir the submission folder on this machine
  * @param reviewDir the review folder on this machine

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Jobs owner = Jobs.of(doClient);
  * owner.approve("ds@uni.example/census-mean", "looks fine");
  * owner.run("ds@uni.example/census-mean");
- * owner.share("ds@uni.example/census-mean", true, true);
+ * owner.share("ds@uni.example/census-mean", EnumSet.of(Release.OUTPUTS)); // logs only when named
  * doClient.sync();
  * }</pre>
  *
@@ -263,6 +264,7 @@ public final class Jobs {
   public List<JobInfo> list() {
     service.recoverStale();
     service.receiveAll();
+    service.hideUnreleased();
     return service.list();
   }
 
@@ -270,7 +272,11 @@ public final class Jobs {
     return service.info(service.resolve(id));
   }
 
-  /** Code, run.sh, config and state of a job, and what the owner would execute. */
+  /**
+   * Everything to review: every file the content hash covers (binary files flagged, text decoded
+   * with invalid bytes replaced), what would execute, the logs, and which files each release part
+   * would send.
+   */
   public JobDetails show(String id) {
     return service.details(service.resolve(id));
   }
@@ -329,13 +335,15 @@ public final class Jobs {
     return out;
   }
 
-  /** Releases outputs and/or logs to the submitter (delivered with the next sync). */
-  public JobInfo share(String id, boolean outputs, boolean logs) {
-    if (!outputs && !logs) {
-      outputs = true;
-      logs = true;
-    }
-    return service.share(service.ownJob(id), outputs, logs);
+  /**
+   * Releases exactly the named parts of a finished job's results to its submitter (delivered with
+   * the next sync), e.g. {@code share(id, EnumSet.of(Release.OUTPUTS))}. {@link #show} lists the
+   * files each part would send.
+   *
+   * @throws JobsException when {@code parts} is empty or the job is not done or failed
+   */
+  public JobInfo share(String id, Set<Release> parts) {
+    return service.share(service.ownJob(id), parts);
   }
 
   /** Puts a finished job back to approved, clearing (and hiding again) its results. */

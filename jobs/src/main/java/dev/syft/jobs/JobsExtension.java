@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * submissions (which also takes the submitter's write access away), applies the auto-approval
  * policies, and, when {@code jobs.auto_run: true} is set in {@code config.yaml}, runs approved jobs
  * one after the other (blocking the round for up to each job's time limit) and, with
- * {@code jobs.auto_share: true}, releases their outputs and logs. The engine routes the resulting
+ * {@code jobs.auto_share: true}, releases their outputs (never their logs: those only with an explicit
+ * {@code syft jobs share --logs}). The engine routes the resulting
  * state files in the same round.
  */
 public final class JobsExtension implements SyncExtension {
@@ -33,6 +34,7 @@ public final class JobsExtension implements SyncExtension {
     svc.recoverStale();
     svc.restorePeerFolders(ctx.acceptedPeers());
     svc.receiveAll();
+    svc.hideUnreleased();
     new Policies(svc).apply();
     if (!settings.autoRun()) {
       return;
@@ -42,7 +44,7 @@ public final class JobsExtension implements SyncExtension {
       try {
         RunResult r = svc.run(id);
         if (settings.autoShare()) {
-          svc.share(id, true, true);
+          svc.share(id, java.util.EnumSet.of(Release.OUTPUTS));
         }
         LOG.info("auto-ran {}: {}", id.shortId(), r.status());
       } catch (RuntimeException e) {

@@ -45,7 +45,7 @@ class GroupTest {
       o.approve(DS + "/mr-sum", null);
       assertThat(o.run(DS + "/mr-sum").status()).isEqualTo(JobStatus.DONE);
     }
-    f.jobs(DO).share(DS + "/mr-sum", true, false);
+    f.jobs(DO).share(DS + "/mr-sum", java.util.EnumSet.of(Release.OUTPUTS));
     f.sync(DO, DO2, DS);
 
     JobGroup now = f.jobs(DS).group("mr-sum");
@@ -57,7 +57,7 @@ class GroupTest {
         .satisfies(m -> assertThat(m.note()).contains("no outputs released"));
     assertThat(into.resolve(DO).resolve("sum.txt")).hasContent("6");
 
-    f.jobs(DO2).share(DS + "/mr-sum", true, false);
+    f.jobs(DO2).share(DS + "/mr-sum", java.util.EnumSet.of(Release.OUTPUTS));
     f.sync(DO2, DS);
     CollectResult all = f.jobs(DS).collect("mr-sum", into);
     assertThat(all.complete()).isTrue();

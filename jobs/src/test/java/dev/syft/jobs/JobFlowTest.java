@@ -68,13 +68,13 @@ class JobFlowTest {
     assertThat(ds.logs(DO + "/test.job").available()).isFalse();
     assertThat(ds.logs(DO + "/test.job").hint()).contains("not shared");
 
-    owner.share(DS + "/test.job", true, false);
+    owner.share(DS + "/test.job", java.util.EnumSet.of(Release.OUTPUTS));
     f.sync(DO, DS);
     assertThat(ds.outputs("test.job")).singleElement()
         .satisfies(p -> assertThat(Files.readString(p)).isEqualTo("{\"result\": 1}"));
     assertThat(ds.logs("test.job").available()).isFalse();
 
-    owner.share(DS + "/test.job", false, true);
+    owner.share(DS + "/test.job", java.util.EnumSet.of(Release.LOGS));
     f.sync(DO, DS);
     JobLogs logs = ds.logs("test.job");
     assertThat(logs.available()).isTrue();

@@ -118,8 +118,9 @@ class PolicyTest {
     JobInfo j = owner.get(DS + "/autojob");
     assertThat(j.status()).isEqualTo("done");
     assertThat(j.outputsShared()).isTrue();
+    assertThat(j.logsShared()).as("auto_share releases outputs, never logs").isFalse();
     f.sync(DS);
     assertThat(f.jobs(DS).outputs("autojob")).singleElement().satisfies(p -> assertThat(p).hasContent("auto"));
-    assertThat(f.jobs(DS).logs("autojob").available()).isTrue();
+    assertThat(f.jobs(DS).logs("autojob").available()).isFalse();
   }
 }

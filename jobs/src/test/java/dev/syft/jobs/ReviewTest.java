@@ -174,9 +174,15 @@ class ReviewTest {
     f.jobs(DS).submit(SubmitRequest.of(main, DO).withName("show"));
     f.sync(DO);
     JobDetails d = f.jobs(DO).show("show");
-    assertThat(d.code()).isEqualTo("print('shown')\n");
-    assertThat(d.runScript()).contains("python main.py");
-    assertThat(d.configYaml()).contains("name: show");
+    assertThat(d.files()).extracting(JobFile::path).containsExactly("code/main.py", "config.yaml", "run.sh");
+    assertThat(d.file("code/main.py")).hasValueSatisfying(c -> {
+      assertThat(c.text()).isEqualTo("print('shown')\n");
+      assertThat(c.entrypoint()).isTrue();
+      assertThat(c.size()).isEqualTo(15);
+    });
+    assertThat(d.file("run.sh").orElseThrow().text()).contains("python main.py");
+    assertThat(d.file("config.yaml").orElseThrow().text()).contains("name: show");
+    assertThat(d.release()).as("nothing ran, nothing to release").isEmpty();
     assertThat(d.executes()).contains("python3 main.py", "run.sh is not executed");
     assertThat(d.info().submitter()).isEqualTo(DS);
     assertThat(d.info().status()).isEqualTo("pending");

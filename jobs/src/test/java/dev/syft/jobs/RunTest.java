@@ -161,7 +161,7 @@ class RunTest {
     String id = approvedPy("again", "import os\nos.makedirs('outputs', exist_ok=True)\nopen('outputs/x.txt','w').write('x')\n");
     Jobs owner = f.jobs(DO);
     assertThat(owner.run(id).status()).isEqualTo(JobStatus.DONE);
-    owner.share(id, true, true);
+    owner.share(id, java.util.EnumSet.allOf(Release.class));
     assertThat(owner.get(id).outputsShared()).isTrue();
     assertThatThrownBy(() -> owner.run(id)).hasMessageContaining("done");
     JobInfo j = owner.rerun(id);
@@ -187,7 +187,7 @@ class RunTest {
     assertThat(j.outputsShared()).isFalse();
     f.sync(DO, DS);
     assertThat(f.jobs(DS).outputs("dep")).isEmpty();
-    f.jobs(DO).share(DS + "/dep", true, false);
+    f.jobs(DO).share(DS + "/dep", java.util.EnumSet.of(Release.OUTPUTS));
     f.sync(DO, DS);
     assertThat(f.jobs(DS).outputs("dep")).singleElement().satisfies(p -> assertThat(p).hasContent("a,b\n1,2"));
   }
@@ -210,7 +210,7 @@ class RunTest {
     // outputs visible to the submitter only after sharing (test_single_file_job_flow_with_dataset)
     f.sync(DO, DS);
     assertThat(f.jobs(DS).get("census-len").outputs()).isEmpty();
-    f.jobs(DO).share(id, true, false);
+    f.jobs(DO).share(id, java.util.EnumSet.of(Release.OUTPUTS));
     f.sync(DO, DS);
     assertThat(f.jobs(DS).get("census-len").outputs()).containsExactly("result.json");
     // the private data itself never reaches the submitter

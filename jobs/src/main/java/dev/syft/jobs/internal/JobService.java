@@ -3,6 +3,7 @@ package dev.syft.jobs.internal;
 import dev.syft.core.Home;
 import dev.syft.jobs.JobConfig;
 import dev.syft.jobs.JobDetails;
+import dev.syft.jobs.JobFile;
 import dev.syft.jobs.JobId;
 import dev.syft.jobs.JobInfo;
 import dev.syft.jobs.JobKind;
@@ -10,11 +11,14 @@ import dev.syft.jobs.JobLogs;
 import dev.syft.jobs.JobState;
 import dev.syft.jobs.JobStatus;
 import dev.syft.jobs.JobsException;
+import dev.syft.jobs.Release;
+import dev.syft.jobs.ReleaseFile;
 import dev.syft.jobs.RunOptions;
 import dev.syft.jobs.RunResult;
 import dev.syft.permissions.Datasite;
 import dev.syft.permissions.GrantMode;
 import dev.syft.permissions.Level;
+import dev.syft.protocol.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -272,8 +276,11 @@ public final class JobService {
       isolationNote = r.isolationNote();
       Datasite p = perms.get();
       p.fileChanged(Layout.reviewRootRel(id.submitter()) + "/syft.pub.yaml");
-      outShared = p.check(Layout.reviewRel(id) + "/outputs/", id.submitter(), Level.READ);
-      logShared = p.check(Layout.reviewRel(id) + "/stdout.txt", id.submitter(), Level.READ);
+      // released = the submitter may read it and there is something to read: a job that never ran has no
+      // results, whatever the rules say
+      boolean finished = s.status() == JobStatus.DONE || s.status() == JobStatus.FAILED;
+      outShared = finished && p.check(Layout.reviewRel(id) + "/outputs/", id.submitter(), Level.READ);
+      logShared = finished && p.check(Layout.reviewRel(id) + "/stdout.txt", id.submitter(), Level.READ);
     } else {
       outShared = !outputFiles(id).isEmpty();
       logShared = Files.isRegularFile(layout.reviewDir(id).resolve("stdout.txt"));
@@ -317,28 +324,52 @@ public final class JobService {
     }
   }
 
+  /**
+   * What a reviewer needs: every file the content hash covers (text decoded leniently, binary files
+   * flagged), what would run, the logs, and on the own datasite every file each release would send.
+   */
   public JobDetails details(JobId id) {
     JobInfo info = info(id);
     JobConfig c = config(id).orElseThrow();
     Path dir = layout.jobDir(id);
-    String cfg = read(dir.resolve("config.yaml"));
-    String run = read(dir.resolve("run.sh"));
-    String code = "";
-    if (c.entrypoint() != null && Files.isRegularFile(dir.resolve("code").resolve(c.entrypoint()))) {
-      code = read(dir.resolve("code").resolve(c.entrypoint()));
-    } else {
-      try {
-        for (var e : Fs.files(dir.resolve("code"), TreeHash::content).entrySet()) {
-          if (e.getKey().endsWith(".py") || (c.kind() == JobKind.BASH && e.getKey().equals("script.sh"))) {
-            code = read(e.getValue());
-            break;
-          }
-        }
-      } catch (IOException e) {
-        code = "";
+    List<JobFile> files = new ArrayList<>();
+    try {
+      String entry = c.entrypoint() == null ? null : "code/" + c.entrypoint();
+      for (var e : Fs.files(dir, TreeHash::content).entrySet()) {
+        byte[] b = Files.readAllBytes(e.getValue());
+        boolean binary = Texts.binary(b);
+        Texts.Decoded t = binary ? null : Texts.decode(b);
+        files.add(new JobFile(e.getKey(), b.length, Hashes.sha256Hex(b), e.getKey().equals(entry), binary,
+            binary ? null : t.text(), binary ? 0 : t.invalid()));
       }
+    } catch (IOException e) {
+      throw new JobsException("jobs-io", "cannot read the files of job " + id.displayFor(me) + ": " + e.getMessage(), e);
     }
-    return new JobDetails(info, cfg, run, code, executes(c, dir));
+    return new JobDetails(info, executes(c, dir), files, releasePreview(id, info), logs(id));
+  }
+
+  /** Every file each release part would make readable to the submitter (own datasite only). */
+  private List<ReleaseFile> releasePreview(JobId id, JobInfo info) {
+    List<ReleaseFile> out = new ArrayList<>();
+    if (!id.owner().equals(me)) {
+      return out;
+    }
+    Path review = layout.reviewDir(id);
+    try {
+      for (var e : Fs.files(layout.outputsDir(id), TreeHash::content).entrySet()) {
+        out.add(new ReleaseFile("outputs/" + e.getKey(), Files.size(e.getValue()), Release.OUTPUTS,
+            info.outputsShared()));
+      }
+      for (String f : Layout.LOG_FILES) {
+        Path p = review.resolve(f);
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          out.add(new ReleaseFile(f, Files.size(p), Release.LOGS, info.logsShared()));
+        }
+      }
+    } catch (IOException e) {
+      throw new JobsException("jobs-io", "cannot list the results of job " + id.shortId() + ": " + e.getMessage(), e);
+    }
+    return out;
   }
 
   private static String executes(JobConfig c, Path dir) {
@@ -369,6 +400,15 @@ public final class JobService {
     }
   }
 
+  /** A log file decoded leniently (never empty because of a bad byte), or null when absent. */
+  private static Texts.Decoded readLog(Path p) {
+    try {
+      return Files.isRegularFile(p) ? Texts.decode(Files.readAllBytes(p)) : null;
+    } catch (IOException e) {
+      return new Texts.Decoded("[syft-java] cannot read " + p.getFileName() + ": " + e.getMessage() + "\n", 0);
+    }
+  }
+
   public JobLogs logs(JobId id) {
     Path r = layout.reviewDir(id);
     Path out = r.resolve("stdout.txt");
@@ -392,7 +432,10 @@ public final class JobService {
                   + " --logs'); then sync"
               : "no logs yet (status " + s + "); sync to see new results";
     }
-    return new JobLogs(id.displayFor(me), any, any ? read(out) : null, any ? read(err) : null, code, hint);
+    Texts.Decoded o = any ? readLog(out) : null;
+    Texts.Decoded e = any ? readLog(err) : null;
+    return new JobLogs(id.displayFor(me), any, o == null ? (any ? "" : null) : o.text(),
+        e == null ? (any ? "" : null) : e.text(), code, hint, o == null ? 0 : o.invalid(), e == null ? 0 : e.invalid());
   }
 
   // ------------------------------------------------------------------ state changes
@@ -535,6 +578,8 @@ public final class JobService {
       Datasite p = perms.get();
       p.grant(Layout.jobRel(id), id.submitter(), Level.READ);
       p.revoke(Layout.jobRel(id), id.submitter(), Level.WRITE);
+      // results are owner-only from the start, not only once a run begins
+      hideResults(id);
       String hash;
       try {
         hash = TreeHash.of(layout.jobDir(id));
@@ -596,8 +641,15 @@ public final class JobService {
     }
   }
 
-  public JobInfo share(JobId id, boolean outputs, boolean logs) {
+  /**
+   * Lets the submitter read exactly the named parts of a finished job's results; the next sync
+   * delivers them. Nothing is released unless named.
+   */
+  public JobInfo share(JobId id, Set<Release> parts) {
     requireOwner(id);
+    if (parts == null || parts.isEmpty()) {
+      throw new JobsException("invalid-job", "say what to release: outputs, logs or both");
+    }
     locked(() -> {
       JobStatus s = state(id).status();
       if (s != JobStatus.DONE && s != JobStatus.FAILED) {
@@ -605,10 +657,10 @@ public final class JobService {
       }
       Datasite p = perms.get();
       String base = Layout.reviewRel(id);
-      if (outputs) {
+      if (parts.contains(Release.OUTPUTS)) {
         p.grant(base + "/outputs/", id.submitter(), Level.READ);
       }
-      if (logs) {
+      if (parts.contains(Release.LOGS)) {
         for (String f : Layout.LOG_FILES) {
           p.grant(base + "/" + f, id.submitter(), Level.READ);
         }
@@ -616,6 +668,53 @@ public final class JobService {
       return null;
     });
     return info(id);
+  }
+
+  /**
+   * Puts the owner-only rules on the results of own jobs that are not finished yet and lack them
+   * (jobs received before results were hidden at receipt, or after a lost permission file), so
+   * nothing of an unreleased job is ever readable by its submitter. Returns how many were fixed.
+   */
+  public int hideUnreleased() {
+    int n = 0;
+    Datasite p = perms.get();
+    for (JobId id : jobsAt(me)) {
+      if (!resultsReadable(p, id)) {
+        continue;
+      }
+      try {
+        JobStatus s = state(id).status();
+        if (s == JobStatus.DONE || s == JobStatus.FAILED) {
+          continue; // released on purpose, or a decision for 'share'
+        }
+        locked(() -> {
+          hideResults(id);
+          String base = Layout.reviewRel(id);
+          p.revoke(base + "/outputs/", id.submitter(), Level.READ);
+          for (String f : Layout.LOG_FILES) {
+            p.revoke(base + "/" + f, id.submitter(), Level.READ);
+          }
+          return null;
+        });
+        n++;
+      } catch (RuntimeException e) {
+        LOG.warn("could not hide the results of job {}: {}", id.shortId(), e.getMessage());
+      }
+    }
+    return n;
+  }
+
+  private static boolean resultsReadable(Datasite p, JobId id) {
+    String base = Layout.reviewRel(id);
+    if (p.check(base + "/outputs/", id.submitter(), Level.READ)) {
+      return true;
+    }
+    for (String f : Layout.LOG_FILES) {
+      if (p.check(base + "/" + f, id.submitter(), Level.READ)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public JobInfo rerun(JobId id) {
@@ -739,7 +838,16 @@ public final class JobService {
           LOG.warn("restored the lost job inbox permissions of {}", peer);
         }
         if (Files.isDirectory(review) && !Files.exists(review.resolve("syft.pub.yaml"))) {
-          locked(() -> perms.get().grant(Layout.reviewRootRel(peer) + "/", peer, Level.READ));
+          locked(() -> {
+            perms.get().grant(Layout.reviewRootRel(peer) + "/", peer, Level.READ);
+            // the lost file also held the rules hiding results: hide them all again (shares must be redone)
+            for (JobId id : jobsAt(me)) {
+              if (id.submitter().equals(peer)) {
+                hideResults(id);
+              }
+            }
+            return null;
+          });
         }
       } catch (RuntimeException e) {
         LOG.warn("could not restore the job folder permissions of {}: {}", peer, e.getMessage());

@@ -9,7 +9,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * The {@code jobs:} section of the client's {@code config.yaml} beyond what core reads
  * ({@code require_sandbox}): {@code auto_run} runs approved jobs at the end of each sync round,
- * {@code auto_share} then releases their outputs and logs to the submitter. Both default to false.
+ * {@code auto_share} then releases their outputs (not their logs) to the submitter. Both default to false.
  */
 public record Settings(boolean requireSandbox, boolean autoRun, boolean autoShare) {
   private static final YAMLMapper YAML = YAMLMapper.builder().build();
