@@ -11,6 +11,7 @@ import dev.syft.protocol.model.ProposedFileChangesMessage;
 import dev.syft.transport.Entry;
 import dev.syft.transport.StorageException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -355,21 +356,41 @@ final class OwnerEngine {
       return new int[] {0, 0};
     }
     List<Entry> waiting = new ArrayList<>();
+    int accepted = 0;
+    int rejected = 0;
     for (Entry e : ctx.storage().listAll(inbox.get())) {
-      if (!e.folder() && Wire.proposalTimestamp(e.name()).isPresent()) {
+      if (e.folder()) {
+        continue;
+      }
+      if (acceptableName(e.name())) {
         waiting.add(e);
+      } else if (posesAsMessage(e.name())) {
+        // a name the reference cannot round-trip (1e400, 0x10, nan) or one before the epoch (-1.0):
+        // it would wait in the inbox forever, so it is refused like any other bad message
+        if (!ctx.db().received(peer, e.name())) {
+          reject(peer, e, null, null, "invalid message name " + DatasitePaths.printable(e.name())
+              + " (expected msgv2_<timestamp>_<uid>.tar.gz with a timestamp the reference writes)");
+          rejected++;
+        }
+        archive(peer, e);
       }
     }
     waiting.sort(Comparator.comparingDouble((Entry e) -> Wire.proposalTimestamp(e.name()).orElseThrow())
         .thenComparing(Entry::name));
-    int accepted = 0;
-    int rejected = 0;
     for (Entry file : waiting) {
       if (ctx.db().received(peer, file.name())) {
         archive(peer, file); // applied before a crash, not yet moved
         continue;
       }
-      Outcome o = process(peer, file, peers);
+      Outcome o;
+      try {
+        o = process(peer, file, peers);
+      } catch (Error e) {
+        // out of memory, a stack overflow...: caused by this message, so it is this message that is
+        // refused; the round goes on with the next one and the other peers
+        LOG.error("message {} from {} could not be processed", file.name(), peer, e);
+        o = reject(peer, file, null, null, "could not be processed: " + e);
+      }
       if (o.accepted()) {
         accepted++;
       } else {
@@ -378,6 +399,18 @@ final class OwnerEngine {
       archive(peer, file);
     }
     return new int[] {accepted, rejected};
+  }
+
+  /** A proposal name we process: usable by the reference, with a finite, non-negative timestamp. */
+  static boolean acceptableName(String name) {
+    Optional<Double> ts = Wire.proposalTimestamp(name);
+    return ts.isPresent() && Double.isFinite(ts.get()) && ts.get() >= 0;
+  }
+
+  /** A file that looks like a proposal but whose name is not acceptable. Other files are left alone. */
+  static boolean posesAsMessage(String name) {
+    return !acceptableName(name) && (name.startsWith(dev.syft.protocol.names.FileNames.PROPOSAL_PREFIX)
+        || name.endsWith(dev.syft.protocol.names.FileNames.ARCHIVE_EXTENSION));
   }
 
   private record Outcome(boolean accepted, String reason) {}
@@ -412,47 +445,76 @@ final class OwnerEngine {
     }
     double now = ctx.now();
     List<FileChangeEvent> events = new ArrayList<>();
-    List<StateDb.IndexedFile> updates = new ArrayList<>();
     List<String> removals = new ArrayList<>();
-    try {
+    Map<String, String> hashes = new LinkedHashMap<>();
+    List<StagedApply.Written> written;
+    try (StagedApply apply = new StagedApply(tree, stagingRoot())) {
+      // deletions first: a folder replaced by a file is listed as the creation, then the deletions
       for (Validated v : ok) {
         ProposedFileChange c = v.change();
-        Optional<String> current = ctx.db().ownHash(v.path());
         if (c.deleted()) {
-          tree.delete(v.path());
+          apply.delete(v.path());
           removals.add(v.path());
-          events.add(Wire.deletionEvent(c.id(), v.path(), ctx.me(), current.orElse(null), c.submittedTimestamp(), now));
-        } else {
-          byte[] content = c.content() == null ? new byte[0] : c.content().bytes();
-          LocalTree.Seen s = tree.write(v.path(), content);
-          String hash = LocalTree.sha256Hex(content);
-          updates.add(new StateDb.IndexedFile(v.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
-          events.add(Wire.changeEvent(c.id(), v.path(), ctx.me(), content, current.orElse(null), hash,
+          events.add(Wire.deletionEvent(c.id(), v.path(), ctx.me(), ctx.db().ownHash(v.path()).orElse(null),
               c.submittedTimestamp(), now));
         }
       }
-    } catch (IOException e) {
-      throw new SyftException("apply-failed", "could not apply " + file.name() + " from " + peer + ": " + e.getMessage(), e);
-    }
-    Set<String> aclDirs = new TreeSet<>();
-    for (Validated v : ok) {
-      if (AccessPolicy.isAclFile(v.path())) {
-        aclDirs.add(v.path().contains("/") ? v.path().substring(0, v.path().lastIndexOf('/')) : "");
+      for (Validated v : ok) {
+        ProposedFileChange c = v.change();
+        if (!c.deleted()) {
+          byte[] content = c.content() == null ? new byte[0] : c.content().bytes();
+          apply.stage(v.path(), () -> new java.io.ByteArrayInputStream(content));
+          String hash = LocalTree.sha256Hex(content);
+          hashes.put(v.path(), hash);
+          events.add(Wire.changeEvent(c.id(), v.path(), ctx.me(), content, ctx.db().ownHash(v.path()).orElse(null), hash,
+              c.submittedTimestamp(), now));
+        }
+      }
+      try {
+        apply.check();
+      } catch (StagedApply.Refused e) {
+        return reject(peer, file, raw, msg, e.getMessage());
+      }
+      Set<String> aclDirs = new TreeSet<>();
+      List<String> aclPaths = new ArrayList<>();
+      for (Validated v : ok) {
+        if (AccessPolicy.isAclFile(v.path())) {
+          aclPaths.add(v.path());
+          aclDirs.add(v.path().contains("/") ? v.path().substring(0, v.path().lastIndexOf('/')) : "");
+        }
+      }
+      try {
+        written = apply.commit(done -> {
+          // the permission cache reads the new permission files, now in place
+          aclPaths.forEach(policy::changed);
+          ctx.db().inTransaction(() -> {
+            for (StagedApply.Written w : done) {
+              ctx.db().putOwnFile(new StateDb.IndexedFile(w.path(), w.size(), LocalTree.indexMtime(w.mtime()),
+                  hashes.get(w.path())));
+            }
+            removals.forEach(ctx.db()::removeOwnFile);
+            publish(events, peers, aclDirs, Set.of());
+            ctx.db().recordReceived(peer, file.name(), msg.id().toString(), "applied", now);
+          });
+        });
+      } catch (IOException | RuntimeException e) {
+        aclPaths.forEach(policy::changed); // the old permission files are back
+        if (DiskErrors.isDiskFull(e)) {
+          throw DiskErrors.diskFull(e instanceof IOException ? tree.root() : ctx.home().stateDbFile(), e);
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        return reject(peer, file, raw, msg, "could not be applied (the datasite is unchanged): "
+            + DiskErrors.describe((IOException) e));
       }
     }
-    for (Validated v : ok) {
-      if (AccessPolicy.isAclFile(v.path())) {
-        policy.changed(v.path());
-      }
-    }
-    ctx.db().inTransaction(() -> {
-      updates.forEach(ctx.db()::putOwnFile);
-      removals.forEach(ctx.db()::removeOwnFile);
-      publish(events, peers, aclDirs, Set.of());
-      ctx.db().recordReceived(peer, file.name(), msg.id().toString(), "applied", now);
-    });
-    LOG.info("applied {} change(s) from {} ({})", events.size(), peer, file.name());
+    LOG.info("applied {} change(s) from {} ({}; {} file(s) written)", events.size(), peer, file.name(), written.size());
     return new Outcome(true, null);
+  }
+
+  private Path stagingRoot() {
+    return ctx.home().stateDir().resolve("staging");
   }
 
   private record Validated(String path, ProposedFileChange change) {}
