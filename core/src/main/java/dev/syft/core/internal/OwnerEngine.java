@@ -6,11 +6,11 @@ import dev.syft.protocol.DatasitePaths;
 import dev.syft.protocol.SyftException;
 import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileChangeEventsMessage;
-import dev.syft.protocol.model.ProposedFileChange;
-import dev.syft.protocol.model.ProposedFileChangesMessage;
+import dev.syft.protocol.archive.SpooledProposal;
 import dev.syft.transport.Entry;
 import dev.syft.transport.StorageException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +42,7 @@ final class OwnerEngine {
   private final Outgoing outgoing;
   private final LocalTree tree;
   private final Notices notices;
+  private boolean spoolSwept;
 
   OwnerEngine(SyncContext ctx, AccessPolicy policy, Outgoing outgoing) {
     this.ctx = ctx;
@@ -416,17 +417,35 @@ final class OwnerEngine {
   private record Outcome(boolean accepted, String reason) {}
 
   private Outcome process(String peer, Entry file, List<String> peers) {
-    byte[] raw = null;
-    ProposedFileChangesMessage msg;
-    try {
-      raw = ctx.storage().readAll(file, ctx.limits().maxMessageBytes());
-      msg = Wire.decodeProposal(raw, ctx.limits());
+    if (file.size() > ctx.limits().maxMessageBytes()) {
+      return reject(peer, file, null, null, "unreadable message: it is " + file.size()
+          + " bytes, above the limit of " + ctx.limits().maxMessageBytes() + " bytes");
+    }
+    Capture raw = null;
+    SpooledProposal msg;
+    try (InputStream in = ctx.storage().read(file)) {
+      raw = new Capture(in, ctx.limits().maxMessageBytes());
+      try {
+        msg = Wire.readProposal(raw, ctx.limits(), spoolRoot());
+      } catch (SyftException e) {
+        raw.drain(); // the whole message's size and hash go to quarantine
+        throw e;
+      }
     } catch (IOException | SyftException e) {
       if (e instanceof StorageException se && se.isTransient()) {
         throw new SyftException("transient", "could not download " + file.name() + ": " + e.getMessage(), e);
       }
-      return reject(peer, file, raw, null, "unreadable message: " + e.getMessage());
+      if (DiskErrors.isDiskFull(e)) {
+        throw DiskErrors.diskFull(spoolRoot(), e);
+      }
+      return reject(peer, file, raw == null ? null : raw.kept(), null, "unreadable message: " + e.getMessage());
     }
+    try (msg) {
+      return process(peer, file, peers, msg, raw.kept());
+    }
+  }
+
+  private Outcome process(String peer, Entry file, List<String> peers, SpooledProposal msg, StateDb.Kept raw) {
     if (!peer.equalsIgnoreCase(msg.senderEmail())) {
       return reject(peer, file, raw, msg, "the message claims to come from " + msg.senderEmail()
           + " but arrived in the inbox of " + peer);
@@ -436,7 +455,7 @@ final class OwnerEngine {
     }
     // Validate everything before touching anything: the message applies whole or not at all.
     List<Validated> ok = new ArrayList<>();
-    for (ProposedFileChange c : msg.changes()) {
+    for (SpooledProposal.Change c : msg.changes()) {
       String why = validate(peer, c);
       if (why != null) {
         return reject(peer, file, raw, msg, why);
@@ -451,7 +470,7 @@ final class OwnerEngine {
     try (StagedApply apply = new StagedApply(tree, stagingRoot())) {
       // deletions first: a folder replaced by a file is listed as the creation, then the deletions
       for (Validated v : ok) {
-        ProposedFileChange c = v.change();
+        SpooledProposal.Change c = v.change();
         if (c.deleted()) {
           apply.delete(v.path());
           removals.add(v.path());
@@ -460,12 +479,19 @@ final class OwnerEngine {
         }
       }
       for (Validated v : ok) {
-        ProposedFileChange c = v.change();
+        SpooledProposal.Change c = v.change();
         if (!c.deleted()) {
-          byte[] content = c.content() == null ? new byte[0] : c.content().bytes();
-          apply.stage(v.path(), () -> new java.io.ByteArrayInputStream(content));
-          String hash = LocalTree.sha256Hex(content);
+          apply.stage(v.path(), c.content() == null ? InputStream::nullInputStream : c.content()::open);
+          String hash = c.content() == null ? LocalTree.sha256Hex(new byte[0]) : c.content().sha256();
           hashes.put(v.path(), hash);
+          // events carry whole files (the wire format): in memory, within the per-file limit
+          byte[] content;
+          try {
+            content = c.content() == null ? new byte[0] : c.content().readAllBytes();
+          } catch (IOException e) {
+            throw new SyftException("spool-failed", "cannot read back " + DatasitePaths.printable(v.path())
+                + " of " + file.name() + ": " + e.getMessage(), e);
+          }
           events.add(Wire.changeEvent(c.id(), v.path(), ctx.me(), content, ctx.db().ownHash(v.path()).orElse(null), hash,
               c.submittedTimestamp(), now));
         }
@@ -517,10 +543,30 @@ final class OwnerEngine {
     return ctx.home().stateDir().resolve("staging");
   }
 
-  private record Validated(String path, ProposedFileChange change) {}
+  /** Where large contents of a message being read wait (swept with the staging folder's leftovers). */
+  private Path spoolRoot() {
+    Path dir = ctx.home().stateDir().resolve("spool");
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      if (!spoolSwept) {
+        // the home lock keeps other processes out: anything here was left by one that died
+        try (var s = java.nio.file.Files.list(dir)) {
+          for (Path p : s.toList()) {
+            java.nio.file.Files.deleteIfExists(p);
+          }
+        }
+        spoolSwept = true;
+      }
+    } catch (IOException e) {
+      throw DiskErrors.classify(e, dir, x -> new SyftException("spool-failed", "cannot create " + dir + ": " + x.getMessage(), x));
+    }
+    return dir;
+  }
+
+  private record Validated(String path, SpooledProposal.Change change) {}
 
   /** Returns why a change must be refused, or null when it may be applied. */
-  private String validate(String peer, ProposedFileChange c) {
+  private String validate(String peer, SpooledProposal.Change c) {
     String path;
     try {
       path = DatasitePaths.normalize(c.pathInDatasite());
@@ -548,7 +594,11 @@ final class OwnerEngine {
       }
       return null;
     }
-    String newHash = c.content() == null ? null : LocalTree.sha256Hex(c.content().bytes());
+    if (c.content() != null && c.content().size() > ctx.limits().maxFileBytes()) {
+      return "the file " + DatasitePaths.printable(path) + " is " + c.content().size() + " bytes, above this owner's limit of "
+          + ctx.limits().maxFileBytes() + " bytes per file";
+    }
+    String newHash = c.content() == null ? null : c.content().sha256();
     if (current.isPresent() && current.get().equals(newHash)) {
       return null; // already in this state (e.g. re-processing after a crash): a no-op
     }
@@ -566,7 +616,7 @@ final class OwnerEngine {
     return h == null ? "no file" : h.substring(0, Math.min(12, h.length()));
   }
 
-  private Outcome reject(String peer, Entry file, byte[] raw, ProposedFileChangesMessage msg, String reason) {
+  private Outcome reject(String peer, Entry file, StateDb.Kept raw, SpooledProposal msg, String reason) {
     double now = ctx.now();
     LOG.warn("quarantined {} from {}: {}", file.name(), peer, reason);
     ctx.db().inTransaction(() -> {
