@@ -134,8 +134,9 @@ public final class StateDb implements AutoCloseable {
           conn.commit();
         }
         return result;
-      } catch (RuntimeException | SQLException e) {
+      } catch (RuntimeException | SQLException | Error e) {
         if (outer) {
+          // an Error too: leaving autocommit below would otherwise commit the half-done work.
           // SQLite may already have rolled back by itself (a full disk does that); the first error is
           // the one to report, not "cannot rollback - no transaction is active"
           try {
