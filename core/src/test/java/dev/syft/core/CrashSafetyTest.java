@@ -52,8 +52,8 @@ class CrashSafetyTest {
   private static ProcessBuilder child(Class<?> main, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElseThrow());
-    // a short-lived JVM: quick start matters more than peak speed
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx256m",
+    // a short-lived JVM: quick start matters more than peak speed; a small heap, as on a small machine
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx128m",
         "--enable-native-access=ALL-UNNAMED"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));

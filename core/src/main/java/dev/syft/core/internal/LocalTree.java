@@ -218,7 +218,8 @@ public final class LocalTree {
     pruneEmptyParents(src.getParent());
   }
 
-  private void pruneEmptyParents(Path dir) throws IOException {
+  /** Deletes {@code dir} and its parents up to the root while they are empty. */
+  void pruneEmptyParents(Path dir) throws IOException {
     while (dir != null && dir.startsWith(root) && !dir.equals(root)) {
       try (var s = Files.list(dir)) {
         if (s.findAny().isPresent()) {

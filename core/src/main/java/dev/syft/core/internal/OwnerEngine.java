@@ -6,11 +6,12 @@ import dev.syft.protocol.DatasitePaths;
 import dev.syft.protocol.SyftException;
 import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileChangeEventsMessage;
-import dev.syft.protocol.model.ProposedFileChange;
-import dev.syft.protocol.model.ProposedFileChangesMessage;
+import dev.syft.protocol.archive.SpooledProposal;
 import dev.syft.transport.Entry;
 import dev.syft.transport.StorageException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -41,6 +42,7 @@ final class OwnerEngine {
   private final Outgoing outgoing;
   private final LocalTree tree;
   private final Notices notices;
+  private boolean spoolSwept;
 
   OwnerEngine(SyncContext ctx, AccessPolicy policy, Outgoing outgoing) {
     this.ctx = ctx;
@@ -355,21 +357,41 @@ final class OwnerEngine {
       return new int[] {0, 0};
     }
     List<Entry> waiting = new ArrayList<>();
+    int accepted = 0;
+    int rejected = 0;
     for (Entry e : ctx.storage().listAll(inbox.get())) {
-      if (!e.folder() && Wire.proposalTimestamp(e.name()).isPresent()) {
+      if (e.folder()) {
+        continue;
+      }
+      if (acceptableName(e.name())) {
         waiting.add(e);
+      } else if (posesAsMessage(e.name())) {
+        // a name the reference cannot round-trip (1e400, 0x10, nan) or one before the epoch (-1.0):
+        // it would wait in the inbox forever, so it is refused like any other bad message
+        if (!ctx.db().received(peer, e.name())) {
+          reject(peer, e, null, null, "invalid message name " + DatasitePaths.printable(e.name())
+              + " (expected msgv2_<timestamp>_<uid>.tar.gz with a timestamp the reference writes)");
+          rejected++;
+        }
+        archive(peer, e);
       }
     }
     waiting.sort(Comparator.comparingDouble((Entry e) -> Wire.proposalTimestamp(e.name()).orElseThrow())
         .thenComparing(Entry::name));
-    int accepted = 0;
-    int rejected = 0;
     for (Entry file : waiting) {
       if (ctx.db().received(peer, file.name())) {
         archive(peer, file); // applied before a crash, not yet moved
         continue;
       }
-      Outcome o = process(peer, file, peers);
+      Outcome o;
+      try {
+        o = process(peer, file, peers);
+      } catch (Error e) {
+        // out of memory, a stack overflow...: caused by this message, so it is this message that is
+        // refused; the round goes on with the next one and the other peers
+        LOG.error("message {} from {} could not be processed", file.name(), peer, e);
+        o = reject(peer, file, null, null, "could not be processed: " + e);
+      }
       if (o.accepted()) {
         accepted++;
       } else {
@@ -380,20 +402,50 @@ final class OwnerEngine {
     return new int[] {accepted, rejected};
   }
 
+  /** A proposal name we process: usable by the reference, with a finite, non-negative timestamp. */
+  static boolean acceptableName(String name) {
+    Optional<Double> ts = Wire.proposalTimestamp(name);
+    return ts.isPresent() && Double.isFinite(ts.get()) && ts.get() >= 0;
+  }
+
+  /** A file that looks like a proposal but whose name is not acceptable. Other files are left alone. */
+  static boolean posesAsMessage(String name) {
+    return !acceptableName(name) && (name.startsWith(dev.syft.protocol.names.FileNames.PROPOSAL_PREFIX)
+        || name.endsWith(dev.syft.protocol.names.FileNames.ARCHIVE_EXTENSION));
+  }
+
   private record Outcome(boolean accepted, String reason) {}
 
   private Outcome process(String peer, Entry file, List<String> peers) {
-    byte[] raw = null;
-    ProposedFileChangesMessage msg;
-    try {
-      raw = ctx.storage().readAll(file, ctx.limits().maxMessageBytes());
-      msg = Wire.decodeProposal(raw, ctx.limits());
+    if (file.size() > ctx.limits().maxMessageBytes()) {
+      return reject(peer, file, null, null, "unreadable message: it is " + file.size()
+          + " bytes, above the limit of " + ctx.limits().maxMessageBytes() + " bytes");
+    }
+    Capture raw = null;
+    SpooledProposal msg;
+    try (InputStream in = ctx.storage().read(file)) {
+      raw = new Capture(in, ctx.limits().maxMessageBytes());
+      try {
+        msg = Wire.readProposal(raw, ctx.limits(), spoolRoot());
+      } catch (SyftException e) {
+        raw.drain(); // the whole message's size and hash go to quarantine
+        throw e;
+      }
     } catch (IOException | SyftException e) {
       if (e instanceof StorageException se && se.isTransient()) {
         throw new SyftException("transient", "could not download " + file.name() + ": " + e.getMessage(), e);
       }
-      return reject(peer, file, raw, null, "unreadable message: " + e.getMessage());
+      if (DiskErrors.isDiskFull(e)) {
+        throw DiskErrors.diskFull(spoolRoot(), e);
+      }
+      return reject(peer, file, raw == null ? null : raw.kept(), null, "unreadable message: " + e.getMessage());
     }
+    try (msg) {
+      return process(peer, file, peers, msg, raw.kept());
+    }
+  }
+
+  private Outcome process(String peer, Entry file, List<String> peers, SpooledProposal msg, StateDb.Kept raw) {
     if (!peer.equalsIgnoreCase(msg.senderEmail())) {
       return reject(peer, file, raw, msg, "the message claims to come from " + msg.senderEmail()
           + " but arrived in the inbox of " + peer);
@@ -403,7 +455,7 @@ final class OwnerEngine {
     }
     // Validate everything before touching anything: the message applies whole or not at all.
     List<Validated> ok = new ArrayList<>();
-    for (ProposedFileChange c : msg.changes()) {
+    for (SpooledProposal.Change c : msg.changes()) {
       String why = validate(peer, c);
       if (why != null) {
         return reject(peer, file, raw, msg, why);
@@ -412,53 +464,109 @@ final class OwnerEngine {
     }
     double now = ctx.now();
     List<FileChangeEvent> events = new ArrayList<>();
-    List<StateDb.IndexedFile> updates = new ArrayList<>();
     List<String> removals = new ArrayList<>();
-    try {
+    Map<String, String> hashes = new LinkedHashMap<>();
+    List<StagedApply.Written> written;
+    try (StagedApply apply = new StagedApply(tree, stagingRoot())) {
+      // deletions first: a folder replaced by a file is listed as the creation, then the deletions
       for (Validated v : ok) {
-        ProposedFileChange c = v.change();
-        Optional<String> current = ctx.db().ownHash(v.path());
+        SpooledProposal.Change c = v.change();
         if (c.deleted()) {
-          tree.delete(v.path());
+          apply.delete(v.path());
           removals.add(v.path());
-          events.add(Wire.deletionEvent(c.id(), v.path(), ctx.me(), current.orElse(null), c.submittedTimestamp(), now));
-        } else {
-          byte[] content = c.content() == null ? new byte[0] : c.content().bytes();
-          LocalTree.Seen s = tree.write(v.path(), content);
-          String hash = LocalTree.sha256Hex(content);
-          updates.add(new StateDb.IndexedFile(v.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
-          events.add(Wire.changeEvent(c.id(), v.path(), ctx.me(), content, current.orElse(null), hash,
+          events.add(Wire.deletionEvent(c.id(), v.path(), ctx.me(), ctx.db().ownHash(v.path()).orElse(null),
               c.submittedTimestamp(), now));
         }
       }
-    } catch (IOException e) {
-      throw new SyftException("apply-failed", "could not apply " + file.name() + " from " + peer + ": " + e.getMessage(), e);
-    }
-    Set<String> aclDirs = new TreeSet<>();
-    for (Validated v : ok) {
-      if (AccessPolicy.isAclFile(v.path())) {
-        aclDirs.add(v.path().contains("/") ? v.path().substring(0, v.path().lastIndexOf('/')) : "");
+      for (Validated v : ok) {
+        SpooledProposal.Change c = v.change();
+        if (!c.deleted()) {
+          apply.stage(v.path(), c.content() == null ? InputStream::nullInputStream : c.content()::open);
+          String hash = c.content() == null ? LocalTree.sha256Hex(new byte[0]) : c.content().sha256();
+          hashes.put(v.path(), hash);
+          // events carry whole files (the wire format): in memory, within the per-file limit
+          byte[] content;
+          try {
+            content = c.content() == null ? new byte[0] : c.content().readAllBytes();
+          } catch (IOException e) {
+            throw new SyftException("spool-failed", "cannot read back " + DatasitePaths.printable(v.path())
+                + " of " + file.name() + ": " + e.getMessage(), e);
+          }
+          events.add(Wire.changeEvent(c.id(), v.path(), ctx.me(), content, ctx.db().ownHash(v.path()).orElse(null), hash,
+              c.submittedTimestamp(), now));
+        }
+      }
+      try {
+        apply.check();
+      } catch (StagedApply.Refused e) {
+        return reject(peer, file, raw, msg, e.getMessage());
+      }
+      Set<String> aclDirs = new TreeSet<>();
+      List<String> aclPaths = new ArrayList<>();
+      for (Validated v : ok) {
+        if (AccessPolicy.isAclFile(v.path())) {
+          aclPaths.add(v.path());
+          aclDirs.add(v.path().contains("/") ? v.path().substring(0, v.path().lastIndexOf('/')) : "");
+        }
+      }
+      try {
+        written = apply.commit(done -> {
+          // the permission cache reads the new permission files, now in place
+          aclPaths.forEach(policy::changed);
+          ctx.db().inTransaction(() -> {
+            for (StagedApply.Written w : done) {
+              ctx.db().putOwnFile(new StateDb.IndexedFile(w.path(), w.size(), LocalTree.indexMtime(w.mtime()),
+                  hashes.get(w.path())));
+            }
+            removals.forEach(ctx.db()::removeOwnFile);
+            publish(events, peers, aclDirs, Set.of());
+            ctx.db().recordReceived(peer, file.name(), msg.id().toString(), "applied", now);
+          });
+        });
+      } catch (IOException | RuntimeException e) {
+        aclPaths.forEach(policy::changed); // the old permission files are back
+        if (DiskErrors.isDiskFull(e)) {
+          throw DiskErrors.diskFull(e instanceof IOException ? tree.root() : ctx.home().stateDbFile(), e);
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        return reject(peer, file, raw, msg, "could not be applied (the datasite is unchanged): "
+            + DiskErrors.describe((IOException) e));
       }
     }
-    for (Validated v : ok) {
-      if (AccessPolicy.isAclFile(v.path())) {
-        policy.changed(v.path());
-      }
-    }
-    ctx.db().inTransaction(() -> {
-      updates.forEach(ctx.db()::putOwnFile);
-      removals.forEach(ctx.db()::removeOwnFile);
-      publish(events, peers, aclDirs, Set.of());
-      ctx.db().recordReceived(peer, file.name(), msg.id().toString(), "applied", now);
-    });
-    LOG.info("applied {} change(s) from {} ({})", events.size(), peer, file.name());
+    LOG.info("applied {} change(s) from {} ({}; {} file(s) written)", events.size(), peer, file.name(), written.size());
     return new Outcome(true, null);
   }
 
-  private record Validated(String path, ProposedFileChange change) {}
+  private Path stagingRoot() {
+    return ctx.home().stateDir().resolve("staging");
+  }
+
+  /** Where large contents of a message being read wait (swept with the staging folder's leftovers). */
+  private Path spoolRoot() {
+    Path dir = ctx.home().stateDir().resolve("spool");
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      if (!spoolSwept) {
+        // the home lock keeps other processes out: anything here was left by one that died
+        try (var s = java.nio.file.Files.list(dir)) {
+          for (Path p : s.toList()) {
+            java.nio.file.Files.deleteIfExists(p);
+          }
+        }
+        spoolSwept = true;
+      }
+    } catch (IOException e) {
+      throw DiskErrors.classify(e, dir, x -> new SyftException("spool-failed", "cannot create " + dir + ": " + x.getMessage(), x));
+    }
+    return dir;
+  }
+
+  private record Validated(String path, SpooledProposal.Change change) {}
 
   /** Returns why a change must be refused, or null when it may be applied. */
-  private String validate(String peer, ProposedFileChange c) {
+  private String validate(String peer, SpooledProposal.Change c) {
     String path;
     try {
       path = DatasitePaths.normalize(c.pathInDatasite());
@@ -486,7 +594,11 @@ final class OwnerEngine {
       }
       return null;
     }
-    String newHash = c.content() == null ? null : LocalTree.sha256Hex(c.content().bytes());
+    if (c.content() != null && c.content().size() > ctx.limits().maxFileBytes()) {
+      return "the file " + DatasitePaths.printable(path) + " is " + c.content().size() + " bytes, above this owner's limit of "
+          + ctx.limits().maxFileBytes() + " bytes per file";
+    }
+    String newHash = c.content() == null ? null : c.content().sha256();
     if (current.isPresent() && current.get().equals(newHash)) {
       return null; // already in this state (e.g. re-processing after a crash): a no-op
     }
@@ -504,7 +616,7 @@ final class OwnerEngine {
     return h == null ? "no file" : h.substring(0, Math.min(12, h.length()));
   }
 
-  private Outcome reject(String peer, Entry file, byte[] raw, ProposedFileChangesMessage msg, String reason) {
+  private Outcome reject(String peer, Entry file, StateDb.Kept raw, SpooledProposal msg, String reason) {
     double now = ctx.now();
     LOG.warn("quarantined {} from {}: {}", file.name(), peer, reason);
     ctx.db().inTransaction(() -> {

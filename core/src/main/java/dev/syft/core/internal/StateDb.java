@@ -26,12 +26,16 @@ import java.util.HashSet;
  * Multi-statement changes go through {@link #inTransaction} so a crash leaves either all or none.
  */
 public final class StateDb implements AutoCloseable {
-  private static final int SCHEMA_VERSION = 1;
+  private static final int SCHEMA_VERSION = 2;
+  /** Quarantine keeps at most this much of a refused message (plus its full size and SHA-256). */
+  public static final int MAX_QUARANTINE_PAYLOAD = 1 << 20;
 
   private final Connection conn;
+  private final Path file;
 
-  private StateDb(Connection conn) {
+  private StateDb(Connection conn, Path file) {
     this.conn = conn;
+    this.file = file;
   }
 
   public static StateDb open(Path file) {
@@ -44,7 +48,7 @@ public final class StateDb implements AutoCloseable {
         s.execute("PRAGMA busy_timeout=10000");
         s.execute("PRAGMA foreign_keys=ON");
       }
-      StateDb db = new StateDb(c);
+      StateDb db = new StateDb(c, file.toAbsolutePath());
       db.migrate();
       return db;
     } catch (SQLException | java.io.IOException e) {
@@ -64,6 +68,17 @@ public final class StateDb implements AutoCloseable {
         return;
       }
       conn.setAutoCommit(false);
+      if (version == 1) {
+        // 2: quarantine keeps a capped payload with the whole message's size and hash
+        s.execute("ALTER TABLE quarantine ADD COLUMN size INTEGER");
+        s.execute("ALTER TABLE quarantine ADD COLUMN sha256 TEXT");
+        s.execute("UPDATE quarantine SET size = length(payload), payload = substr(payload, 1, " + MAX_QUARANTINE_PAYLOAD
+            + ") WHERE payload IS NOT NULL");
+        setMeta("schema_version", Integer.toString(SCHEMA_VERSION));
+        conn.commit();
+        conn.setAutoCommit(true);
+        return;
+      }
       // Own datasite: what the last scan saw, so only changed files are hashed again.
       s.execute("CREATE TABLE IF NOT EXISTS own_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
           + " mtime INTEGER NOT NULL, sha256 TEXT NOT NULL)");
@@ -91,7 +106,7 @@ public final class StateDb implements AutoCloseable {
           + " outcome TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (peer, name))");
       s.execute("CREATE INDEX IF NOT EXISTS received_by_id ON received (message_id)");
       s.execute("CREATE TABLE IF NOT EXISTS quarantine (id INTEGER PRIMARY KEY AUTOINCREMENT, peer TEXT NOT NULL,"
-          + " name TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL, payload BLOB)");
+          + " name TEXT NOT NULL, reason TEXT NOT NULL, at REAL NOT NULL, payload BLOB, size INTEGER, sha256 TEXT)");
       // Proposals of ours a DO refused (learned from its rejection notices).
       s.execute("CREATE TABLE IF NOT EXISTS rejected_proposals (peer TEXT NOT NULL, name TEXT NOT NULL,"
           + " reason TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (peer, name))");
@@ -119,14 +134,25 @@ public final class StateDb implements AutoCloseable {
           conn.commit();
         }
         return result;
-      } catch (RuntimeException | SQLException e) {
+      } catch (RuntimeException | SQLException | Error e) {
         if (outer) {
-          conn.rollback();
+          // an Error too: leaving autocommit below would otherwise commit the half-done work.
+          // SQLite may already have rolled back by itself (a full disk does that); the first error is
+          // the one to report, not "cannot rollback - no transaction is active"
+          try {
+            conn.rollback();
+          } catch (SQLException r) {
+            e.addSuppressed(r);
+          }
         }
         throw e;
       } finally {
         if (outer) {
-          conn.setAutoCommit(true);
+          try {
+            conn.setAutoCommit(true);
+          } catch (SQLException r) {
+            // the connection already left the transaction
+          }
         }
       }
     } catch (SQLException e) {
@@ -364,8 +390,34 @@ public final class StateDb implements AutoCloseable {
   /** A message that was refused, kept with the reason so a person can look at it. */
   public record Quarantined(long id, String peer, String name, String reason, double at) {}
 
+  /**
+   * What quarantine keeps of a refused message: its first {@link #MAX_QUARANTINE_PAYLOAD} bytes, its
+   * whole size and the SHA-256 of all of it (so a person can match it against the sender's copy).
+   */
+  public record Kept(byte[] head, long size, String sha256) {
+    /** Keeps (a capped copy of) bytes held in memory; null stays null. */
+    public static Kept of(byte[] payload) {
+      if (payload == null) {
+        return null;
+      }
+      byte[] head = payload.length <= MAX_QUARANTINE_PAYLOAD ? payload : java.util.Arrays.copyOf(payload, MAX_QUARANTINE_PAYLOAD);
+      return new Kept(head, payload.length, LocalTree.sha256Hex(payload));
+    }
+  }
+
   public void quarantine(String peer, String name, String reason, byte[] payload, double at) {
-    update("INSERT INTO quarantine(peer,name,reason,at,payload) VALUES(?,?,?,?,?)", peer, name, reason, at, payload);
+    quarantine(peer, name, reason, Kept.of(payload), at);
+  }
+
+  public void quarantine(String peer, String name, String reason, Kept kept, double at) {
+    update("INSERT INTO quarantine(peer,name,reason,at,payload,size,sha256) VALUES(?,?,?,?,?,?,?)", peer, name, reason, at,
+        kept == null ? null : kept.head(), kept == null ? null : kept.size(), kept == null ? null : kept.sha256());
+  }
+
+  /** The stored part of a quarantined message with the whole message's size and hash, for inspection. */
+  public Optional<Kept> quarantinedPayload(long id) {
+    return queryOne("SELECT payload,size,sha256 FROM quarantine WHERE id=? AND payload IS NOT NULL",
+        rs -> new Kept(rs.getBytes(1), rs.getLong(2), rs.getString(3)), id);
   }
 
   public List<Quarantined> quarantined() {
@@ -511,7 +563,10 @@ public final class StateDb implements AutoCloseable {
     return ps;
   }
 
-  private static SyftException dbError(SQLException e) {
+  private SyftException dbError(SQLException e) {
+    if (DiskErrors.isDiskFull(e)) {
+      return DiskErrors.diskFull(file, e);
+    }
     return new SyftException("state-db", "local state database error: " + e.getMessage(), e);
   }
 

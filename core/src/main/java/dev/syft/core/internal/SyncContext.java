@@ -105,10 +105,18 @@ final class SyncContext {
     return true;
   }
 
-  /** Size bounds on what we accept from peers. */
-  record Limits(long maxMessageBytes, long maxArchiveUncompressedBytes) {
+  /**
+   * Size bounds on what we accept from peers.
+   *
+   * @param maxFileBytes the largest file a proposal may bring: accepted files travel on to every
+   *     permitted peer inside events messages, which hold whole files in memory, so the owner refuses
+   *     (quarantines) larger ones; default 32 MiB, system property {@value #MAX_FILE_PROPERTY}
+   */
+  record Limits(long maxMessageBytes, long maxArchiveUncompressedBytes, long maxFileBytes) {
+    static final String MAX_FILE_PROPERTY = "syft.limits.maxFileBytes";
+
     static Limits defaults() {
-      return new Limits(256L << 20, 256L << 20);
+      return new Limits(256L << 20, 256L << 20, Long.getLong(MAX_FILE_PROPERTY, 32L << 20));
     }
   }
 }

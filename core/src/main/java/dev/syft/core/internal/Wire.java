@@ -54,6 +54,14 @@ final class Wire {
     return codec(limits).decodeProposal(archive);
   }
 
+  /** Reads a proposal from a stream; large contents are spooled to {@code spoolDir}. */
+  static dev.syft.protocol.archive.SpooledProposal readProposal(java.io.InputStream archive, SyncContext.Limits limits,
+      java.nio.file.Path spoolDir) throws java.io.IOException {
+    return new dev.syft.protocol.archive.ProposalReader(
+        new ArchiveLimits(limits.maxMessageBytes(), limits.maxArchiveUncompressedBytes()), java.time.Clock.systemUTC())
+        .read(archive, spoolDir);
+  }
+
   static FileChangeEventsMessage decodeEvents(byte[] archive, SyncContext.Limits limits) {
     return codec(limits).decodeEvents(archive);
   }

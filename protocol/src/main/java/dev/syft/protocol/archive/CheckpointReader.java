@@ -145,19 +145,25 @@ public final class CheckpointReader {
       } catch (LocalFailure f) {
         throw f.rethrow();
       } catch (IOException | RuntimeException e) {
-        throw classify(e, source, null);
+        throw classify(e, source, null, WHAT);
       }
     }
   }
 
   // ------------------------------------------------------------------------------------ archive
 
-  private interface MemberHandler {
-    Parsed handle(InputStream member) throws IOException;
+  /** Reads the member of an archive; shared with {@link ProposalReader}. */
+  interface MemberHandler<T> {
+    T handle(InputStream member) throws IOException;
+  }
+
+  private <T> T readArchive(InputStream archive, MemberHandler<T> handler) throws IOException {
+    return readArchive(archive, limits, WHAT, handler);
   }
 
   /** The archive checks of {@link ArchiveCodec#extractMember}, streamed; the member goes to {@code handler}. */
-  private Parsed readArchive(InputStream archive, MemberHandler handler) throws IOException {
+  static <T> T readArchive(InputStream archive, ArchiveLimits limits, String what, MemberHandler<T> handler)
+      throws IOException {
     Objects.requireNonNull(archive, "archive");
     SourceInputStream source = new SourceInputStream(archive, limits.maxCompressedBytes());
     BoundedInputStream bounded = null;
@@ -172,17 +178,19 @@ public final class CheckpointReader {
       gz = new GZIPInputStream(head, 8192);
       bounded = new BoundedInputStream(gz, limits.maxUncompressedBytes());
       TarArchiveInputStream tar = new TarArchiveInputStream(bounded);
-      Parsed result = null;
+      T result = null;
+      boolean seen = false;
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         ArchiveCodec.checkEntry(entry);
-        if (result != null) {
+        if (seen) {
           throw new MalformedMessageException("archive has more than one member named " + ArchiveCodec.MEMBER_NAME);
         }
         if (entry.getSize() > limits.maxUncompressedBytes()) {
           throw new LimitExceededException("archive member is " + entry.getSize() + " bytes, above the limit of "
               + limits.maxUncompressedBytes() + " bytes");
         }
+        seen = true;
         result = handler.handle(new FilterInputStream(tar) {
           @Override
           public void close() {
@@ -190,7 +198,7 @@ public final class CheckpointReader {
           }
         });
       }
-      if (result == null) {
+      if (!seen) {
         throw new MalformedMessageException("archive has no member named " + ArchiveCodec.MEMBER_NAME);
       }
       // Read the (bounded) rest so gzip verifies its CRC and length: a damaged archive is refused.
@@ -199,7 +207,7 @@ public final class CheckpointReader {
     } catch (LocalFailure f) {
       throw f.rethrow();
     } catch (IOException | RuntimeException e) {
-      throw classify(e, source, bounded);
+      throw classify(e, source, bounded, what);
     } finally {
       if (gz != null) {
         gz.close(); // frees the inflater; the caller's stream stays open
@@ -211,7 +219,7 @@ public final class CheckpointReader {
    * The error to report for a failure while decoding (to be thrown): the source's own I/O error
    * first, then exceeded limits, then what the decoders found.
    */
-  private static SyftException classify(Exception e, SourceInputStream source, BoundedInputStream bounded)
+  static SyftException classify(Exception e, SourceInputStream source, BoundedInputStream bounded, String what)
       throws IOException {
     if (source.failure() != null) {
       throw source.failure();
@@ -228,7 +236,7 @@ public final class CheckpointReader {
     Exception cause = e;
     if (e instanceof JacksonException j) {
       if (has(j, CharacterCodingException.class) || !(j instanceof JacksonIOException)) {
-        return JsonIn.failure(WHAT, j);
+        return JsonIn.failure(what, j);
       }
       cause = j.getCause() instanceof Exception x ? x : j;
     }
@@ -377,7 +385,7 @@ public final class CheckpointReader {
    * An exception of the caller's side (sink, spool file) carried past the decoder's error mapping
    * and rethrown unchanged.
    */
-  private static final class LocalFailure extends RuntimeException {
+  static final class LocalFailure extends RuntimeException {
     LocalFailure(Exception cause) {
       super(cause.getMessage(), cause, false, false);
     }
