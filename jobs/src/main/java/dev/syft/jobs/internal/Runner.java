@@ -177,13 +177,14 @@ public final class Runner {
     if (sandboxed) {
       Sandbox.writeEtc(ctl, probe.insideUid(plan.options().sandboxUid()));
       List<Sandbox.Mount> ro = new ArrayList<>();
+      // interpreters outside /usr only for the jobs that need them (a shell job has the system's)
       python.ifPresent(py -> {
-        if (!py.prefix().startsWith("/usr")) {
+        if (kind == JobKind.PYTHON && !py.prefix().startsWith("/usr")) {
           ro.add(new Sandbox.Mount(py.prefix(), py.prefix().toString()));
         }
       });
       Path jh = Host.javaHome();
-      if (!jh.startsWith("/usr")) {
+      if (kind == JobKind.JAVA && !jh.startsWith("/usr")) {
         ro.add(new Sandbox.Mount(jh, jh.toString()));
       }
       for (DatasetRefs.Mountable d : plan.datasets()) {
