@@ -355,7 +355,7 @@ public final class Sandbox {
     c.addAll(List.of("--remount-ro", "/")); // the sandbox's own root stays read-only
     c.addAll(List.of("--chdir", JOB, "--"));
     if (probe.root()) {
-      c.addAll(List.of(probe.setpriv().toString(), "--reuid=" + spec.sandboxUid(), "--regid=" + spec.sandboxUid(),
+      c.addAll(List.of(inside(probe.setpriv()), "--reuid=" + spec.sandboxUid(), "--regid=" + spec.sandboxUid(),
           "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
     }
     c.addAll(List.of("/bin/bash", WRAPPER));
@@ -475,7 +475,7 @@ public final class Sandbox {
     s.append("remountro \"$R\"\n");
     s.append("cd \"$R\"\npivot_root . .oldroot\numount -l /.oldroot\ncd ").append(JOB).append('\n');
     s.append("export PATH=\"$JOBPATH\"\n");
-    s.append(Runner.q(probe.setpriv().toString()));
+    s.append(Runner.q(inside(probe.setpriv())));
     if (probe.root()) {
       String u = Integer.toString(spec.sandboxUid());
       s.append(" --reuid=").append(u).append(" --regid=").append(u).append(" --clear-groups");
@@ -484,6 +484,11 @@ public final class Sandbox {
     s.append(" --inh-caps=-all --bounding-set=-all --no-new-privs -- /bin/bash ").append(WRAPPER).append(" &\n");
     s.append("child=$!\nset +e\nwait \"$child\"\nexit $?\n");
     return s.toString();
+  }
+
+  /** A host tool as the sandbox sees it: its real path (the system folders are mounted there; a link may not be). */
+  private static String inside(Path tool) throws IOException {
+    return tool.toRealPath().toString();
   }
 
   private static Path inRoot(Path root, String inside) {
