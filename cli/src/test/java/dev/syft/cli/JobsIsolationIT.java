@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,19 @@ class JobsIsolationIT {
   @BeforeAll
   static void findJar() {
     assertThat(jar).as("the packaged CLI jar").exists();
+  }
+
+  @AfterEach
+  void removeToolLinks() throws IOException {
+    try (var dirs = Files.newDirectoryStream(tmp, "tools-*")) {
+      for (Path d : dirs) {
+        try (var links = Files.list(d)) {
+          for (Path l : links.toList()) {
+            Files.delete(l);
+          }
+        }
+      }
+    }
   }
 
   /** Runs the jar; {@code tools} (or null for the machine's own) is where it looks for bwrap, unshare and setpriv. */
