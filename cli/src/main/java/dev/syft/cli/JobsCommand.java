@@ -105,7 +105,8 @@ final class JobsCommand implements Runnable {
 
   static void printRun(PrintWriter out, RunResult r) {
     out.println(r.id() + ": " + r.status() + " (exit code " + r.returnCode() + ", "
-        + ("bwrap".equals(r.isolation()) ? "sandboxed" : "NOT isolated") + (r.timedOut() ? ", timed out" : "") + ")");
+        + ("none".equals(r.isolation()) ? "NOT isolated" : "isolated with " + r.isolation())
+        + (r.timedOut() ? ", timed out" : "") + ")");
     for (String n : r.notes()) {
       out.println("  note: " + n);
     }
@@ -235,6 +236,7 @@ final class JobsCommand implements Runnable {
       JobInfo j = d.info();
       printInfo(out, j);
       out.println("runs       " + d.executes());
+      out.println("isolation  " + or(d.info().isolation(), "not run here yet"));
       out.println();
       printFiles(out, d);
       if (d.logs().available()) {
@@ -406,8 +408,12 @@ final class JobsCommand implements Runnable {
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = {"Run an approved job (or every approved job) now, sandboxed when bubblewrap works here.",
-          "Exit code 1 when a job failed. Results stay hidden from the submitter until 'syft jobs share'."})
+      description = {"Run an approved job (or every approved job) now, isolated: bubblewrap, else Linux namespaces"
+          + " (unshare). Without either the run is refused unless --no-sandbox or jobs.require_sandbox: false.",
+          "Exit code 1 when a job failed or was refused. Results stay hidden from the submitter until 'syft jobs share'."},
+      footer = {"", "Examples:", "  syft jobs run ds@uni.example/mean-age --home ~/do",
+          "  syft jobs run --timeout 60 --home ~/do              every approved job",
+          "  syft jobs run mean-age --no-sandbox --home ~/do     no isolation: the job can read your files"})
   static final class Run implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption home;
@@ -419,8 +425,14 @@ final class JobsCommand implements Runnable {
         description = "Wall-clock limit (default: $SYFT_DEFAULT_JOB_TIMEOUT_SECONDS, else 600).")
     Long timeout;
 
-    @Option(names = "--require-sandbox", description = "Refuse to run without the sandbox (as jobs.require_sandbox).")
+    @Option(names = "--require-sandbox",
+        description = "Refuse to run without isolation even if config.yaml sets jobs.require_sandbox: false.")
     boolean requireSandbox;
+
+    @Option(names = "--no-sandbox", description = {"Run without isolation: the job can read your files and use the"
+        + " network (its processes are still all killed when it ends). For machines with neither bubblewrap nor"
+        + " user namespaces; prefer 'apt-get install bubblewrap'."})
+    boolean noSandbox;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -436,8 +448,14 @@ final class JobsCommand implements Runnable {
           }
           o = o.withLimits(o.limits().withTimeout(Duration.ofSeconds(timeout)));
         }
+        if (requireSandbox && noSandbox) {
+          throw new UsageException("--require-sandbox and --no-sandbox contradict each other");
+        }
         if (requireSandbox) {
           o = o.withSandbox(SandboxMode.REQUIRE);
+        }
+        if (noSandbox) {
+          o = o.withSandbox(SandboxMode.OFF);
         }
         Jobs j = jobs.withOptions(o);
         return id == null ? j.runApproved() : List.of(j.run(id));
@@ -775,7 +793,7 @@ final class JobsCommand implements Runnable {
   }
 
   @Command(name = "sandbox", mixinStandardHelpOptions = true,
-      description = "Whether jobs run in the bubblewrap sandbox here, and why not.")
+      description = "How jobs are isolated here (bubblewrap, namespaces), and why not when they are not.")
   static final class SandboxCmd implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption home;

@@ -21,7 +21,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param transport the transport URI, e.g. {@code local:/srv/syft-root}
  * @param transportOptions options handed to the transport provider
  * @param pollSeconds polling interval of {@code sync --watch} and the daemon
- * @param requireSandbox refuse to run jobs when no sandbox is available
+ * @param requireSandbox refuse to run jobs when no sandbox is available ({@code jobs.require_sandbox}, default true)
  * @param skipPeerOnPatchDiff skip (rather than warn about) peers whose client patch version differs
  * @param checkpointThreshold distinct paths in the rolling state that cut an incremental checkpoint
  * @param compactThreshold incremental checkpoints that trigger a full one
@@ -52,7 +52,7 @@ public record Config(
 
   static Config create(String email, String transport) {
     validateTransport(transport);
-    return new Config(email, transport, Map.of(), 10, false, false, 50, 4, 20);
+    return new Config(email, transport, Map.of(), 10, true, false, 50, 4, 20);
   }
 
   static void validateTransport(String transport) {
@@ -106,7 +106,7 @@ public record Config(
       JsonNode jobs = root.path("jobs");
       JsonNode cp = root.path("checkpoints");
       return new Config(Home.normalizeEmail(email), transport, options,
-          sync.path("poll_seconds").asInt(10), jobs.path("require_sandbox").asBoolean(false),
+          sync.path("poll_seconds").asInt(10), jobs.path("require_sandbox").asBoolean(true),
           sync.path("skip_peer_on_patch_version_diff").asBoolean(false),
           cp.path("incremental_threshold").asInt(50), cp.path("compact_threshold").asInt(4),
           cp.path("outbox_compact_threshold").asInt(20));

@@ -30,7 +30,7 @@ import java.util.List;
  * @param contentHash hash of the job's files now (owner side; null on a replica)
  * @param approvedHash hash recorded at approval (owner side)
  * @param contentChanged true when the files differ from what was received or approved
- * @param isolation how the last run was isolated: {@code bwrap}, {@code none}, or null when it never ran here
+ * @param isolation how the last run was isolated: {@code bubblewrap}, {@code namespaces}, {@code none}, or null when it never ran here
  * @param isolationNote details, e.g. why a run was not isolated
  * @param outputsShared whether the outputs are released: the job finished and the submitter may read them
  * @param logsShared whether stdout, stderr and the return code are released (finished and readable)

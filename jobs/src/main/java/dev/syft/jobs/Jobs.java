@@ -9,6 +9,7 @@ import dev.syft.jobs.internal.Groups;
 import dev.syft.jobs.internal.JobService;
 import dev.syft.jobs.internal.Layout;
 import dev.syft.jobs.internal.Policies;
+import dev.syft.jobs.internal.Runner;
 import dev.syft.jobs.internal.Sandbox;
 import dev.syft.jobs.internal.Submitter;
 import dev.syft.jobs.internal.Times;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>Contracts: every state change is an atomic compare-and-set (two approvers or runners never both
  * act); a received job can no longer be changed by its submitter (the owner's sync engine rejects
  * such proposals); approval records the hash of the whole job and a run refuses other content; runs
- * happen in a private folder under {@code .syft/jobs/work}, sandboxed when bubblewrap works here;
+ * happen in a private folder under {@code .syft/jobs/work}, isolated (bubblewrap, else namespaces) or refused;
  * outputs and logs stay hidden from the submitter until {@link #share}. Only {@link #submit} syncs;
  * review results reach the submitter with the owner's next sync. Not thread-safe in the sense of
  * {@link SyftClient}, but state changes are safe across threads and processes.
@@ -97,14 +98,38 @@ public final class Jobs {
     return new Jobs(client, o, clock);
   }
 
-  /** Whether runs here are sandboxed, and why not when they are not. */
+  /**
+   * How runs here are isolated, and why not when they are not: the strongest mode that works (or
+   * the one the options force), else what happens instead.
+   */
   public String sandboxStatus() {
-    if (options.sandbox() == SandboxMode.OFF) {
+    if (options.sandbox() == SandboxMode.OFF || options.isolation() == Isolation.NONE) {
       return "off (turned off in the run options)";
     }
-    Sandbox.Probe p = Sandbox.probe(options.sandboxUid());
-    return p.available() ? "bubblewrap" + (p.root() ? " (root: jobs run as uid " + options.sandboxUid() + ")" : "")
-        : "unavailable: " + p.reason() + (options.sandbox() == SandboxMode.REQUIRE ? " (runs are refused)" : "");
+    List<String> why = new ArrayList<>();
+    List<Isolation> modes = options.isolation() != null ? List.of(options.isolation())
+        : List.of(Isolation.BUBBLEWRAP, Isolation.NAMESPACES);
+    for (Isolation m : modes) {
+      Sandbox.Probe p = Sandbox.probe(m, options.sandboxUid());
+      if (p.available()) {
+        return m.id() + (p.root() ? " (root: jobs run as uid " + options.sandboxUid() + ")" : "");
+      }
+      why.add(m.id() + ": " + p.reason());
+    }
+    return "unavailable (" + String.join("; ", why) + ")" + (options.sandbox() == SandboxMode.REQUIRE
+        ? ": runs are refused; " + Runner.REFUSAL_FIX : ": jobs run NOT isolated (jobs.require_sandbox is false)");
+  }
+
+  /** The isolation a run would use now, or {@link Isolation#NONE} when none works or it is turned off. */
+  public Isolation isolation() {
+    if (options.sandbox() == SandboxMode.OFF || options.isolation() == Isolation.NONE) {
+      return Isolation.NONE;
+    }
+    try {
+      return Runner.sandboxFor(options.withSandbox(SandboxMode.AUTO), "-").mode();
+    } catch (JobsException e) {
+      return Isolation.NONE;
+    }
   }
 
   // ------------------------------------------------------------------ data scientist
@@ -329,6 +354,9 @@ public final class Jobs {
       try {
         out.add(service.run(id));
       } catch (JobsException e) {
+        if (e.code().equals("sandbox-required")) {
+          throw e; // true of every job: say it instead of running none
+        }
         LOG.warn("not running {}: {}", id.shortId(), e.getMessage());
       }
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * @param id the job ({@code <ds>/<job>})
  * @param status {@code done} or {@code failed}
  * @param returnCode the exit code ({@code -1} on timeout or runner error)
- * @param isolation {@code bwrap} or {@code none}
+ * @param isolation {@code bubblewrap}, {@code namespaces} or {@code none} ({@link Isolation#id()})
  * @param timedOut whether the wall-clock limit killed it
  * @param notes what the runner had to enforce or report (limits hit, skipped links, no sandbox)
  * @param outputs files released to the review folder's {@code outputs/}

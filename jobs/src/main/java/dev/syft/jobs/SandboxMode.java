@@ -1,11 +1,14 @@
 package dev.syft.jobs;
 
-/** Whether a job must, may or must not run in the bubblewrap sandbox. */
+/** Whether a job must, may or must not run isolated (see {@link Isolation}). */
 public enum SandboxMode {
-  /** Use the sandbox when it works here, else run unisolated and say so in the logs and in {@code show}. */
+  /**
+   * Use the strongest isolation that works here; when none does, run unisolated and say so in the
+   * logs and in {@code show} ({@code jobs.require_sandbox: false}).
+   */
   AUTO,
-  /** Refuse to run when the sandbox is not available ({@code jobs.require_sandbox: true}). */
+  /** Use the strongest isolation that works here and refuse to run when none does (the default). */
   REQUIRE,
-  /** Never use the sandbox (diagnostics and tests); the run is reported as not isolated. */
+  /** No sandbox for this run ({@code --no-sandbox}); the job's processes are still all killed at its end. */
   OFF
 }

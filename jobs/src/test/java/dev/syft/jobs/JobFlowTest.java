@@ -53,7 +53,7 @@ class JobFlowTest {
     assertThat(run.status()).as(run.notes().toString()).isEqualTo(JobStatus.DONE);
     assertThat(run.returnCode()).isZero();
     assertThat(run.outputs()).containsExactly("result.json");
-    assertThat(run.isolation()).isEqualTo(JobsFixture.sandboxWorks() ? "bwrap" : "none");
+    assertThat(run.isolation()).isEqualTo(JobsFixture.strongest().id());
     Path review = f.c.datasite(DO).resolve("app_data/job/review/" + DS + "/test.job");
     assertThat(Files.readString(review.resolve("returncode.txt"))).isEqualTo("0");
     assertThat(Files.readString(review.resolve("stdout.txt"))).contains("hello from the job");

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** A data owner and one or two data scientists in one JVM, connected, with job facades. */
 final class JobsFixture implements AutoCloseable {
@@ -65,12 +66,14 @@ final class JobsFixture implements AutoCloseable {
         + owner + "/public/syft_datasets/" + name + "/data.csv\n");
   }
 
-  static boolean sandboxWorks() {
-    return Sandbox.probe(RunOptions.DEFAULT_SANDBOX_UID).available();
-  }
-
-  static String sandboxReason() {
-    return Sandbox.probe(RunOptions.DEFAULT_SANDBOX_UID).reason();
+  /** The isolation a default run gets here: the strongest that works. */
+  static Isolation strongest() {
+    for (Isolation m : List.of(Isolation.BUBBLEWRAP, Isolation.NAMESPACES)) {
+      if (Sandbox.probe(m, RunOptions.DEFAULT_SANDBOX_UID).available()) {
+        return m;
+      }
+    }
+    return Isolation.NONE;
   }
 
   @Override

@@ -279,7 +279,8 @@ class RunTest {
       String env = Files.readString(review(name).resolve("outputs/env.json"));
       List<String> keys = List.of(env.replaceAll("[\\[\\]\" ]", "").split(","));
       assertThat(keys).isSubsetOf("HOME", "LANG", "PATH", "PYTHONPATH", "PYTHONUNBUFFERED", "SYFTBOX_EMAIL",
-          "SYFTBOX_FOLDER", "SYFT_IS_IN_JOB", "TMPDIR", "PWD", "SHLVL", "_", "LC_CTYPE", "OLDPWD", "VIRTUAL_ENV");
+          "SYFTBOX_FOLDER", "SYFT_IS_IN_JOB", "TMPDIR", "PWD", "SHLVL", "_", "LC_CTYPE", "OLDPWD", "VIRTUAL_ENV",
+          "SYFT_JOB_RUN");
       assertThat(keys).contains("SYFT_IS_IN_JOB", "SYFTBOX_FOLDER", "SYFTBOX_EMAIL");
       assertThat(review(name).resolve("stdout.txt")).content().contains(DO + " true");
     }
@@ -299,14 +300,74 @@ class RunTest {
   }
 
   @Test
-  void aRequiredSandboxThatIsMissingRefusesTheRun() {
-    Sandbox.Probe missing = new Sandbox.Probe(false, "bubblewrap (bwrap) is not installed", false, null, null);
-    RunOptions require = f.options.withSandbox(SandboxMode.REQUIRE);
-    assertThatThrownBy(() -> Runner.sandboxFor(require, missing)).isInstanceOf(JobsException.class)
-        .hasMessageContaining("require_sandbox").hasMessageContaining("not installed");
-    assertThat(Runner.sandboxFor(f.options.withSandbox(SandboxMode.AUTO), missing).available()).isFalse();
-    // and the config switch maps to it
+  void aRequiredSandboxThatIsMissingRefusesTheRunInOneLineNamingTheFixAndTheOptOut() throws Exception {
+    String id = approvedPy("refused", "open('/tmp/should-not-run', 'w')\n");
+    Path empty = Files.createDirectories(tmp.resolve("no-tools"));
+    System.setProperty(Sandbox.TOOLS_PROPERTY, empty.toString()); // neither bwrap nor unshare here
+    try {
+      assertThatThrownBy(() -> f.jobs(DO, f.options.withSandbox(SandboxMode.REQUIRE)).run(id))
+          .isInstanceOf(JobsException.class)
+          .satisfies(e -> assertThat(((JobsException) e).code()).isEqualTo("sandbox-required"))
+          .hasMessageNotContaining("\n")
+          .hasMessageStartingWith("refusing to run job " + DS + "/refused on private data without isolation")
+          .hasMessageContaining("bubblewrap (bwrap) is not installed")
+          .hasMessageContaining("apt-get install bubblewrap").hasMessageContaining("--no-sandbox")
+          .hasMessageContaining("jobs.require_sandbox: false");
+      assertThat(f.jobs(DO).get(id).status()).isEqualTo("approved"); // nothing ran, it can run later
+      assertThat(f.jobs(DO, f.options.withSandbox(SandboxMode.REQUIRE)).isolation()).isEqualTo(Isolation.NONE);
+      assertThat(f.jobs(DO, f.options.withSandbox(SandboxMode.REQUIRE)).sandboxStatus())
+          .contains("runs are refused", "apt-get install bubblewrap");
+
+      // the opt-out in config (AUTO) runs it, unisolated and saying so
+      RunResult r = f.jobs(DO, f.options.withSandbox(SandboxMode.AUTO)).run(id);
+      assertThat(r.status()).isEqualTo(JobStatus.DONE);
+      assertThat(r.isolation()).isEqualTo("none");
+      assertThat(f.jobs(DO).get(id).isolation()).isEqualTo("none");
+      assertThat(f.jobs(DO).get(id).isolationNote()).contains("NOT ISOLATED", "require_sandbox is false");
+    } finally {
+      System.clearProperty(Sandbox.TOOLS_PROPERTY);
+    }
+    // and the config switch maps to it; a new home requires isolation
     assertThat(RunOptions.defaults(true).sandbox()).isEqualTo(SandboxMode.REQUIRE);
+    assertThat(f.c.client(DO).home().config().requireSandbox()).isTrue();
+  }
+
+  @Test
+  void withoutASandboxTheJobsBackgroundProcessesStillDieWithTheRun() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("no-tools"));
+    for (boolean pidNamespace : List.of(true, false)) {
+      if (pidNamespace && !Sandbox.none("").contained()) {
+        continue; // no unshare here: only the fallback can be tested
+      }
+      String marker = Long.toString(800_000 + new java.util.Random().nextInt(99_999));
+      String name = "bg-" + (pidNamespace ? "pidns" : "tracked");
+      String id = approved(name, SubmitRequest.bash("setsid nohup sleep " + marker + " >/dev/null 2>&1 &\n"
+          + "for i in $(seq 200); do if grep -qs " + marker + " /proc/[0-9]*/cmdline; then echo bg-running; break; fi;"
+          + " sleep 0.05; done\n", DO));
+      if (!pidNamespace) {
+        System.setProperty(Sandbox.TOOLS_PROPERTY, empty.toString()); // no unshare: session, group and marker
+      }
+      try {
+        RunResult r = f.jobs(DO, f.options.withSandbox(SandboxMode.OFF)).run(id);
+        assertThat(r.status()).isEqualTo(JobStatus.DONE);
+        assertThat(r.isolation()).isEqualTo("none");
+        assertThat(review(name).resolve("stdout.txt")).content().contains("bg-running");
+        assertThat(f.jobs(DO).get(id).isolationNote()).contains(pidNamespace ? "PID namespace" : "tracked and killed");
+      } finally {
+        System.clearProperty(Sandbox.TOOLS_PROPERTY);
+      }
+      assertThat(SandboxEscapeTest.processesWith("sleep\0" + marker)).as(name).isEmpty();
+    }
+  }
+
+  @Test
+  void theStrongestIsolationIsUsedAndRecorded() throws Exception {
+    Isolation best = JobsFixture.strongest();
+    String id = approvedPy("best", "print('hi')\n");
+    RunResult r = f.jobs(DO, f.options.withSandbox(SandboxMode.REQUIRE)).run(id);
+    assertThat(r.isolation()).isEqualTo(best.id());
+    assertThat(f.jobs(DO).get(id).isolation()).isEqualTo(best.id());
+    assertThat(f.jobs(DO).isolation()).isEqualTo(best);
   }
 
   @Test

@@ -10,7 +10,7 @@ import java.util.List;
  * @param receivedAt when
  * @param approvedHash content hash at approval; a run refuses other content
  * @param policy the auto-approval policy that approved it, or null
- * @param isolation {@code bwrap} or {@code none} for the last run
+ * @param isolation {@code bubblewrap}, {@code namespaces} or {@code none} for the last run ({@code bwrap} in older records)
  * @param isolationNote details (why not isolated, the sandbox uid)
  * @param datasets datasets mounted in the last run
  * @param runStartedAt start of the last run

@@ -1,6 +1,7 @@
 package dev.syft.jobs.internal;
 
 import dev.syft.core.Home;
+import dev.syft.jobs.Isolation;
 import dev.syft.jobs.JobConfig;
 import dev.syft.jobs.JobDetails;
 import dev.syft.jobs.JobFile;
@@ -272,7 +273,7 @@ public final class JobService {
       approvedHash = r.approvedHash();
       String bound = r.approvedHash() != null ? r.approvedHash() : r.receivedHash();
       changed = bound != null && !bound.equals(hash);
-      isolation = r.isolation();
+      isolation = "bwrap".equals(r.isolation()) ? Isolation.BUBBLEWRAP.id() : r.isolation(); // older records
       isolationNote = r.isolationNote();
       Datasite p = perms.get();
       p.fileChanged(Layout.reviewRootRel(id.submitter()) + "/syft.pub.yaml");
@@ -860,7 +861,7 @@ public final class JobService {
   /** Runs an approved job of the own datasite and releases nothing: results stay hidden until shared. */
   public RunResult run(JobId id) {
     requireOwner(id);
-    Sandbox.Probe probe = Runner.sandboxFor(options);
+    Sandbox.Probe probe = Runner.sandboxFor(options, id.shortId());
     JobConfig c = config(id).orElseThrow(() -> new JobsException("invalid-job", "job " + id.shortId()
         + " has no readable config.yaml"));
     try (Locks.Held runLock = Locks.run(layout.runLock(id))) {
@@ -953,8 +954,9 @@ public final class JobService {
       }
       writeState(id, next);
       JobRecord r = record(id);
-      putRecord(id, r.ran(probe.available() ? "bwrap" : "none", outcome != null ? outcome.isolationNote()
-          : (probe.available() ? "bwrap" : "NOT ISOLATED: " + probe.reason()), mountedNames, Times.format(start),
+      putRecord(id, r.ran(probe.mode().id(), outcome != null ? outcome.isolationNote()
+          : (probe.mode() != Isolation.NONE ? probe.mode().id() : "NOT ISOLATED: " + probe.reason()), mountedNames,
+          Times.format(start),
           Times.format(done), outcome != null && outcome.timedOut(), notes));
       return null;
     });
@@ -962,7 +964,7 @@ public final class JobService {
       Fs.deleteQuietly(work);
     }
     LOG.info("job {} {} (exit code {})", id.shortId(), end, rc);
-    return new RunResult(id.shortId(), end, rc, probe.available() ? "bwrap" : "none", o != null && o.timedOut(), notes,
+    return new RunResult(id.shortId(), end, rc, probe.mode().id(), o != null && o.timedOut(), notes,
         released);
   }
 

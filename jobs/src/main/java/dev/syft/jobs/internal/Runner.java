@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.jobs.Isolation;
 import dev.syft.jobs.JobConfig;
 import dev.syft.jobs.JobKind;
 import dev.syft.jobs.JobsException;
@@ -37,6 +38,8 @@ public final class Runner {
   /** Exit code of the wrapper when the dependencies cannot be installed. */
   static final int DEPS_FAILED = 97;
   private static final long MAX_WORK_ENTRIES = 100_000;
+  /** Environment variable marking the processes of an unsandboxed run that has no PID namespace. */
+  static final String RUN_MARKER = "SYFT_JOB_RUN";
 
   private Runner() {}
 
@@ -58,7 +61,7 @@ public final class Runner {
    *
    * @param returnCode exit code, {@code -1} for a timeout, quota kill or runner error
    * @param timedOut the wall-clock limit was hit
-   * @param isolation {@code bwrap} or {@code none}
+   * @param isolation the {@link Isolation#id()} of the run
    * @param isolationNote details
    * @param notes limits hit and other remarks (also written to stderr)
    * @param stdout captured standard output
@@ -77,24 +80,50 @@ public final class Runner {
     }
   }
 
-  /** Decides whether this run is sandboxed; refuses when the sandbox is required but missing. */
-  public static Sandbox.Probe sandboxFor(RunOptions o) {
-    if (o.sandbox() == SandboxMode.OFF) {
-      return new Sandbox.Probe(false, "the sandbox is turned off for this run", false, null, null);
+  /** The message of a refused run; names the fix and the opt-out. */
+  public static final String REFUSAL_FIX = "install bubblewrap (apt-get install bubblewrap) or pass --no-sandbox"
+      + " / set jobs.require_sandbox: false";
+
+  /**
+   * Chooses this run's isolation: the strongest that works here (or exactly the one the options
+   * name); without one, refuses when isolation is required, else runs unsandboxed.
+   *
+   * @param jobId the job, for the refusal message
+   * @throws JobsException {@code sandbox-required} when no isolation works and it is required
+   */
+  public static Sandbox.Probe sandboxFor(RunOptions o, String jobId) {
+    if (o.sandbox() == SandboxMode.OFF || o.isolation() == Isolation.NONE) {
+      return Sandbox.none("the sandbox is turned off for this run (--no-sandbox)");
     }
-    return sandboxFor(o, Sandbox.probe(o.sandboxUid()));
+    List<Isolation> modes = o.isolation() != null ? List.of(o.isolation())
+        : List.of(Isolation.BUBBLEWRAP, Isolation.NAMESPACES);
+    List<Sandbox.Probe> probes = new ArrayList<>();
+    for (Isolation m : modes) {
+      Sandbox.Probe p = Sandbox.probe(m, o.sandboxUid());
+      probes.add(p);
+      if (p.available()) {
+        break;
+      }
+    }
+    return sandboxFor(o, jobId, probes);
   }
 
-  /** The decision for a given probe result. */
-  public static Sandbox.Probe sandboxFor(RunOptions o, Sandbox.Probe p) {
+  /** The decision for given probe results, strongest first. */
+  public static Sandbox.Probe sandboxFor(RunOptions o, String jobId, List<Sandbox.Probe> probes) {
     if (o.sandbox() == SandboxMode.OFF) {
-      return new Sandbox.Probe(false, "the sandbox is turned off for this run", false, null, null);
+      return Sandbox.none("the sandbox is turned off for this run (--no-sandbox)");
     }
-    if (!p.available() && o.sandbox() == SandboxMode.REQUIRE) {
-      throw new JobsException("sandbox-required", "refusing to run: jobs.require_sandbox is set but the sandbox is"
-          + " not available (" + p.reason() + ")");
+    for (Sandbox.Probe p : probes) {
+      if (p.available() && p.mode() != Isolation.NONE) {
+        return p;
+      }
     }
-    return p;
+    String why = String.join("; ", probes.stream().map(p -> p.mode().id() + ": " + p.reason()).toList());
+    if (o.sandbox() == SandboxMode.REQUIRE) {
+      throw new JobsException("sandbox-required", "refusing to run job " + jobId + " on private data without"
+          + " isolation (" + why + "): " + REFUSAL_FIX);
+    }
+    return Sandbox.none("no sandbox works here (" + why + ") and jobs.require_sandbox is false");
   }
 
   public static Outcome run(Plan plan, Sandbox.Probe probe) throws IOException {
@@ -110,15 +139,17 @@ public final class Runner {
           + shortHash(plan.approvedHash()) + ", now " + shortHash(hash) + ")");
     }
     Files.createDirectories(job.resolve("code/outputs"));
-    boolean sandboxed = probe.available();
+    boolean sandboxed = probe.mode() != Isolation.NONE;
     RunLimits lim = plan.options().limits();
     List<String> notes = new ArrayList<>();
     String isolationNote;
     if (sandboxed) {
-      isolationNote = "bubblewrap: no network, only datasets " + names(plan.datasets()) + " mounted read-only, uid "
-          + probe.insideUid(plan.options().sandboxUid());
+      isolationNote = (probe.mode() == Isolation.BUBBLEWRAP ? "bubblewrap" : "namespaces (unshare"
+          + (probe.root() ? "" : ", user namespace") + ")") + ": no network, only datasets " + names(plan.datasets())
+          + " mounted read-only, uid " + probe.insideUid(plan.options().sandboxUid());
     } else {
-      isolationNote = "NOT ISOLATED: " + probe.reason();
+      isolationNote = "NOT ISOLATED: " + probe.reason() + (probe.contained()
+          ? "; its processes ran in a PID namespace" : "; its processes were tracked and killed");
       notes.add("this job ran without a sandbox (" + probe.reason() + "): it could read the data owner's files"
           + " and environment and use the network");
     }
@@ -146,13 +177,14 @@ public final class Runner {
     if (sandboxed) {
       Sandbox.writeEtc(ctl, probe.insideUid(plan.options().sandboxUid()));
       List<Sandbox.Mount> ro = new ArrayList<>();
+      // interpreters outside /usr only for the jobs that need them (a shell job has the system's)
       python.ifPresent(py -> {
-        if (!py.prefix().startsWith("/usr")) {
+        if (kind == JobKind.PYTHON && !py.prefix().startsWith("/usr")) {
           ro.add(new Sandbox.Mount(py.prefix(), py.prefix().toString()));
         }
       });
       Path jh = Host.javaHome();
-      if (!jh.startsWith("/usr")) {
+      if (kind == JobKind.JAVA && !jh.startsWith("/usr")) {
         ro.add(new Sandbox.Mount(jh, jh.toString()));
       }
       for (DatasetRefs.Mountable d : plan.datasets()) {
@@ -163,15 +195,16 @@ public final class Runner {
         }
       }
       Sandbox.openUp(ctl);
-      if (probe.root()) {
-        Sandbox.chownTree(job, plan.options().sandboxUid());
-        Sandbox.chownTree(home, plan.options().sandboxUid());
+      int owner = probe.ownerUid(plan.options().sandboxUid());
+      if (owner > 0) {
+        Sandbox.chownTree(job, owner);
+        Sandbox.chownTree(home, owner);
       }
-      cmd = Sandbox.command(probe, new Sandbox.Spec(job, home, ctl, ro, lim.fileBytes(), plan.options().sandboxUid()));
+      cmd = Sandbox.command(probe, new Sandbox.Spec(job, home, ctl, Files.createDirectories(work.resolve("root")), ro,
+          lim.fileBytes(), plan.options().sandboxUid()));
     } else {
-      cmd = new ArrayList<>();
-      Host.which("setsid").ifPresent(s -> cmd.add(s.toString()));
-      cmd.addAll(List.of("/bin/bash", ctl.resolve("run.sh").toString()));
+      cmd = Sandbox.command(probe, new Sandbox.Spec(job, home, ctl, null, List.of(), lim.fileBytes(),
+          plan.options().sandboxUid()));
     }
 
     Map<String, String> env = new LinkedHashMap<>();
@@ -187,6 +220,12 @@ public final class Runner {
     env.put("SYFTBOX_FOLDER", sbIn);
     env.put("SYFTBOX_EMAIL", plan.owner());
     env.put("PYTHONUNBUFFERED", "1");
+    String marker = null;
+    if (!probe.contained()) {
+      // no PID namespace: processes that left the job's session are found by this inherited variable
+      marker = java.util.UUID.randomUUID().toString();
+      env.put(RUN_MARKER, marker);
+    }
 
     Path stdout = logs.resolve("stdout.txt");
     Path stderr = logs.resolve("stderr.txt");
@@ -200,11 +239,13 @@ public final class Runner {
     pb.environment().clear();
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    LOG.info("running {} ({})", plan.id(), sandboxed ? "sandboxed" : "NOT isolated");
+    LOG.info("running {} ({})", plan.id(), sandboxed ? probe.mode().id() : "NOT isolated");
     Process p = pb.start();
     Thread outPump = Thread.ofVirtual().name("job-stdout").start(() -> pump(p.getInputStream(), stdout, lim.logBytes()));
     Thread errPump = Thread.ofVirtual().name("job-stderr").start(() -> pump(p.getErrorStream(), stderr, lim.logBytes()));
     long deadline = System.nanoTime() + lim.timeout().toNanos();
+    // without a PID namespace, remember every process the job had: one that leaves its session is still known
+    java.util.Set<ProcessHandle> seen = new java.util.HashSet<>();
     boolean timedOut = false;
     String quota = null;
     try {
@@ -213,6 +254,9 @@ public final class Runner {
         if (left <= 0) {
           timedOut = true;
           break;
+        }
+        if (!probe.contained()) {
+          p.descendants().forEach(seen::add);
         }
         if (p.waitFor(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200), TimeUnit.MILLISECONDS)) {
           break;
@@ -230,7 +274,13 @@ public final class Runner {
       quota = "the runner was interrupted";
     }
     // on a limit, and also after a normal exit: stray background processes of the job go too
-    killTree(p, sandboxed);
+    if (marker != null) {
+      seen.addAll(marked(marker));
+    }
+    killTree(p, probe.contained(), seen);
+    if (marker != null) {
+      marked(marker).forEach(ProcessHandle::destroyForcibly); // what was forked while the others died
+    }
     join(outPump, p.getInputStream());
     join(errPump, p.getErrorStream());
     int rc;
@@ -260,12 +310,49 @@ public final class Runner {
         append(stderr, "\n[syft-java] the job was killed by " + why + "\n");
       }
     }
-    return new Outcome(rc, timedOut, sandboxed ? "bwrap" : "none", isolationNote, notes, stdout, stderr,
+    return new Outcome(rc, timedOut, probe.mode().id(), isolationNote, notes, stdout, stderr,
         job.resolve("code/outputs"));
   }
 
   private static String names(List<DatasetRefs.Mountable> ds) {
     return ds.isEmpty() ? "(none)" : String.join(", ", ds.stream().map(DatasetRefs.Mountable::name).toList());
+  }
+
+  /** Processes whose environment holds {@code RUN_MARKER=marker} (readable for the runner's own uid or root). */
+  static List<ProcessHandle> marked(String marker) {
+    byte[] needle = (RUN_MARKER + "=" + marker).getBytes(StandardCharsets.UTF_8);
+    List<ProcessHandle> out = new ArrayList<>();
+    try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path d : procs) {
+        try {
+          byte[] env = Files.readAllBytes(d.resolve("environ"));
+          if (indexOf(env, needle) >= 0) {
+            ProcessHandle.of(Long.parseLong(d.getFileName().toString())).ifPresent(out::add);
+          }
+        } catch (IOException | NumberFormatException e) {
+          // gone, or not ours to read
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list /proc: {}", e.getMessage());
+    }
+    return out;
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      if (i > 0 && hay[i - 1] != 0) {
+        continue; // variables start after a NUL
+      }
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static long[] sum(long[] a, long[] b) {
@@ -276,10 +363,15 @@ public final class Runner {
     return h == null ? "none" : h.substring(0, Math.min(12, h.length()));
   }
 
-  /** Kills the process and everything it started (the sandbox's PID namespace dies with its init). */
-  static void killTree(Process p, boolean sandboxed) {
-    List<ProcessHandle> kids = p.descendants().toList();
-    if (!sandboxed) {
+  /**
+   * Kills the process and everything it started. In a PID namespace that is everything: the
+   * namespace dies with its init. Otherwise the job's process group goes, with every descendant seen
+   * during the run; a process that left both (double fork and {@code setsid} between two looks) is missed.
+   */
+  static void killTree(Process p, boolean contained, java.util.Set<ProcessHandle> seen) {
+    List<ProcessHandle> kids = new ArrayList<>(p.descendants().toList());
+    kids.addAll(seen);
+    if (!contained) {
       // the job runs in its own session (setsid): kill the whole process group
       try {
         new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
