@@ -329,6 +329,53 @@ class ScientistRecoveryTest {
     assertThat(c.client(DS).sync().proposed()).isZero();
   }
 
+  @Test
+  void changesOfAMessageRefusedWithoutANamedPathAreProposedAgainEachAlone() throws Exception {
+    start();
+    Entry outbox = evilOutbox();
+    Path replica = c.replica(DS, EVIL);
+    String a = SyncScenariosTest.job(DS, "a/run.sh");
+    String b = SyncScenariosTest.job(DS, "b/run.sh");
+    Cluster.write(replica, a, "a");
+    Cluster.write(replica, b, "b");
+    c.clock.advance(Duration.ofSeconds(1));
+    assertThat(c.client(DS).sync().proposed()).isEqualTo(2);
+    Storage ds = net.raw(DS);
+    Entry inbox = Forge.inboxAt(ds, EVIL);
+    List<ProposedFileChangesMessage> sent = proposalsIn(ds, inbox);
+    assertThat(sent).singleElement().satisfies(m -> assertThat(m.changes()).hasSize(2));
+    // the owner refuses the whole message for a reason that names no file
+    String notices = "{\"datasite\": \"" + EVIL + "\", \"peer\": \"" + DS + "\", \"notices\": [{\"kind\": \"rejected\","
+        + " \"message\": \"" + sent.get(0).fileName() + "\", \"reason\": \"the owner was busy\", \"at\": " + next() + "}]}";
+    upload(outbox, List.of(event("app_data/syft_java/notices/" + DS + "/notices.json", notices)));
+    c.clock.advance(Duration.ofSeconds(1));
+    c.client(DS).sync();
+    assertThat(c.client(DS).status().rolledBack()).singleElement()
+        .satisfies(r -> assertThat(r.summary()).isEqualTo("2 change(s) refused by owner " + EVIL
+            + ", rolled back: the owner was busy"));
+    c.clock.advance(Duration.ofSeconds(1));
+    assertThat(c.client(DS).sync().proposed()).isEqualTo(2);
+    List<ProposedFileChangesMessage> again = proposalsIn(ds, inbox);
+    assertThat(again).hasSize(3);
+    assertThat(again.subList(1, 3)).allSatisfy(m -> {
+      assertThat(m.changes()).hasSize(1);
+      assertThat(m.changes().get(0).oldHash()).as("proposed as a new file again").isNull();
+    });
+    assertThat(again.subList(1, 3).stream().map(m -> m.changes().get(0).pathInDatasite())).containsExactlyInAnyOrder(a, b);
+    assertThat(replica.resolve(a)).hasContent("a");
+  }
+
+  static List<ProposedFileChangesMessage> proposalsIn(Storage store, Entry folder) throws IOException {
+    List<ProposedFileChangesMessage> out = new java.util.ArrayList<>();
+    for (Entry e : store.listAll(folder)) {
+      if (!e.folder() && e.name().startsWith("msgv2_")) {
+        out.add(new dev.syft.protocol.archive.ArchiveCodec().decodeProposal(store.readAll(e, 1 << 26)));
+      }
+    }
+    out.sort(java.util.Comparator.comparingDouble(ProposedFileChangesMessage::submittedTimestamp));
+    return out;
+  }
+
   /** Throws an {@link OutOfMemoryError} when a file with one of the given names is read. */
   static final class Exhausting extends ForwardingStorage {
     final Set<String> names;

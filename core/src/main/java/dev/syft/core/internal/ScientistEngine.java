@@ -335,12 +335,12 @@ final class ScientistEngine {
         work.add(() -> InFlight.release(ctx.db(), peer, path)); // the owner's state replaced a refused edit
         dbWork.addAll(work);
         applied++;
-      } catch (SyftException e) {
-        if ("state-db".equals(e.code())) {
-          throw e; // our own database, not the event: nothing is set aside
-        }
-        refused.add(new Unapplied(ev, path, describe(e)));
       } catch (IOException | RuntimeException | Error e) {
+        if (e instanceof SyftException se && "state-db".equals(se.code()) || linkOnTheWay(tree, path)) {
+          // our own database or a link the user put in the replica, not the event: stop here and
+          // retry the message next round (recoverInterruptedApply indexes what was written)
+          throw new SyftException("apply-failed", "could not apply " + name + " from " + peer + ": " + describe(e), e);
+        }
         refused.add(new Unapplied(ev, path, describe(e)));
       }
     }
@@ -357,6 +357,18 @@ final class ScientistEngine {
       ctx.db().removeMeta(APPLYING + peer);
     });
     return applied;
+  }
+
+  /** True when a folder on the way to {@code path} in the replica is a symbolic link (ours never are). */
+  private static boolean linkOnTheWay(LocalTree tree, String path) {
+    Path cur = tree.root();
+    for (String part : path.split("/")) {
+      cur = cur.resolve(part);
+      if (java.nio.file.Files.isSymbolicLink(cur)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An event that could not be applied, kept in quarantine as a one-event message. */
