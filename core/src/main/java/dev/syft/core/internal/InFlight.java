@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The DS's proposals that the data owner has not echoed back yet, per replica path, kept in the
@@ -39,7 +38,10 @@ final class InFlight {
   private static final String ID = "inflight:id:";
   /** {@code <peer>|<path>} to {@code <chain id>|<owner's last known hash or empty>} while proposals are in flight. */
   private static final String KNOWN = "inflight:known:";
-  /** {@code <peer>|<path>}: rolled back from a refused message without a named culprit; proposed alone next. */
+  /**
+   * {@code <peer>|<path>} to {@code batch} or {@code alone}: rolled back from a refused message and
+   * proposed again apart from new work (together, or each alone when the refusal named no path).
+   */
   private static final String RETRY = "inflight:retry:";
   /** {@code <peer>|<path>} to the hash (or {@code -} for a deletion) the owner refused for good; not proposed again. */
   private static final String HELD = "inflight:held:";
@@ -169,12 +171,15 @@ final class InFlight {
     }
   }
 
-  static void markRetry(StateDb db, String peer, String path) {
-    db.setMeta(RETRY + key(peer, path), "");
+  static void markRetry(StateDb db, String peer, String path, boolean alone) {
+    db.setMeta(RETRY + key(peer, path), alone ? "alone" : "batch");
   }
 
-  static Set<String> retries(StateDb db, String peer) {
-    return new TreeSet<>(db.metaWithPrefix(RETRY + peer + "|").keySet());
+  /** Rolled-back paths to propose again: path to true when it must travel alone. */
+  static Map<String, Boolean> retries(StateDb db, String peer) {
+    Map<String, Boolean> out = new java.util.TreeMap<>();
+    db.metaWithPrefix(RETRY + peer + "|").forEach((path, how) -> out.put(path, how.equals("alone")));
+    return out;
   }
 
   static void clearRetries(StateDb db, String peer, Set<String> paths) {

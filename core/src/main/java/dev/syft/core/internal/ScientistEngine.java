@@ -69,10 +69,11 @@ final class ScientistEngine {
     }
     Map<String, StateDb.IndexedFile> index = ctx.db().replicaFiles(peer);
     Map<String, String> held = InFlight.held(ctx.db(), peer);
-    Set<String> retry = InFlight.retries(ctx.db(), peer);
+    Map<String, Boolean> retry = InFlight.retries(ctx.db(), peer);
     double now = ctx.now();
     List<ProposedFileChange> deletions = new ArrayList<>();
     List<ProposedFileChange> changes = new ArrayList<>();
+    List<ProposedFileChange> again = new ArrayList<>();
     List<ProposedFileChange> alone = new ArrayList<>();
     List<StateDb.IndexedFile> updates = new ArrayList<>();
     List<String> removals = new ArrayList<>();
@@ -106,35 +107,44 @@ final class ScientistEngine {
       }
       ProposedFileChange ch = Wire.proposedChange(UUID.randomUUID(), known == null ? null : known.sha256(), hash, now,
           s.path(), content, peer);
-      (retry.contains(s.path()) ? alone : changes).add(ch);
+      Boolean retried = retry.get(s.path());
+      (retried == null ? changes : retried ? alone : again).add(ch);
     }
     for (StateDb.IndexedFile known : index.values()) {
       if (!seen.containsKey(known.path()) && !Notices.isNoticeFile(known.path(), ctx.me())
           && !"-".equals(held.get(known.path()))) {
         removals.add(known.path());
-        deletions.add(Wire.proposedDeletion(UUID.randomUUID(), known.sha256(), now, known.path(), peer));
+        ProposedFileChange ch = Wire.proposedDeletion(UUID.randomUUID(), known.sha256(), now, known.path(), peer);
+        Boolean retried = retry.get(known.path());
+        (retried == null ? deletions : retried ? alone : again).add(ch);
       }
     }
-    if (changes.isEmpty() && alone.isEmpty() && deletions.isEmpty() && updates.isEmpty() && released.isEmpty()
-        && retry.isEmpty()) {
+    if (changes.isEmpty() && again.isEmpty() && alone.isEmpty() && deletions.isEmpty() && updates.isEmpty()
+        && released.isEmpty() && retry.isEmpty()) {
       return 0;
     }
-    // Deletions go first: when folder d/ became file d, the owner must remove d/'s files before it
-    // can write d (issue #14). Changes rolled back from a refusal without a named culprit travel
-    // alone, so one offending file cannot sink the others again.
+    // Changes rolled back from a refused message go first, apart from new work, so a refusable one
+    // cannot sink new work with it; each alone when the refusal named no culprit. In every message
+    // deletions go first: when folder d/ became file d, the owner must remove d/'s files before it
+    // can write d (issue #14).
     List<List<ProposedFileChange>> messages = new ArrayList<>();
+    again.sort(Comparator.comparing((ProposedFileChange ch) -> !ch.deleted()));
+    if (!again.isEmpty()) {
+      messages.add(again);
+    }
+    alone.sort(Comparator.comparing((ProposedFileChange ch) -> !ch.deleted()));
+    alone.forEach(ch -> messages.add(List.of(ch)));
     List<ProposedFileChange> main = new ArrayList<>(deletions);
     main.addAll(changes);
     if (!main.isEmpty()) {
       messages.add(main);
     }
-    alone.forEach(ch -> messages.add(List.of(ch)));
     ctx.db().inTransaction(() -> {
       // optimistic, like the reference: the DO's echo or rejection notice settles it
       updates.forEach(u -> ctx.db().putReplicaFile(peer, u));
       removals.forEach(r -> ctx.db().removeReplicaFile(peer, r));
       released.forEach(r -> InFlight.release(ctx.db(), peer, r));
-      InFlight.clearRetries(ctx.db(), peer, retry);
+      InFlight.clearRetries(ctx.db(), peer, retry.keySet());
       for (int i = 0; i < messages.size(); i++) {
         List<ProposedFileChange> batch = messages.get(i);
         // later messages get later timestamps: the owner applies them in that order
@@ -143,7 +153,7 @@ final class ScientistEngine {
         batch.forEach(ch -> InFlight.record(ctx.db(), peer, ch, m.fileName(), batch.size()));
       }
     });
-    int proposed = deletions.size() + changes.size() + alone.size();
+    int proposed = deletions.size() + changes.size() + again.size() + alone.size();
     if (proposed > 0) {
       LOG.info("proposed {} change(s) to {} in {} message(s)", proposed, peer, messages.size());
     }
@@ -475,14 +485,15 @@ final class ScientistEngine {
   }
 
   /**
-   * The owner refused our message {@code message}: every change of it that is still the newest for
-   * its path goes back to the owner's last known state in the index, so later edits are proposed
-   * against what the owner really has. What happens to the file on disk depends on whether the
+   * The owner refused our message {@code message}: every change of it still in its path's live chain
+   * goes back to the owner's last known state in the index, so later edits are proposed against what
+   * the owner really has. What happens to the file on disk depends on whether the
    * refusal is final for it: it is when the message held only this change or the reason names its
    * path. A finally refused new file is moved to {@code .syft/rejected/<peer>/} (the replica then
    * matches the owner); a finally refused edit or deletion stays as it is and is not proposed again
    * until it changes (we have no copy of the owner's version; its next version replaces it). Other
-   * changes are proposed again next round, alone when the reason named no path. Runs in its own
+   * changes are proposed again next round apart from new work, each alone when the reason named no
+   * path. Runs in its own
    * transaction: later refusals in the same notice file must see this one's outcome.
    */
   private void rollBack(String peer, LocalTree tree, String message, String reason, double at) {
@@ -523,8 +534,8 @@ final class ScientistEngine {
         }
         if (last && onDisk) {
           work.add(() -> InFlight.hold(ctx.db(), peer, path, proposed == null ? "-" : proposed));
-        } else if (alone) {
-          work.add(() -> InFlight.markRetry(ctx.db(), peer, path));
+        } else {
+          work.add(() -> InFlight.markRetry(ctx.db(), peer, path, alone));
         }
       }
     }
