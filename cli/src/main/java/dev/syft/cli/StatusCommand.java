@@ -82,6 +82,13 @@ final class StatusCommand implements Callable<Integer> {
       }
       section(out, "quarantined messages (refused from peers)", s.quarantined());
       section(out, "your proposals refused by data owners", s.rejectedProposals());
+      if (!s.rolledBack().isEmpty()) {
+        out.println("your changes rolled back to the owner's version after a refusal (" + s.rolledBack().size() + "):");
+        int from = Math.max(0, s.rolledBack().size() - 10);
+        for (Status.RolledBack r : s.rolledBack().subList(from, s.rolledBack().size())) {
+          out.println("  " + time(r.at()) + "  " + r.summary());
+        }
+      }
       if (!s.revoked().isEmpty()) {
         out.println("files whose owners revoked your access (moved aside):");
         s.revoked().forEach(r -> out.println("  " + r.owner() + "/" + r.path() + " -> " + r.movedTo()));

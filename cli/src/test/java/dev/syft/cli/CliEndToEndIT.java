@@ -92,6 +92,36 @@ class CliEndToEndIT {
   }
 
   @Test
+  void aRefusedProposalIsShownRolledBackInStatus() throws Exception {
+    String root = "local:" + tmp.resolve("shared");
+    String doHome = tmp.resolve("do").toString();
+    String dsHome = tmp.resolve("ds").toString();
+    ok("init", "--email", DO, "--transport", root, "--home", doHome);
+    ok("init", "--email", DS, "--transport", root, "--home", dsHome);
+    ok("peers", "add", DO, "--home", dsHome);
+    ok("sync", "--home", doHome);
+    ok("peers", "approve", DS, "--home", doHome);
+    ok("sync", "--home", dsHome);
+    Path defaced = tmp.resolve("ds").resolve(DO).resolve("public/index.html");
+    Files.createDirectories(defaced.getParent());
+    Files.writeString(defaced, "defaced\n");
+    ok("sync", "--home", dsHome);
+    assertThat(ok("sync", "--home", doHome).out()).contains("0 proposal(s) accepted, 1 rejected");
+    ok("sync", "--home", dsHome);
+    assertThat(defaced).doesNotExist();
+    assertThat(tmp.resolve("ds/.syft/rejected").resolve(DO).resolve("public/index.html")).hasContent("defaced\n");
+    assertThat(ok("status", "--home", dsHome).out())
+        .contains("1 change(s) refused by owner " + DO + ", rolled back: ")
+        .contains("may not write 'public/index.html'");
+    JsonNode rolled = JsonMapper.builder().build().readTree(ok("status", "--json", "--home", dsHome).out())
+        .get("status").get("rolledBack");
+    assertThat(rolled.size()).isEqualTo(1);
+    assertThat(rolled.get(0).get("owner").asString()).isEqualTo(DO);
+    assertThat(rolled.get(0).get("changes").asInt()).isEqualTo(1);
+    assertThat(rolled.get(0).get("movedAside").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void usageErrorsExitTwoAndRefusalsExitOneWithOneLine() throws Exception {
     Run usage = syft(tmp, "peers", "add");
     assertThat(usage.exit()).isEqualTo(2);

@@ -14,16 +14,31 @@ import java.util.List;
  * @param quarantined messages refused from peers, with reasons
  * @param rejectedProposals our proposals that data owners refused, with reasons
  * @param revoked replica files moved aside because their owner revoked our access
+ * @param rolledBack our refused proposals whose changes were rolled back to the owner's last known state
  * @param lastSync epoch seconds of the last completed sync round, or null
  */
 public record Status(String email, String transport, String home, List<Peer> peers, int pendingUploads,
-    List<FailingUpload> failingUploads, List<Problem> quarantined, List<Problem> rejectedProposals, List<Revoked> revoked, Double lastSync) {
+    List<FailingUpload> failingUploads, List<Problem> quarantined, List<Problem> rejectedProposals, List<Revoked> revoked, List<RolledBack> rolledBack,
+    Double lastSync) {
 
   /** A message that keeps failing to upload (it stays journalled and is retried every round). */
   public record FailingUpload(String destination, String peer, String message, int attempts, String lastError) {}
 
   /** A refused message. */
   public record Problem(String peer, String message, String reason, double at) {}
+
+  /**
+   * A proposal of ours the owner refused: its {@code changes} still pending were rolled back to the
+   * owner's last known state (later edits are proposed against that state); {@code movedAside} refused
+   * new files left the replica for {@code .syft/rejected/<owner>/}.
+   */
+  public record RolledBack(String owner, String message, int changes, int movedAside, String reason, double at) {
+    /** One line for people: "N change(s) refused by owner X, rolled back: reason". */
+    public String summary() {
+      return changes + " change(s) refused by owner " + owner + ", rolled back: " + reason
+          + (movedAside == 0 ? "" : " (" + movedAside + " new file(s) moved to .syft/rejected/" + owner + "/)");
+    }
+  }
 
   /** A replica file whose owner no longer lets us read it. */
   public record Revoked(String owner, String path, String movedTo, double at) {}

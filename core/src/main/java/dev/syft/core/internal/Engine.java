@@ -386,7 +386,7 @@ public final class Engine implements AutoCloseable {
         .map(o -> new Status.FailingUpload(o.target().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), o.peer(),
             o.name(), o.attempts(), o.lastError())).toList();
     return new Status(home.email(), home.config().transport(), home.dir().toString(), peerList(),
-        db.pendingOutgoingCount(), failing, quarantined, rejected, revoked, last);
+        db.pendingOutgoingCount(), failing, quarantined, rejected, revoked, ScientistEngine.rolledBack(db), last);
   }
 
   @Override

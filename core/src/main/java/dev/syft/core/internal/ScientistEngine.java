@@ -15,6 +15,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -66,10 +68,16 @@ final class ScientistEngine {
       throw new SyftException("scan-failed", "cannot scan the replica " + tree.root() + ": " + e.getMessage(), e);
     }
     Map<String, StateDb.IndexedFile> index = ctx.db().replicaFiles(peer);
+    Map<String, String> held = InFlight.held(ctx.db(), peer);
+    Map<String, Boolean> retry = InFlight.retries(ctx.db(), peer);
     double now = ctx.now();
+    List<ProposedFileChange> deletions = new ArrayList<>();
     List<ProposedFileChange> changes = new ArrayList<>();
+    List<ProposedFileChange> again = new ArrayList<>();
+    List<ProposedFileChange> alone = new ArrayList<>();
     List<StateDb.IndexedFile> updates = new ArrayList<>();
     List<String> removals = new ArrayList<>();
+    List<String> released = new ArrayList<>();
     for (LocalTree.Seen s : seen.values()) {
       StateDb.IndexedFile known = index.get(s.path());
       if (known != null && known.size() == s.size() && known.mtime() == s.mtime()) {
@@ -82,36 +90,74 @@ final class ScientistEngine {
         continue;
       }
       String hash = LocalTree.sha256Hex(content);
+      String refused = held.get(s.path());
+      if (refused != null) {
+        if (refused.equals(hash)) {
+          // refused for good: not proposed again; the index keeps the owner's hash as the base
+          if (known != null) {
+            updates.add(new StateDb.IndexedFile(s.path(), s.size(), LocalTree.indexMtime(s.mtime()), known.sha256()));
+          }
+          continue;
+        }
+        released.add(s.path()); // edited since: a new proposal
+      }
       updates.add(new StateDb.IndexedFile(s.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
       if (known != null && known.sha256().equals(hash)) {
         continue;
       }
-      changes.add(Wire.proposedChange(UUID.randomUUID(), known == null ? null : known.sha256(), hash, now,
-          s.path(), content, peer));
+      ProposedFileChange ch = Wire.proposedChange(UUID.randomUUID(), known == null ? null : known.sha256(), hash, now,
+          s.path(), content, peer);
+      Boolean retried = retry.get(s.path());
+      (retried == null ? changes : retried ? alone : again).add(ch);
     }
     for (StateDb.IndexedFile known : index.values()) {
-      if (!seen.containsKey(known.path()) && !Notices.isNoticeFile(known.path(), ctx.me())) {
+      if (!seen.containsKey(known.path()) && !Notices.isNoticeFile(known.path(), ctx.me())
+          && !"-".equals(held.get(known.path()))) {
         removals.add(known.path());
-        changes.add(Wire.proposedDeletion(UUID.randomUUID(), known.sha256(), now, known.path(), peer));
+        ProposedFileChange ch = Wire.proposedDeletion(UUID.randomUUID(), known.sha256(), now, known.path(), peer);
+        Boolean retried = retry.get(known.path());
+        (retried == null ? deletions : retried ? alone : again).add(ch);
       }
     }
-    if (changes.isEmpty() && updates.isEmpty()) {
+    if (changes.isEmpty() && again.isEmpty() && alone.isEmpty() && deletions.isEmpty() && updates.isEmpty()
+        && released.isEmpty() && retry.isEmpty()) {
       return 0;
+    }
+    // Changes rolled back from a refused message go first, apart from new work, so a refusable one
+    // cannot sink new work with it; each alone when the refusal named no culprit. In every message
+    // deletions go first: when folder d/ became file d, the owner must remove d/'s files before it
+    // can write d (issue #14).
+    List<List<ProposedFileChange>> messages = new ArrayList<>();
+    again.sort(Comparator.comparing((ProposedFileChange ch) -> !ch.deleted()));
+    if (!again.isEmpty()) {
+      messages.add(again);
+    }
+    alone.sort(Comparator.comparing((ProposedFileChange ch) -> !ch.deleted()));
+    alone.forEach(ch -> messages.add(List.of(ch)));
+    List<ProposedFileChange> main = new ArrayList<>(deletions);
+    main.addAll(changes);
+    if (!main.isEmpty()) {
+      messages.add(main);
     }
     ctx.db().inTransaction(() -> {
       // optimistic, like the reference: the DO's echo or rejection notice settles it
       updates.forEach(u -> ctx.db().putReplicaFile(peer, u));
       removals.forEach(r -> ctx.db().removeReplicaFile(peer, r));
-      if (!changes.isEmpty()) {
-        ProposedFileChangesMessage m = Wire.proposalMessage(ctx.me(), changes, now);
+      released.forEach(r -> InFlight.release(ctx.db(), peer, r));
+      InFlight.clearRetries(ctx.db(), peer, retry.keySet());
+      for (int i = 0; i < messages.size(); i++) {
+        List<ProposedFileChange> batch = messages.get(i);
+        // later messages get later timestamps: the owner applies them in that order
+        ProposedFileChangesMessage m = Wire.proposalMessage(ctx.me(), batch, i == 0 ? now : ctx.now());
         outgoing.enqueue(Target.PEER_INBOX, peer, m.fileName(), Wire.encode(m));
-        changes.forEach(ch -> InFlight.record(ctx.db(), peer, ch));
+        batch.forEach(ch -> InFlight.record(ctx.db(), peer, ch, m.fileName(), batch.size()));
       }
     });
-    if (!changes.isEmpty()) {
-      LOG.info("proposed {} change(s) to {}", changes.size(), peer);
+    int proposed = deletions.size() + changes.size() + again.size() + alone.size();
+    if (proposed > 0) {
+      LOG.info("proposed {} change(s) to {} in {} message(s)", proposed, peer, messages.size());
     }
-    return changes.size();
+    return proposed;
   }
 
   // ------------------------------------------------------------------ pull
@@ -147,7 +193,7 @@ final class ScientistEngine {
     if (report) {
       ctx.progress().begin("downloading " + fresh.size() + " message(s) from " + peer, fresh.size());
     }
-    Map<Entry, Object> downloaded;
+    Map<Entry, Fetched> downloaded;
     try {
       downloaded = download(fresh);
     } finally {
@@ -158,18 +204,24 @@ final class ScientistEngine {
     int applied = 0;
     double newest = watermark;
     for (Entry e : fresh) {
-      Object r = downloaded.get(e);
+      Fetched r = downloaded.get(e);
       double ts = Wire.eventsTimestamp(e.name()).orElseThrow();
-      if (r instanceof IOException io && !(io instanceof dev.syft.transport.StorageException se && !se.isTransient())) {
-        LOG.warn("could not download {} from {}, will retry: {}", e.name(), peer, io.getMessage());
+      if (r instanceof Failed f && f.retry()) {
+        LOG.warn("could not download {} from {}, will retry: {}", e.name(), peer, f.reason());
         break; // keep order: later messages wait for this one
       }
-      if (r instanceof Exception ex) {
-        quarantine(peer, e, null, "unreadable events message: " + ex.getMessage(), ts);
+      if (r instanceof Failed f) {
+        quarantine(peer, e, null, "unreadable events message: " + f.reason(), ts);
         continue;
       }
-      FileChangeEventsMessage m = (FileChangeEventsMessage) r;
-      applied += apply(peer, e.name(), m, ts, e.size());
+      FileChangeEventsMessage m = ((Got) r).message();
+      try {
+        applied += apply(peer, e.name(), m, ts, e.size());
+      } catch (Error err) {
+        // e.g. out of memory on a huge message: that message is set aside, the next ones still apply
+        quarantine(peer, e, null, "events message could not be applied: " + describe(err), ts);
+        continue;
+      }
       newest = Math.max(newest, ts);
     }
     double floor = Math.max(watermark, newest - LOOKBACK_SECONDS);
@@ -182,19 +234,36 @@ final class ScientistEngine {
     return applied;
   }
 
-  private Map<Entry, Object> download(List<Entry> files) {
-    Map<Entry, Object> out = new LinkedHashMap<>();
+  /** What downloading one message gave: the message, or why not (and whether a later round may succeed). */
+  private sealed interface Fetched permits Got, Failed {}
+
+  private record Got(FileChangeEventsMessage message) implements Fetched {}
+
+  private record Failed(String reason, boolean retry) implements Fetched {}
+
+  private static String describe(Throwable t) {
+    return t instanceof Exception && t.getMessage() != null ? t.getMessage()
+        : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  private Map<Entry, Fetched> download(List<Entry> files) {
+    Map<Entry, Fetched> out = new LinkedHashMap<>();
     Semaphore bound = new Semaphore(ctx.ioParallelism());
-    Map<Entry, Future<Object>> futures = new LinkedHashMap<>();
+    Map<Entry, Future<Fetched>> futures = new LinkedHashMap<>();
     for (Entry e : files) {
       futures.put(e, ctx.io().submit(() -> {
         bound.acquire();
         try {
           byte[] raw = ctx.storage().readAll(e, ctx.limits().maxMessageBytes());
           ctx.progress().advance(1);
-          return Wire.decodeEvents(raw, ctx.limits());
-        } catch (IOException | SyftException ex) {
-          return ex;
+          return (Fetched) new Got(Wire.decodeEvents(raw, ctx.limits()));
+        } catch (dev.syft.transport.StorageException se) {
+          return new Failed(describe(se), se.isTransient());
+        } catch (IOException io) {
+          return new Failed(describe(io), true);
+        } catch (RuntimeException | Error bad) {
+          // bad content, or an Error such as OutOfMemoryError on a huge message: that message only
+          return new Failed(describe(bad), false);
         } finally {
           bound.release();
         }
@@ -207,13 +276,17 @@ final class ScientistEngine {
         Thread.currentThread().interrupt();
         throw new SyftException("interrupted", "sync interrupted");
       } catch (java.util.concurrent.ExecutionException ex) {
-        out.put(f.getKey(), ex.getCause());
+        out.put(f.getKey(), new Failed(describe(ex.getCause()), true));
       }
     }
     return out;
   }
 
-  /** Applies one message; events that name another datasite or an unsafe path make it quarantined whole. */
+  /**
+   * Applies one message; events that name another datasite or an unsafe path make it quarantined
+   * whole. An event that cannot be applied (a file under a file, a name too long for the disk, no
+   * content) is quarantined alone and the others apply: it must not block every later event.
+   */
   private int apply(String peer, String name, FileChangeEventsMessage m, double ts, long size) {
     for (FileChangeEvent ev : m.events()) {
       if (!peer.equalsIgnoreCase(ev.datasiteEmail())) {
@@ -233,44 +306,93 @@ final class ScientistEngine {
     }
     LocalTree tree = replica(peer);
     List<FileChangeEvent> ordered = new ArrayList<>(m.events());
-    // notices first, so a revocation moves the file aside before its deletion event arrives
+    // notices first, so a revocation moves the file aside before its deletion event arrives; at equal
+    // times deletions before writes, so a folder that became a file is emptied first
     ordered.sort(Comparator.comparing((FileChangeEvent ev) -> !Notices.isNoticeFile(
-        DatasitePaths.normalize(ev.pathInDatasite()), ctx.me())).thenComparingDouble(FileChangeEvent::timestamp));
+        DatasitePaths.normalize(ev.pathInDatasite()), ctx.me())).thenComparingDouble(FileChangeEvent::timestamp)
+        .thenComparing(ev -> !ev.deleted()));
     List<Runnable> dbWork = new ArrayList<>();
+    List<Unapplied> refused = new ArrayList<>();
     ctx.db().setMeta(APPLYING + peer, intent(ordered)); // see recoverInterruptedApply
-    try {
-      for (FileChangeEvent ev : ordered) {
-        String path = DatasitePaths.normalize(ev.pathInDatasite());
-        if (!Notices.isNoticeFile(path, ctx.me()) && !InFlight.mayApply(ctx.db(), peer, path, ev, dbWork)) {
+    int applied = 0;
+    for (FileChangeEvent ev : ordered) {
+      String path = DatasitePaths.normalize(ev.pathInDatasite());
+      List<Runnable> work = new ArrayList<>();
+      try {
+        if (!Notices.isNoticeFile(path, ctx.me()) && !InFlight.mayApply(ctx.db(), peer, path, ev, work)) {
+          dbWork.addAll(work);
+          applied++;
           continue; // older than our own edit still in flight, or already held: keep the disk as it is
         }
         if (ev.deleted()) {
           tree.delete(path);
-          dbWork.add(() -> ctx.db().removeReplicaFile(peer, path));
+          work.add(() -> ctx.db().removeReplicaFile(peer, path));
         } else {
+          if (ev.content() == null && ev.newHash() != null && !ev.newHash().equals(EMPTY_SHA256)) {
+            throw new SyftException("bad-event", "the event has no content but announces hash " + ev.newHash());
+          }
           byte[] content = ev.content() == null ? new byte[0] : ev.content().bytes();
           LocalTree.Seen s = tree.write(path, content);
           String hash = LocalTree.sha256Hex(content);
-          dbWork.add(() -> {
+          work.add(() -> {
             ctx.db().putReplicaFile(peer, new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), hash));
             ctx.db().clearRevoked(peer, path);
           });
           if (Notices.isNoticeFile(path, ctx.me())) {
-            handleNotices(peer, tree, content, dbWork);
+            handleNotices(peer, tree, content, work);
           }
         }
+        work.add(() -> InFlight.release(ctx.db(), peer, path)); // the owner's state replaced a refused edit
+        dbWork.addAll(work);
+        applied++;
+      } catch (IOException | RuntimeException | Error e) {
+        if (e instanceof SyftException se && "state-db".equals(se.code()) || linkOnTheWay(tree, path)) {
+          // our own database or a link the user put in the replica, not the event: stop here and
+          // retry the message next round (recoverInterruptedApply indexes what was written)
+          throw new SyftException("apply-failed", "could not apply " + name + " from " + peer + ": " + describe(e), e);
+        }
+        refused.add(new Unapplied(ev, path, describe(e)));
       }
-    } catch (IOException | SyftException e) {
-      throw new SyftException("apply-failed", "could not apply " + name + " from " + peer + ": " + e.getMessage(), e);
     }
+    double now = ctx.now();
     ctx.db().inTransaction(() -> {
       dbWork.forEach(Runnable::run);
+      for (Unapplied r : refused) {
+        String reason = "event for " + DatasitePaths.printable(r.path()) + " not applied: " + r.why();
+        LOG.warn("quarantined an event of {} from {}: {}", name, peer, reason);
+        ctx.db().quarantine(peer, name, reason, r.payload(m), now);
+      }
       ctx.db().markSeen(peer, name, ts, size);
       ctx.db().recordReceived(peer, name, m.id().toString(), "applied", ctx.now());
       ctx.db().removeMeta(APPLYING + peer);
     });
-    return m.events().size();
+    return applied;
   }
+
+  /** True when a folder on the way to {@code path} in the replica is a symbolic link (ours never are). */
+  private static boolean linkOnTheWay(LocalTree tree, String path) {
+    Path cur = tree.root();
+    for (String part : path.split("/")) {
+      cur = cur.resolve(part);
+      if (java.nio.file.Files.isSymbolicLink(cur)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An event that could not be applied, kept in quarantine as a one-event message. */
+  private record Unapplied(FileChangeEvent event, String path, String why) {
+    byte[] payload(FileChangeEventsMessage m) {
+      try {
+        return Wire.encode(new FileChangeEventsMessage(List.of(event), m.id(), m.timestamp()));
+      } catch (RuntimeException | OutOfMemoryError e) {
+        return null; // the reason is what matters; the owner's outbox still has the message
+      }
+    }
+  }
+
+  private static final String EMPTY_SHA256 = LocalTree.sha256Hex(new byte[0]);
 
   /** Meta key of the message being applied to a replica: one {@code <new hash or ->\t<path>} line per event. */
   private static final String APPLYING = "applying:";
@@ -324,7 +446,7 @@ final class ScientistEngine {
     });
   }
 
-  private void handleNotices(String peer, LocalTree tree, byte[] content, List<Runnable> dbWork) throws IOException {
+  private void handleNotices(String peer, LocalTree tree, byte[] content, List<Runnable> dbWork) {
     // the file is cumulative: act only on notices newer than the last ones handled
     String key = "notices_seen_at:" + peer;
     double handled = ctx.db().meta(key).map(Double::parseDouble).orElse(0.0);
@@ -335,21 +457,147 @@ final class ScientistEngine {
       }
       newest = Math.max(newest, n.at());
       if (n.kind().equals("rejected") && n.message() != null) {
-        dbWork.add(() -> ctx.db().recordRejectedProposal(peer, n.message(), String.valueOf(n.reason()), n.at()));
+        rollBack(peer, tree, n.message(), String.valueOf(n.reason()), n.at());
       } else if (n.kind().equals("revoked") && n.path() != null && DatasitePaths.isSafe(n.path())) {
         String p = DatasitePaths.normalize(n.path());
         Path dest = revokedDir(peer).resolve(p);
-        if (java.nio.file.Files.exists(tree.resolve(p))) {
-          tree.moveOut(p, dest);
-          dbWork.add(() -> {
-            ctx.db().removeReplicaFile(peer, p);
-            ctx.db().markRevoked(peer, p, dest.toString(), n.at());
-          });
+        try {
+          if (java.nio.file.Files.exists(tree.resolve(p))) {
+            tree.moveOut(p, dest);
+            dbWork.add(() -> {
+              ctx.db().removeReplicaFile(peer, p);
+              ctx.db().markRevoked(peer, p, dest.toString(), n.at());
+            });
+          }
+        } catch (IOException | SyftException e) {
+          LOG.warn("could not move revoked {} of {} aside: {}", p, peer, e.getMessage());
         }
       }
     }
     double mark = newest;
     dbWork.add(() -> ctx.db().setMeta(key, Double.toString(mark)));
+  }
+
+  // ------------------------------------------------------------------ refusals
+
+  Path rejectedDir(String peer) {
+    return ctx.home().stateDir().resolve("rejected").resolve(peer);
+  }
+
+  /**
+   * The owner refused our message {@code message}: every change of it still in its path's live chain
+   * goes back to the owner's last known state in the index, so later edits are proposed against what
+   * the owner really has. What happens to the file on disk depends on whether the
+   * refusal is final for it: it is when the message held only this change or the reason names its
+   * path. A finally refused new file is moved to {@code .syft/rejected/<peer>/} (the replica then
+   * matches the owner); a finally refused edit or deletion stays as it is and is not proposed again
+   * until it changes (we have no copy of the owner's version; its next version replaces it). Other
+   * changes are proposed again next round apart from new work, each alone when the reason named no
+   * path. Runs in its own
+   * transaction: later refusals in the same notice file must see this one's outcome.
+   */
+  private void rollBack(String peer, LocalTree tree, String message, String reason, double at) {
+    List<InFlight.Refused> pending = InFlight.unsettled(ctx.db(), peer, message);
+    List<StateDb.SqlVoid> work = new ArrayList<>();
+    int changes = 0;
+    int moved = 0;
+    if (!pending.isEmpty()) {
+      int size = pending.get(0).change().messageSize();
+      Set<String> culprits = new java.util.TreeSet<>();
+      for (InFlight.Refused r : pending) {
+        if (reason.contains(DatasitePaths.printable(r.change().path()))) {
+          culprits.add(r.change().path());
+        }
+      }
+      boolean alone = size > 1 && culprits.isEmpty();
+      for (InFlight.Refused r : pending) {
+        work.add(() -> InFlight.forget(ctx.db(), peer, r));
+        if (!r.current()) {
+          continue; // a later proposal or the owner's own event already replaced it
+        }
+        changes++;
+        String path = r.change().path();
+        String proposed = r.change().newHash();
+        boolean last = size == 1 || culprits.contains(path);
+        boolean onDisk = Objects.equals(diskHash(tree, path), proposed);
+        String owner = r.ownerHash();
+        if (last && onDisk && proposed != null && owner == null && moveAside(peer, tree, path)) {
+          moved++;
+          work.add(() -> ctx.db().removeReplicaFile(peer, path));
+          continue;
+        }
+        if (owner == null) {
+          work.add(() -> ctx.db().removeReplicaFile(peer, path));
+        } else {
+          // unknown size and time: the next scan hashes the file and compares it with the owner's hash
+          work.add(() -> ctx.db().putReplicaFile(peer, new StateDb.IndexedFile(path, -1, -1, owner)));
+        }
+        if (last && onDisk) {
+          work.add(() -> InFlight.hold(ctx.db(), peer, path, proposed == null ? "-" : proposed));
+        } else {
+          work.add(() -> InFlight.markRetry(ctx.db(), peer, path, alone));
+        }
+      }
+    }
+    int rolled = changes;
+    int aside = moved;
+    if (rolled > 0) {
+      LOG.warn("{} refused {} change(s) of {}, rolled back: {}", peer, rolled, message, reason);
+    }
+    ctx.db().inTransaction(() -> {
+      for (StateDb.SqlVoid w : work) {
+        w.run();
+      }
+      ctx.db().recordRejectedProposal(peer, message, reason, at);
+      if (rolled > 0) {
+        ctx.db().setMeta(ROLLED_BACK + peer + "|" + message,
+            rolled + "\t" + aside + "\t" + at + "\t" + peer + "\t" + message + "\t" + reason);
+      }
+    });
+  }
+
+  /** Meta key prefix of the rollbacks shown in status: {@code <peer>|<message>}. */
+  private static final String ROLLED_BACK = "rolledback:";
+
+  /** Every refused proposal whose changes were rolled back, oldest first. */
+  static List<dev.syft.core.Status.RolledBack> rolledBack(StateDb db) {
+    List<dev.syft.core.Status.RolledBack> out = new ArrayList<>();
+    for (String v : db.metaWithPrefix(ROLLED_BACK).values()) {
+      String[] f = v.split("\t", 6);
+      if (f.length == 6) {
+        try {
+          out.add(new dev.syft.core.Status.RolledBack(f[3], f[4], Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[5],
+              Double.parseDouble(f[2])));
+        } catch (NumberFormatException e) {
+          // not ours; ignored
+        }
+      }
+    }
+    out.sort(Comparator.comparingDouble(dev.syft.core.Status.RolledBack::at));
+    return out;
+  }
+
+  /** The hash of the replica file at {@code path}, or null when there is no regular file. */
+  private static String diskHash(LocalTree tree, String path) {
+    try {
+      Path file = tree.resolve(path);
+      if (!java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      return tree.hash(path);
+    } catch (IOException | SyftException e) {
+      return null;
+    }
+  }
+
+  private boolean moveAside(String peer, LocalTree tree, String path) {
+    try {
+      tree.moveOut(path, rejectedDir(peer).resolve(path));
+      return true;
+    } catch (IOException | SyftException e) {
+      LOG.warn("could not move the refused {} aside: {}", DatasitePaths.printable(path), e.getMessage());
+      return false;
+    }
   }
 
   private void quarantine(String peer, Entry e, FileChangeEventsMessage m, String reason, double ts) {
