@@ -58,10 +58,7 @@ public final class Home {
     String e = normalizeEmail(email);
     Path abs = dir.toAbsolutePath().normalize();
     Path cfg = abs.resolve(Config.FILE_NAME);
-    if (Files.exists(cfg)) {
-      throw new SyftException("home-exists", "a syft client already lives in " + abs + " (" + cfg.getFileName()
-          + " exists); use another --home or remove it");
-    }
+    refuseExisting(abs);
     Config config = Config.create(e, transportUri);
     try {
       Files.createDirectories(abs.resolve(e));
@@ -71,6 +68,16 @@ public final class Home {
       throw new SyftException("home-io", "cannot create the client home " + abs + ": " + ex.getMessage(), ex);
     }
     return new Home(abs, config);
+  }
+
+  /** Refuses a folder that already holds a client. */
+  static void refuseExisting(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path cfg = abs.resolve(Config.FILE_NAME);
+    if (Files.exists(cfg)) {
+      throw new SyftException("home-exists", "a syft client already lives in " + abs + " (" + cfg.getFileName()
+          + " exists); use another --home or remove it");
+    }
   }
 
   /** Opens an existing home. */

@@ -224,7 +224,7 @@ class CrashSafetyTest {
     Process holder = child(LockHolder.class, home.dir().toString()).redirectErrorStream(true).start();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
       assertThat(r.readLine()).isEqualTo("LOCKED " + holder.pid());
-      try (SyftClient c = SyftClient.open(Home.open(home.dir()), LocalStorage.open(base.resolve("shared-root"), DO),
+      try (SyftClient c = SyftClient.open(Home.open(home.dir()), LocalStorage.create(base.resolve("shared-root"), DO),
           Clock.systemUTC())) {
         assertThatThrownBy(c::sync).isInstanceOf(SyftException.class)
             .hasMessageContaining("pid " + holder.pid())

@@ -89,11 +89,16 @@ final class ScientistEngine {
       changes.add(Wire.proposedChange(UUID.randomUUID(), known == null ? null : known.sha256(), hash, now,
           s.path(), content, peer));
     }
+    List<String> gone = new ArrayList<>();
     for (StateDb.IndexedFile known : index.values()) {
       if (!seen.containsKey(known.path()) && !Notices.isNoticeFile(known.path(), ctx.me())) {
-        removals.add(known.path());
-        changes.add(Wire.proposedDeletion(UUID.randomUUID(), known.sha256(), now, known.path(), peer));
+        gone.add(known.path());
       }
+    }
+    // too many at once (a replica renamed away, a bad rm) waits for sync --allow-mass-delete
+    for (String path : ctx.deletions().admit(peer, gone, index.size())) {
+      removals.add(path);
+      changes.add(Wire.proposedDeletion(UUID.randomUUID(), index.get(path).sha256(), now, path, peer));
     }
     if (changes.isEmpty() && updates.isEmpty()) {
       return 0;

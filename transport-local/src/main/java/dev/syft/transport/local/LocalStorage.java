@@ -87,17 +87,43 @@ public final class LocalStorage implements Storage {
     this.capabilities = new Capabilities(true, Optional.empty(), watcher, true);
   }
 
-  /** Opens {@code root} (created when missing) as {@code email}, with default options. */
+  /** Opens the existing shared folder {@code root} as {@code email}, with default options. */
   public static LocalStorage open(Path root, String email) throws IOException {
     return open(root, email, LocalOptions.defaults());
   }
 
-  /** Opens {@code root} (created when missing) as {@code email}. */
+  /**
+   * Opens the existing shared folder {@code root} as {@code email}. A missing root is never created
+   * here: it is an unmounted disk, a sync client that is not running, or a typo, and a client writing
+   * into a new empty folder would write where nobody reads.
+   *
+   * @throws StorageException ({@code TRANSIENT}: it may come back) when {@code root} is not a folder
+   */
   public static LocalStorage open(Path root, String email, LocalOptions options) throws IOException {
     String id = LocalNames.identity(email);
     Path abs = root.toAbsolutePath().normalize();
-    Files.createDirectories(abs);
+    if (!Files.isDirectory(abs)) {
+      throw unreachable(abs);
+    }
     return new LocalStorage(abs.toRealPath(), id, options);
+  }
+
+  /** Creates the shared folder {@code root} when missing ({@code syft init}, tests) and opens it. */
+  public static LocalStorage create(Path root, String email) throws IOException {
+    return create(root, email, LocalOptions.defaults());
+  }
+
+  /** Creates the shared folder {@code root} when missing and opens it. */
+  public static LocalStorage create(Path root, String email, LocalOptions options) throws IOException {
+    LocalNames.identity(email);
+    Files.createDirectories(root.toAbsolutePath().normalize());
+    return open(root, email, options);
+  }
+
+  private static StorageException unreachable(Path root) {
+    return new StorageException(Kind.TRANSIENT, "transport unreachable: shared folder " + root
+        + (Files.exists(root) ? " is not a folder" : " does not exist")
+        + " (is the disk or sync folder mounted? 'syft init' creates it for a new client)");
   }
 
   /** The shared root folder. */
@@ -975,8 +1001,15 @@ public final class LocalStorage implements Storage {
     T run() throws IOException;
   }
 
-  /** Maps file-system failures to storage kinds, with a message naming what was attempted. */
+  /**
+   * Maps file-system failures to storage kinds, with a message naming what was attempted. Every call
+   * first checks that the shared folder is still there, so one that went away (unmounted, renamed) is
+   * reported as unreachable instead of being re-created by the next folder creation.
+   */
   private <T> T guard(String what, IoCall<T> call) throws IOException {
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      throw unreachable(root);
+    }
     try {
       return call.run();
     } catch (StorageException e) {
