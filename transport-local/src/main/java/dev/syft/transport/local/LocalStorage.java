@@ -75,10 +75,18 @@ public final class LocalStorage implements Storage {
   private final LocalOptions options;
   private final ShareIndex shares;
   private final Capabilities capabilities;
+  private final java.time.Clock clock;
 
-  private LocalStorage(Path root, String me, LocalOptions options) {
+  /**
+   * A temporary file untouched this long is the leftover of a writer that was killed: a live one keeps
+   * writing to it and publishes it within moments. Such files are swept (see {@link #sweepTemps}).
+   */
+  static final java.time.Duration STALE_TEMP = java.time.Duration.ofHours(1);
+
+  private LocalStorage(Path root, String me, LocalOptions options, java.time.Clock clock) {
     this.root = root;
     this.me = me;
+    this.clock = clock;
     this.drive = root.resolve(me);
     this.options = options;
     this.shares = new ShareIndex(root);
@@ -100,12 +108,82 @@ public final class LocalStorage implements Storage {
    * @throws StorageException ({@code TRANSIENT}: it may come back) when {@code root} is not a folder
    */
   public static LocalStorage open(Path root, String email, LocalOptions options) throws IOException {
+    return open(root, email, options, java.time.Clock.systemUTC());
+  }
+
+  /** Opens with the clock that decides when a temporary file is stale (tests). */
+  static LocalStorage open(Path root, String email, LocalOptions options, java.time.Clock clock) throws IOException {
     String id = LocalNames.identity(email);
     Path abs = root.toAbsolutePath().normalize();
     if (!Files.isDirectory(abs)) {
       throw unreachable(abs);
     }
-    return new LocalStorage(abs.toRealPath(), id, options);
+    LocalStorage s = new LocalStorage(abs.toRealPath(), id, options, clock);
+    s.sweepTemps();
+    return s;
+  }
+
+  /**
+   * Deletes the stale temporary files ({@link #STALE_TEMP}) of writers killed mid-write in this
+   * user's drive (outboxes, archives, rolling state, ...) and in the share index. Runs on open;
+   * folders elsewhere are swept when they are listed by someone who may write them. Returns how many
+   * were removed.
+   */
+  int sweepTemps() {
+    int[] removed = {0};
+    for (Path top : List.of(drive, root.resolve(LocalNames.SHARES_DIR))) {
+      if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      try {
+        Files.walkFileTree(top, new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+            if (file.getFileName().toString().startsWith(LocalNames.TMP_PREFIX) && staleTemp(file, a)) {
+              removed[0]++;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            return FileVisitResult.CONTINUE; // vanished or unreadable: not ours to judge now
+          }
+        });
+      } catch (IOException e) {
+        log.debug("sweeping temporary files under {}: {}", top, e.toString());
+      }
+    }
+    if (removed[0] > 0) {
+      log.info("removed {} temporary file(s) left by interrupted writes under {}", removed[0], root);
+    }
+    return removed[0];
+  }
+
+  /** Deletes {@code file} when it is a regular temporary file older than {@link #STALE_TEMP}; true if it did. */
+  private boolean staleTemp(Path file, BasicFileAttributes a) {
+    if (!a.isRegularFile() || !a.lastModifiedTime().toInstant().isBefore(clock.instant().minus(STALE_TEMP))) {
+      return false;
+    }
+    try {
+      return Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.debug("cannot remove the stale temporary file {}: {}", file, e.toString());
+      return false;
+    }
+  }
+
+  /** Sweeps stale temporary names seen while listing {@code dir}, where this user may write. */
+  private void sweepListed(Path dir, List<String> temps) throws IOException {
+    if (temps.isEmpty() || !canWrite(dir)) {
+      return;
+    }
+    for (String t : temps) {
+      BasicFileAttributes a = attrs(dir.resolve(t));
+      if (a != null) {
+        staleTemp(dir.resolve(t), a);
+      }
+    }
   }
 
   /** Creates the shared folder {@code root} when missing ({@code syft init}, tests) and opens it. */
@@ -895,19 +973,26 @@ public final class LocalStorage implements Storage {
     }
   }
 
-  /** Visible child names, sorted by UTF-16 code unit (String order). */
-  private static List<String> childNames(Path dir) throws IOException {
+  /**
+   * Visible child names, sorted by UTF-16 code unit (String order). Stale temporary files met on the
+   * way are swept (a killed writer's leftovers in a folder this user may write).
+   */
+  private List<String> childNames(Path dir) throws IOException {
     List<String> names = new ArrayList<>();
+    List<String> temps = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path c : s) {
         String n = c.getFileName().toString();
         if (!LocalNames.ignored(n)) {
           names.add(n);
+        } else if (n.startsWith(LocalNames.TMP_PREFIX)) {
+          temps.add(n);
         }
       }
     } catch (NoSuchFileException e) {
       return List.of();
     }
+    sweepListed(dir, temps);
     names.sort(null);
     return names;
   }
