@@ -80,6 +80,7 @@ final class StatusCommand implements Callable<Integer> {
         out.println("your jobs at peers:");
         mine.forEach(j -> out.println("  " + j.id() + "  " + j.jobStatus().wire()));
       }
+      s.warnings().forEach(w -> out.println("WARNING: " + w));
       for (Status.HeldDeletions h : s.heldDeletions()) {
         out.println("HELD BACK: " + h.message());
       }

@@ -16,10 +16,11 @@ import java.util.List;
  * @param revoked replica files moved aside because their owner revoked our access
  * @param lastSync epoch seconds of the last completed sync round, or null
  * @param heldDeletions mass deletions the last rounds held back, waiting for {@code sync --allow-mass-delete}
+ * @param warnings other things the user should know (e.g. a damaged state database was replaced)
  */
 public record Status(String email, String transport, String home, List<Peer> peers, int pendingUploads,
     List<FailingUpload> failingUploads, List<Problem> quarantined, List<Problem> rejectedProposals, List<Revoked> revoked, Double lastSync,
-    List<HeldDeletions> heldDeletions) {
+    List<HeldDeletions> heldDeletions, List<String> warnings) {
 
   /**
    * Deletions held back in one tree: {@code datasite} is our own e-mail for our datasite, a peer's for

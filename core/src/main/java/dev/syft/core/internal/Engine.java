@@ -151,6 +151,38 @@ public final class Engine implements AutoCloseable {
     return problems;
   }
 
+  /**
+   * After the state database was lost, takes the replicas on disk as the baseline of their indexes,
+   * so the next scan does not propose every file back to its owner as a creation (refused wherever we
+   * may only read). Edits not yet proposed when the database was lost are not proposed; the pulls
+   * that follow bring the replicas to the owners' state. Clears {@link StateDb#REBUILD} (the peers
+   * were restored by the refresh before).
+   */
+  private void adoptReplicas(List<String> peers, Set<String> skip) {
+    int adopted = 0;
+    for (String p : peers) {
+      if (skip.contains(p) || !db.replicaFiles(p).isEmpty()) {
+        continue;
+      }
+      LocalTree tree = new LocalTree(home.replica(p));
+      List<StateDb.IndexedFile> rows = new ArrayList<>();
+      try {
+        for (LocalTree.Seen f : tree.scan(x -> OwnerEngine.syncable(x) && !Notices.isNoticeFile(x, home.email())).values()) {
+          rows.add(new StateDb.IndexedFile(f.path(), f.size(), LocalTree.indexMtime(f.mtime()), tree.hash(f.path())));
+        }
+      } catch (IOException e) {
+        LOG.warn("cannot index the replica of {} after the state loss: {}", p, e.getMessage());
+        continue;
+      }
+      db.inTransaction(() -> rows.forEach(r -> db.putReplicaFile(p, r)));
+      adopted += rows.size();
+    }
+    if (adopted > 0) {
+      LOG.warn("local state was lost: indexed {} replica file(s) as they are on disk", adopted);
+    }
+    db.removeMeta(StateDb.REBUILD);
+  }
+
   private static String reason(IOException e) {
     if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
       return f.getReason();
@@ -201,6 +233,9 @@ public final class Engine implements AutoCloseable {
       }
     }
     Map<String, String> badReplicas = checkReplicas(active);
+    if (db.meta(StateDb.REBUILD).isPresent()) {
+      adoptReplicas(active, badReplicas.keySet());
+    }
     Map<String, String> errors = new LinkedHashMap<>(badReplicas);
     ScientistEngine ds = new ScientistEngine(c, outgoing);
     int proposed = 0;
@@ -465,8 +500,14 @@ public final class Engine implements AutoCloseable {
     List<Status.HeldDeletions> held = new ArrayList<>();
     DeletionGuard.heldInDb(db).forEach((scope, n) -> held.add(new Status.HeldDeletions(
         scope.equals(DeletionGuard.OWN) ? home.email() : scope, n[0], n[1], DeletionGuard.message(scope, n[0], n[1]))));
+    List<String> warnings = new ArrayList<>();
+    db.meta(StateDb.RECOVERED).ifPresent(v -> {
+      String[] p = v.split("\t", 2);
+      warnings.add("the local state database was damaged and replaced" + (p.length > 1 ? "; the old one is " + p[1] : "")
+          + " (peers were restored from the transport)");
+    });
     return new Status(home.email(), home.config().transport(), home.dir().toString(), peerList(),
-        db.pendingOutgoingCount(), failing, quarantined, rejected, revoked, last, held);
+        db.pendingOutgoingCount(), failing, quarantined, rejected, revoked, last, held, warnings);
   }
 
   @Override

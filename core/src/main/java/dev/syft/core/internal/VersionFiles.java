@@ -68,7 +68,21 @@ final class VersionFiles {
     layout.shareVersionFile(peer, this::own);
   }
 
-  /** Rewrites {@code SYFT_peers.json} with the states the reference stores. */
+  /** Our {@code SYFT_peers.json}, if there is a readable one. */
+  Optional<PeersFile> readPeersFile() throws IOException {
+    try {
+      return ctx.folders().layout().readControlFile(PeersFile.FILE_NAME, MAX_CONTROL_FILE).map(PeersFile::parse);
+    } catch (SyftException e) {
+      LOG.warn("unreadable {}: {}", PeersFile.FILE_NAME, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Rewrites {@code SYFT_peers.json} with the states the reference stores. An accepted peer is never
+   * downgraded here: no transition leaves "accepted", so a lower state can only come from lost local
+   * state (issue 14 item 7).
+   */
   void writePeersFile(List<StateDb.PeerRow> peers) throws IOException {
     var layout = ctx.folders().layout();
     PeersFile file;
@@ -81,7 +95,9 @@ final class VersionFiles {
     PeersFile updated = file;
     for (StateDb.PeerRow r : peers) {
       Optional<PeerState> s = PeerState.fromWireName(r.state());
-      if (s.isPresent() && s.get() != PeerState.REQUESTED_BY_PEER) {
+      boolean downgrade = s.isPresent() && s.get() != PeerState.ACCEPTED
+          && updated.peer(r.email()).map(e -> e.state() == PeerState.ACCEPTED).orElse(false);
+      if (s.isPresent() && s.get() != PeerState.REQUESTED_BY_PEER && !downgrade) {
         updated = updated.withPeerState(r.email(), s.get(), updated.peer(r.email()).map(e -> e.publicEncryptionBundle()).orElse(null));
       }
     }
