@@ -67,7 +67,13 @@ public final class Home {
     } catch (IOException ex) {
       throw new SyftException("home-io", "cannot create the client home " + abs + ": " + ex.getMessage(), ex);
     }
-    return new Home(abs, config);
+    Home home = new Home(abs, config);
+    // a new home has no replicas to adopt: files a user puts there before the first sync are edits
+    // (a database created later, in an existing home, means it was lost; see StateDb)
+    try (var db = dev.syft.core.internal.StateDb.open(home.stateDbFile())) {
+      db.removeMeta(dev.syft.core.internal.StateDb.ADOPT_REPLICAS);
+    }
+    return home;
   }
 
   /** Refuses a folder that already holds a client. */

@@ -141,6 +141,18 @@ class StateDbLossTest {
   }
 
   @Test
+  void aNewHomesReplicaEditsBeforeItsFirstSyncAreStillProposed() {
+    String ds2 = "second@lab.example";
+    c.client(ds2).peers().add(DO);
+    c.client(DO).sync();
+    c.client(DO).peers().approve(ds2);
+    String job = "app_data/job/inbox/" + ds2 + "/early/run.sh";
+    Cluster.write(c.replica(ds2, DO), job, "echo early\n");
+    assertThat(c.client(ds2).sync().proposed()).as("a new database, but nothing was lost").isEqualTo(1);
+    assertThat(c.client(DO).sync().accepted()).isEqualTo(1);
+  }
+
+  @Test
   void theVersionFileAdvertisesAnInstallSource() throws Exception {
     byte[] raw = new SyftLayout(net.raw(DO)).readControlFile(VersionInfo.FILE_NAME, 1 << 20).orElseThrow();
     assertThat(VersionInfo.parse(raw).syftClientInstallSource()).isEqualTo("syft-client==" + VersionInfo.CLIENT_VERSION);

@@ -155,8 +155,8 @@ public final class Engine implements AutoCloseable {
    * After the state database was lost, takes the replicas on disk as the baseline of their indexes,
    * so the next scan does not propose every file back to its owner as a creation (refused wherever we
    * may only read). Edits not yet proposed when the database was lost are not proposed; the pulls
-   * that follow bring the replicas to the owners' state. Clears {@link StateDb#REBUILD} (the peers
-   * were restored by the refresh before).
+   * that follow bring the replicas to the owners' state. Runs once, on the first round of a new
+   * database (the peers were restored by the refresh before).
    */
   private void adoptReplicas(List<String> peers, Set<String> skip) {
     int adopted = 0;
@@ -180,7 +180,7 @@ public final class Engine implements AutoCloseable {
     if (adopted > 0) {
       LOG.warn("local state was lost: indexed {} replica file(s) as they are on disk", adopted);
     }
-    db.removeMeta(StateDb.REBUILD);
+    db.removeMeta(StateDb.ADOPT_REPLICAS);
   }
 
   private static String reason(IOException e) {
@@ -233,7 +233,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     Map<String, String> badReplicas = checkReplicas(active);
-    if (db.meta(StateDb.REBUILD).isPresent()) {
+    if (db.meta(StateDb.ADOPT_REPLICAS).isPresent()) {
       adoptReplicas(active, badReplicas.keySet());
     }
     Map<String, String> errors = new LinkedHashMap<>(badReplicas);

@@ -181,7 +181,7 @@ final class PeerManager {
    * the transport still holds, so an approved peer is never downgraded to a request: {@code
    * SYFT_peers.json} gives accepted, rejected and requested states; a peer that asked us and for whom
    * our own folder pair exists was accepted (we create the pair when we ask or approve). Only ever
-   * raises a state; runs until the engine clears {@link StateDb#REBUILD} after a round.
+   * raises a state; runs once, on the first refresh of a new database.
    */
   private void rebuild(List<dev.syft.transport.layout.PeerFolder> found) throws IOException {
     java.util.Set<String> requesters = new java.util.LinkedHashSet<>();
@@ -229,6 +229,7 @@ final class PeerManager {
       LOG.warn("local state was lost: restored {} peer(s) from {} and the transport folders", raised,
           dev.syft.protocol.model.PeersFile.FILE_NAME);
     }
+    ctx.db().removeMeta(StateDb.REBUILD); // once: later changes follow the normal flow
   }
 
   /** Accepted peers we sync with, and why the others are skipped. */

@@ -37,6 +37,8 @@ public final class StateDb implements AutoCloseable {
 
   /** Meta key set when the database starts empty: peers are to be rebuilt from the transport. */
   public static final String REBUILD = "rebuild_from_transport";
+  /** Meta key set when the database starts empty: replicas on disk become their index baseline. */
+  public static final String ADOPT_REPLICAS = "adopt_replicas";
   /** Meta key recording that a damaged database was moved aside: {@code <epoch seconds>\t<path>}. */
   public static final String RECOVERED = "state_db_recovered";
 
@@ -150,6 +152,7 @@ public final class StateDb implements AutoCloseable {
         // a new database: a new home, or one whose database was deleted or damaged; peers and
         // replica indexes are rebuilt from the transport and the folders on the next sync
         setMeta(REBUILD, "1");
+        setMeta(ADOPT_REPLICAS, "1");
       }
       // Own datasite: what the last scan saw, so only changed files are hashed again.
       s.execute("CREATE TABLE IF NOT EXISTS own_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
