@@ -44,7 +44,7 @@ public final class BootstrapBench {
       }
       System.out.printf("datasite: %,d files of 1 KiB%n", files);
 
-      try (SyftClient c = SyftClient.open(h, new CountingStorage(LocalStorage.open(root, owner)), Clock.systemUTC())) {
+      try (SyftClient c = SyftClient.open(h, new CountingStorage(LocalStorage.create(root, owner)), Clock.systemUTC())) {
         long t0 = System.nanoTime();
         SyncReport r = c.sync();
         report("first sync (scan + hash + event log)", t0, r.localChanges() + " changes");
@@ -56,7 +56,7 @@ public final class BootstrapBench {
       deleteTree(home);
       Home fresh = Home.init(home, owner, "local:" + root);
       resetPeaks();
-      CountingStorage counting = new CountingStorage(LocalStorage.open(root, owner));
+      CountingStorage counting = new CountingStorage(LocalStorage.create(root, owner));
       try (SyftClient c = SyftClient.open(fresh, counting, Clock.systemUTC())) {
         long t0 = System.nanoTime();
         c.sync();

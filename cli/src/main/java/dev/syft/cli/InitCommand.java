@@ -35,6 +35,7 @@ final class InitCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       out.println("created client home " + c.home().dir() + " for " + c.email());
       out.println("datasite: " + c.home().datasite());
+      c.setupNote().ifPresent(out::println);
       out.println("next: syft peers add <email> --home " + c.home().dir());
     }
     return Main.EXIT_OK;

@@ -80,6 +80,10 @@ final class StatusCommand implements Callable<Integer> {
         out.println("your jobs at peers:");
         mine.forEach(j -> out.println("  " + j.id() + "  " + j.jobStatus().wire()));
       }
+      s.warnings().forEach(w -> out.println("WARNING: " + w));
+      for (Status.HeldDeletions h : s.heldDeletions()) {
+        out.println("HELD BACK: " + h.message());
+      }
       section(out, "quarantined messages (refused from peers)", s.quarantined());
       section(out, "your proposals refused by data owners", s.rejectedProposals());
       if (!s.rolledBack().isEmpty()) {

@@ -14,7 +14,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sync", mixinStandardHelpOptions = true,
     description = "Exchange proposals and events with every approved peer (one round, or --watch to keep going).",
-    footer = {"", "Examples:", "  syft sync --home ~/alice", "  syft sync --watch --interval 5 --home ~/alice   (Ctrl-C stops)"})
+    footer = {"", "A round that would delete more than half of a tree's files (and more than 10; config.yaml"
+        + " sync.mass_delete_fraction / mass_delete_min_files) holds those deletions back until you confirm them.",
+        "", "Examples:", "  syft sync --home ~/alice", "  syft sync --watch --interval 5 --home ~/alice   (Ctrl-C stops)",
+        "  syft sync --allow-mass-delete --home ~/alice   (after checking that the deletions are intended)"})
 final class SyncCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HomeOption home;
@@ -28,13 +31,21 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the round's report as JSON.")
   boolean json;
 
+  @Option(names = "--allow-mass-delete",
+      description = "Confirm deletions held back as a mass deletion (one round; not with --watch).")
+  boolean allowMassDelete;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (watch && allowMassDelete) {
+      // a standing confirmation would let the next accident through unasked
+      throw new UsageException("--allow-mass-delete confirms one round; run it without --watch");
+    }
     try (SyftClient c = SyftClient.open(home.resolve())) {
       c.onProgress(new TerminalProgress(spec.commandLine().getErr()));
       if (!watch) {
-        SyncReport r = c.sync();
+        SyncReport r = c.sync(allowMassDelete);
         print(out, r);
         return r.clean() ? Main.EXIT_OK : Main.EXIT_REFUSED;
       }

@@ -26,6 +26,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param checkpointThreshold distinct paths in the rolling state that cut an incremental checkpoint
  * @param compactThreshold incremental checkpoints that trigger a full one
  * @param outboxCompactThreshold messages in a peer's outbox that trigger its compaction
+ * @param massDeleteMinFiles a round deleting at most this many files of one tree is never held back
+ * @param massDeleteFraction a round deleting more than this share of a tree's tracked files (and more
+ *     than {@code massDeleteMinFiles}) is held back until {@code sync --allow-mass-delete}
  */
 public record Config(
     String email,
@@ -36,7 +39,9 @@ public record Config(
     boolean skipPeerOnPatchDiff,
     int checkpointThreshold,
     int compactThreshold,
-    int outboxCompactThreshold) {
+    int outboxCompactThreshold,
+    int massDeleteMinFiles,
+    double massDeleteFraction) {
   public static final String FILE_NAME = "config.yaml";
   private static final ObjectMapper YAML = YAMLMapper.builder().build();
 
@@ -48,11 +53,20 @@ public record Config(
     if (checkpointThreshold < 1 || compactThreshold < 1 || outboxCompactThreshold < 2) {
       throw new SyftException("invalid-config", "checkpoint thresholds must be positive (outbox compaction at least 2)");
     }
+    if (massDeleteMinFiles < 0 || !(massDeleteFraction >= 0 && massDeleteFraction <= 1)) {
+      throw new SyftException("invalid-config",
+          "sync.mass_delete_min_files must be at least 0 and sync.mass_delete_fraction between 0 and 1");
+    }
   }
+
+  /** Defaults of the mass-deletion guard: more than 10 files and more than half of a tree. */
+  static final int MASS_DELETE_MIN_FILES = 10;
+  static final double MASS_DELETE_FRACTION = 0.5;
 
   static Config create(String email, String transport) {
     validateTransport(transport);
-    return new Config(email, transport, Map.of(), 10, true, false, 50, 4, 20);
+    return new Config(email, transport, Map.of(), 10, true, false, 50, 4, 20, MASS_DELETE_MIN_FILES,
+        MASS_DELETE_FRACTION);
   }
 
   static void validateTransport(String transport) {
@@ -70,7 +84,13 @@ public record Config(
   /** A copy with other checkpoint thresholds (tests and small deployments). */
   public Config withThresholds(int checkpoint, int compact, int outbox) {
     return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, skipPeerOnPatchDiff, checkpoint,
-        compact, outbox);
+        compact, outbox, massDeleteMinFiles, massDeleteFraction);
+  }
+
+  /** A copy with another mass-deletion guard (tests and small deployments). */
+  public Config withMassDelete(int minFiles, double fraction) {
+    return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, skipPeerOnPatchDiff,
+        checkpointThreshold, compactThreshold, outboxCompactThreshold, minFiles, fraction);
   }
 
   /** Writes this config into {@code home}'s config.yaml, keeping keys it does not know. */
@@ -109,7 +129,9 @@ public record Config(
           sync.path("poll_seconds").asInt(10), jobs.path("require_sandbox").asBoolean(true),
           sync.path("skip_peer_on_patch_version_diff").asBoolean(false),
           cp.path("incremental_threshold").asInt(50), cp.path("compact_threshold").asInt(4),
-          cp.path("outbox_compact_threshold").asInt(20));
+          cp.path("outbox_compact_threshold").asInt(20),
+          sync.path("mass_delete_min_files").asInt(MASS_DELETE_MIN_FILES),
+          sync.path("mass_delete_fraction").asDouble(MASS_DELETE_FRACTION));
     } catch (IOException | tools.jackson.core.JacksonException e) {
       throw new SyftException("invalid-config", "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
@@ -138,6 +160,8 @@ public record Config(
     ObjectNode sync = root.has("sync") && root.get("sync").isObject() ? (ObjectNode) root.get("sync") : root.putObject("sync");
     sync.put("poll_seconds", pollSeconds);
     sync.put("skip_peer_on_patch_version_diff", skipPeerOnPatchDiff);
+    sync.put("mass_delete_min_files", massDeleteMinFiles);
+    sync.put("mass_delete_fraction", massDeleteFraction);
     ObjectNode jobs = root.has("jobs") && root.get("jobs").isObject() ? (ObjectNode) root.get("jobs") : root.putObject("jobs");
     jobs.put("require_sandbox", requireSandbox);
     ObjectNode cp = root.has("checkpoints") && root.get("checkpoints").isObject()

@@ -58,10 +58,7 @@ public final class Home {
     String e = normalizeEmail(email);
     Path abs = dir.toAbsolutePath().normalize();
     Path cfg = abs.resolve(Config.FILE_NAME);
-    if (Files.exists(cfg)) {
-      throw new SyftException("home-exists", "a syft client already lives in " + abs + " (" + cfg.getFileName()
-          + " exists); use another --home or remove it");
-    }
+    refuseExisting(abs);
     Config config = Config.create(e, transportUri);
     try {
       Files.createDirectories(abs.resolve(e));
@@ -70,7 +67,23 @@ public final class Home {
     } catch (IOException ex) {
       throw new SyftException("home-io", "cannot create the client home " + abs + ": " + ex.getMessage(), ex);
     }
-    return new Home(abs, config);
+    Home home = new Home(abs, config);
+    // a new home has no replicas to adopt: files a user puts there before the first sync are edits
+    // (a database created later, in an existing home, means it was lost; see StateDb)
+    try (var db = dev.syft.core.internal.StateDb.open(home.stateDbFile())) {
+      db.removeMeta(dev.syft.core.internal.StateDb.ADOPT_REPLICAS);
+    }
+    return home;
+  }
+
+  /** Refuses a folder that already holds a client. */
+  static void refuseExisting(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path cfg = abs.resolve(Config.FILE_NAME);
+    if (Files.exists(cfg)) {
+      throw new SyftException("home-exists", "a syft client already lives in " + abs + " (" + cfg.getFileName()
+          + " exists); use another --home or remove it");
+    }
   }
 
   /** Opens an existing home. */

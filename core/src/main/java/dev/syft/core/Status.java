@@ -16,10 +16,18 @@ import java.util.List;
  * @param revoked replica files moved aside because their owner revoked our access
  * @param rolledBack our refused proposals whose changes were rolled back to the owner's last known state
  * @param lastSync epoch seconds of the last completed sync round, or null
+ * @param heldDeletions mass deletions the last rounds held back, waiting for {@code sync --allow-mass-delete}
+ * @param warnings other things the user should know (e.g. a damaged state database was replaced)
  */
 public record Status(String email, String transport, String home, List<Peer> peers, int pendingUploads,
-    List<FailingUpload> failingUploads, List<Problem> quarantined, List<Problem> rejectedProposals, List<Revoked> revoked, List<RolledBack> rolledBack,
-    Double lastSync) {
+    List<FailingUpload> failingUploads, List<Problem> quarantined, List<Problem> rejectedProposals, List<Revoked> revoked,
+    List<RolledBack> rolledBack, Double lastSync, List<HeldDeletions> heldDeletions, List<String> warnings) {
+
+  /**
+   * Deletions held back in one tree: {@code datasite} is our own e-mail for our datasite, a peer's for
+   * our replica of theirs.
+   */
+  public record HeldDeletions(String datasite, int count, int tracked, String message) {}
 
   /** A message that keeps failing to upload (it stays journalled and is retried every round). */
   public record FailingUpload(String destination, String peer, String message, int attempts, String lastError) {}

@@ -29,15 +29,47 @@ import java.util.ServiceLoader;
 public final class SyftClient implements AutoCloseable {
   private final Home home;
   private final Engine engine;
+  private String setupNote;
 
   private SyftClient(Home home, Engine engine) {
     this.home = home;
     this.engine = engine;
   }
 
-  /** Creates a new client home and opens it. */
+  /**
+   * Creates a new client home and opens it. This is the only place a transport may create what it
+   * needs (the {@code local:} shared folder); opening it later never does, so a shared folder that
+   * went away is reported as unreachable.
+   */
   public static SyftClient init(String email, String transportUri, Path homeDir) {
-    return open(Home.init(homeDir, email, transportUri));
+    String e = Home.normalizeEmail(email);
+    Config.validateTransport(transportUri);
+    Home.refuseExisting(homeDir);
+    String note;
+    try {
+      note = prepareStorage(Config.create(e, transportUri)).orElse(null);
+    } catch (IOException ex) {
+      throw new SyftException("transport-unreachable", "cannot prepare the transport " + transportUri + ": "
+          + ex.getMessage(), ex);
+    }
+    SyftClient c = open(Home.init(homeDir, e, transportUri));
+    c.setupNote = note;
+    return c;
+  }
+
+  /** What {@link #init} created besides the home (e.g. the shared folder), for the user; else empty. */
+  public java.util.Optional<String> setupNote() {
+    return java.util.Optional.ofNullable(setupNote);
+  }
+
+  static java.util.Optional<String> prepareStorage(Config config) throws IOException {
+    URI uri = config.transportUri();
+    for (StorageProvider p : ServiceLoader.load(StorageProvider.class)) {
+      if (p.scheme().equalsIgnoreCase(uri.getScheme())) {
+        return p.prepare(uri, config.email(), config.transportOptions());
+      }
+    }
+    return java.util.Optional.empty(); // an unknown scheme is reported when the transport is opened
   }
 
   /** Opens the client living in {@code homeDir}. */
@@ -80,9 +112,20 @@ public final class SyftClient implements AutoCloseable {
     return new Peers(engine);
   }
 
-  /** Runs one sync round (both roles) and reports what happened. */
+  /**
+   * Runs one sync round (both roles) and reports what happened. Deletions of more than a threshold of
+   * one tree's files (config {@code sync.mass_delete_*}) are held back and reported instead.
+   */
   public SyncReport sync() {
-    return engine.sync();
+    return engine.sync(false);
+  }
+
+  /**
+   * Runs one sync round like {@link #sync()}; {@code allowMassDelete} confirms deletions a round would
+   * otherwise hold back ({@code syft sync --allow-mass-delete}). Never set by the daemon.
+   */
+  public SyncReport sync(boolean allowMassDelete) {
+    return engine.sync(allowMassDelete);
   }
 
   /**

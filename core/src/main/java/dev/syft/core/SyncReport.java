@@ -15,17 +15,21 @@ import java.util.Map;
  * @param pendingUploads messages still waiting for upload
  * @param peerErrors per-peer problems that did not stop the round
  * @param skippedPeers accepted peers not synced, with the reason
+ * @param heldDeletions deletions held back as a mass deletion, by datasite (our own e-mail for our
+ *     datasite, a peer's for our replica of theirs); {@code sync --allow-mass-delete} confirms them
  */
 public record SyncReport(int localChanges, int accepted, int rejected, int proposed, int pulled, int uploaded,
-    int pendingUploads, Map<String, String> peerErrors, Map<String, String> skippedPeers) {
+    int pendingUploads, Map<String, String> peerErrors, Map<String, String> skippedPeers,
+    Map<String, Integer> heldDeletions) {
   public SyncReport {
     peerErrors = Map.copyOf(peerErrors);
     skippedPeers = Map.copyOf(skippedPeers);
+    heldDeletions = Map.copyOf(heldDeletions);
   }
 
-  /** True when nothing went wrong. */
+  /** True when nothing went wrong and no deletion was held back. */
   public boolean clean() {
-    return peerErrors.isEmpty();
+    return peerErrors.isEmpty() && heldDeletions.isEmpty();
   }
 
 }

@@ -209,7 +209,7 @@ public final class CrashWorkload {
       Path dir = home(e);
       Home h = Files.exists(dir.resolve(Config.FILE_NAME)) ? Home.open(dir) : Home.init(dir, e, "local:" + base.resolve("shared-root"));
       try {
-        Storage s = new Announcing(LocalStorage.open(base.resolve("shared-root"), e), e.substring(0, 2));
+        Storage s = new Announcing(LocalStorage.create(base.resolve("shared-root"), e), e.substring(0, 2));
         return SyftClient.open(h, s, Clock.systemUTC());
       } catch (IOException ex) {
         throw new UncheckedIOException(ex);

@@ -62,7 +62,7 @@ final class Net implements AutoCloseable {
         return dev.syft.transport.gdrive.GDriveStorage.open(
             dev.syft.transport.gdrive.GDriveConfig.forFake(drive.rootUrl(), email));
       }
-      return LocalStorage.open(root, email);
+      return LocalStorage.create(root, email);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

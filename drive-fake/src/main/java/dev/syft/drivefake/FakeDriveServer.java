@@ -940,10 +940,14 @@ public final class FakeDriveServer implements AutoCloseable {
 
   /** Parses one {@code application/http} batch part into a request, inheriting the outer headers. */
   private static Req subRequest(byte[] raw, Req outer) {
-    int headEnd = Multipart.indexOf(raw, new byte[] {'\r', '\n', '\r', '\n'}, 0);
-    String head = new String(raw, 0, headEnd < 0 ? raw.length : headEnd, StandardCharsets.UTF_8);
-    byte[] body = headEnd < 0 ? new byte[0] : Arrays.copyOfRange(raw, headEnd + 4, raw.length);
-    String[] lines = head.split("\r\n");
+    // CRLF or bare LF line breaks (Python's Google client sends LF)
+    int bodyStart = Multipart.afterHeaders(raw, 0, raw.length);
+    byte[] body = bodyStart < 0 ? new byte[0] : Arrays.copyOfRange(raw, bodyStart, raw.length);
+    String[] lines = Multipart.lines(raw, 0, bodyStart < 0 ? raw.length : bodyStart, StandardCharsets.UTF_8)
+        .toArray(String[]::new);
+    if (lines.length == 0) {
+      throw DriveError.badRequest("Malformed batch part: no request line");
+    }
     String[] requestLine = lines[0].trim().split(" ");
     if (requestLine.length < 2) {
       throw DriveError.badRequest("Malformed batch part: " + lines[0]);

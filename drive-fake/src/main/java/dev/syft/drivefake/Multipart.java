@@ -37,10 +37,16 @@ final class Multipart {
     return null;
   }
 
+  /**
+   * Splits a body into parts. Line breaks may be CRLF (RFC 2046) or a bare LF, as Python's Google
+   * client sends in batch bodies (real Drive accepts both), anywhere: after delimiters, in part
+   * headers, before the next delimiter. A delimiter counts only at the start of a line, so a body
+   * that happens to contain the boundary text mid-line is not cut.
+   */
   static List<Part> parse(byte[] body, String boundary) {
     byte[] delim = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     List<Part> parts = new ArrayList<>();
-    int at = indexOf(body, delim, 0);
+    int at = delimiter(body, delim, 0);
     if (at < 0) {
       throw DriveError.badRequest("Malformed multipart body: no boundary");
     }
@@ -49,41 +55,87 @@ final class Multipart {
       if (after + 1 < body.length && body[after] == '-' && body[after + 1] == '-') {
         return parts; // closing delimiter
       }
-      int lineEnd = indexOf(body, new byte[] {'\r', '\n'}, after);
-      int start = lineEnd < 0 ? -1 : lineEnd + 2;
-      int next = start < 0 ? -1 : indexOf(body, delim, start);
+      int lf = indexOf(body, LF, after); // the rest of the delimiter line is transport padding
+      int start = lf < 0 ? -1 : lf + 1;
+      int next = start < 0 ? -1 : delimiter(body, delim, start);
       if (next < 0) {
         throw DriveError.badRequest("Malformed multipart body: unterminated part");
       }
-      int end = next;
-      if (end >= 2 && body[end - 2] == '\r' && body[end - 1] == '\n') {
-        end -= 2; // the CRLF before a delimiter belongs to it
-      }
-      parts.add(part(body, start, end));
+      // the line break before a delimiter belongs to it
+      parts.add(part(body, start, withoutLineBreak(body, start, next)));
       at = next;
     }
   }
 
-  private static Part part(byte[] b, int start, int end) {
-    Map<String, String> headers = new LinkedHashMap<>();
+  private static final byte[] LF = {'\n'};
+
+  /** The next {@code delim} at or after {@code from} that starts a line, or -1. */
+  private static int delimiter(byte[] b, byte[] delim, int from) {
+    for (int i = indexOf(b, delim, from); i >= 0; i = indexOf(b, delim, i + 1)) {
+      if (i == 0 || b[i - 1] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code end} moved before one CRLF or LF that ends at it (not before {@code start}). */
+  private static int withoutLineBreak(byte[] b, int start, int end) {
+    if (end > start && b[end - 1] == '\n') {
+      end--;
+      if (end > start && b[end - 1] == '\r') {
+        end--;
+      }
+    }
+    return end;
+  }
+
+  /**
+   * Where the content after a header block starting at {@code start} begins (after the blank line
+   * ending it, CRLF or LF), or -1 when there is no blank line before {@code end}.
+   */
+  static int afterHeaders(byte[] b, int start, int end) {
     int i = start;
     while (i < end) {
-      int eol = indexOf(b, new byte[] {'\r', '\n'}, i);
-      if (eol < 0 || eol > end) {
-        eol = end;
+      int lf = indexOf(b, LF, i);
+      if (lf < 0 || lf >= end) {
+        return -1;
       }
-      if (eol == i) {
-        i += 2;
-        break;
+      if (withoutLineBreak(b, i, lf + 1) == i) {
+        return lf + 1; // an empty line
       }
-      String line = new String(b, i, eol - i, StandardCharsets.ISO_8859_1);
+      i = lf + 1;
+    }
+    return -1;
+  }
+
+  /** The header lines of {@code b[start, end)} without their line breaks (CRLF or LF). */
+  static List<String> lines(byte[] b, int start, int end, java.nio.charset.Charset cs) {
+    List<String> out = new ArrayList<>();
+    int i = start;
+    while (i < end) {
+      int lf = indexOf(b, LF, i);
+      int eol = lf < 0 || lf >= end ? end : lf + 1;
+      int contentEnd = withoutLineBreak(b, i, eol);
+      if (contentEnd > i) {
+        out.add(new String(b, i, contentEnd - i, cs));
+      }
+      i = eol;
+    }
+    return out;
+  }
+
+  private static Part part(byte[] b, int start, int end) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    int bodyStart = afterHeaders(b, start, end);
+    int headEnd = bodyStart < 0 ? end : bodyStart;
+    for (String line : lines(b, start, headEnd, StandardCharsets.ISO_8859_1)) {
       int colon = line.indexOf(':');
       if (colon > 0) {
         headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
       }
-      i = eol + 2;
     }
-    byte[] body = i >= end ? new byte[0] : java.util.Arrays.copyOfRange(b, i, end);
+    byte[] body = bodyStart < 0 || bodyStart >= end ? new byte[0] : java.util.Arrays.copyOfRange(b, bodyStart, end);
     return new Part(headers, body);
   }
 

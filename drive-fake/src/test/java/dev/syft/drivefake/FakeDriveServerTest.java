@@ -347,6 +347,48 @@ class FakeDriveServerTest {
     assertThat(fake.counts()).containsEntry("batch", 1L).containsEntry("batch:permissions.create", 2L);
   }
 
+  /** Python's Google client sends batch bodies with bare LF line breaks; real Drive accepts them. */
+  @Test
+  void batchesAndMultipartUploadsAcceptBareLineFeeds() throws Exception {
+    String f = folder(ALICE, "lf", null);
+    String boundary = "===============7330845974216740156==";
+    StringBuilder body = new StringBuilder();
+    for (String who : List.of("bob@example.com", "carol@example.com")) {
+      String part = "{\"type\":\"user\",\"role\":\"reader\",\"emailAddress\":\"" + who + "\"}";
+      body.append("--").append(boundary).append("\nContent-Type: application/http\nContent-Transfer-Encoding: binary\n")
+          .append("Content-ID: <").append(who).append(">\n\nPOST /drive/v3/files/").append(f)
+          .append("/permissions?alt=json HTTP/1.1\nContent-Type: application/json\nMIME-Version: 1.0\n")
+          .append("Content-Length: ").append(part.length()).append("\n\n").append(part).append("\n");
+    }
+    body.append("--").append(boundary).append("--");
+    String raw = body.toString();
+    assertThat(raw).doesNotContain("\r");
+    Res r = call(ALICE, "POST", "/batch/drive/v3", "multipart/mixed; boundary=\"" + boundary + "\"",
+        raw.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.status).as(new String(r.body, StandardCharsets.UTF_8)).isEqualTo(200);
+    String text = new String(r.body, StandardCharsets.UTF_8);
+    assertThat(text).contains("Content-ID: <response-carol@example.com>").doesNotContain("HTTP/1.1 400");
+    assertThat(fake.file(f).orElseThrow().permissions()).hasSize(3);
+
+    // a multipart upload with LF only; the media keeps its own CRLF and LF bytes untouched
+    byte[] media = "line one\r\nline two\nmid-line --xyzzy is no delimiter\n".getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream up = new ByteArrayOutputStream();
+    up.writeBytes(("--xyzzy\nContent-Type: application/json; charset=UTF-8\n\n{\"name\":\"lf.txt\",\"parents\":[\"" + f
+        + "\"]}\n--xyzzy\nContent-Type: text/plain\n\n").getBytes(StandardCharsets.UTF_8));
+    up.writeBytes(media);
+    up.writeBytes("\n--xyzzy--\n".getBytes(StandardCharsets.UTF_8));
+    Res created = call(ALICE, "POST", "/upload/drive/v3/files?uploadType=multipart&fields=id,name,size",
+        "multipart/related; boundary=xyzzy", up.toByteArray());
+    assertThat(created.status).as(new String(created.body, StandardCharsets.UTF_8)).isEqualTo(200);
+    assertThat(created.json.get("name").asString()).isEqualTo("lf.txt");
+    assertThat(call(ALICE, "GET", "/drive/v3/files/" + created.json.get("id").asString() + "?alt=media", null, null).body)
+        .isEqualTo(media);
+    // and CRLF keeps working byte for byte
+    byte[] crlf = "a\r\nb\r\n".getBytes(StandardCharsets.UTF_8);
+    String id = upload(ALICE, "crlf.txt", f, crlf);
+    assertThat(call(ALICE, "GET", "/drive/v3/files/" + id + "?alt=media", null, null).body).isEqualTo(crlf);
+  }
+
   @Test
   void faultTogglesAnswerLikeDriveAndLostAnswersStillHappen() throws Exception {
     fake.faults().next("files.list", Fault.RATE_LIMIT_403, 1).next("files.list", Fault.RATE_LIMIT_429, 1);

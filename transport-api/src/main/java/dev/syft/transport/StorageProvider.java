@@ -19,4 +19,14 @@ public interface StorageProvider {
    * @param options transport options from the client's config (may be empty)
    */
   Storage open(URI uri, String email, Map<String, String> options) throws IOException;
+
+  /**
+   * Makes the store at {@code uri} ready for a new client ({@code syft init}), creating what a
+   * later {@link #open} needs and never creates itself (the local transport's shared folder: a
+   * folder that went away is reported as unreachable, not silently re-created). Returns a sentence
+   * for the user about what was created, if anything. The default does nothing.
+   */
+  default java.util.Optional<String> prepare(URI uri, String email, Map<String, String> options) throws IOException {
+    return java.util.Optional.empty();
+  }
 }

@@ -68,8 +68,9 @@ public final class Engine implements AutoCloseable {
       try {
         storage = opener.open();
       } catch (IOException e) {
-        throw new SyftException("transport-unavailable", "cannot open the transport " + home.config().transport()
-            + ": " + e.getMessage(), e);
+        String m = String.valueOf(e.getMessage());
+        throw new SyftException("transport-unavailable", m.startsWith("transport unreachable") ? m
+            : "cannot open the transport " + home.config().transport() + ": " + m, e);
       }
       if (!storage.identity().equalsIgnoreCase(home.email())) {
         throw new SyftException("identity-mismatch", "the transport is logged in as " + storage.identity()
@@ -96,13 +97,108 @@ public final class Engine implements AutoCloseable {
   // ------------------------------------------------------------------ sync
 
   public SyncReport sync() {
+    return sync(false);
+  }
+
+  /**
+   * One round. {@code allowMassDelete} confirms deletions the {@link DeletionGuard} would hold back;
+   * the daemon and {@code --watch} never pass it.
+   */
+  public SyncReport sync(boolean allowMassDelete) {
     try (Home.HomeLock lock = home.lock()) {
-      return syncLocked();
+      return syncLocked(allowMassDelete);
     }
   }
 
-  private SyncReport syncLocked() {
+  /**
+   * Refuses a round whose own datasite is not there to scan: a missing, moved, unreadable or linked
+   * root would otherwise read as "every file was deleted" and empty every peer's replica.
+   */
+  private void requireDatasite() {
+    try {
+      new LocalTree(home.datasite()).requireRoot();
+    } catch (IOException e) {
+      throw new SyftException("datasite-missing", "your datasite folder " + home.datasite() + " cannot be used ("
+          + reason(e) + "); restore it and sync again; nothing was synced, so no peer lost a file");
+    }
+  }
+
+  /**
+   * Checks each peer's replica before the round proposes from it: missing with nothing tracked is a
+   * new peer (the folder is created); missing, moved or unreadable with tracked files is a problem of
+   * that peer only, and nothing is proposed or pulled for it this round.
+   */
+  private Map<String, String> checkReplicas(List<String> peers) {
+    Map<String, String> problems = new LinkedHashMap<>();
+    for (String p : peers) {
+      LocalTree tree = new LocalTree(home.replica(p));
+      try {
+        tree.requireRoot();
+      } catch (IOException e) {
+        boolean fresh = e instanceof java.nio.file.NoSuchFileException && db.replicaFiles(p).isEmpty();
+        if (fresh) {
+          try {
+            java.nio.file.Files.createDirectories(tree.root());
+            continue;
+          } catch (IOException ex) {
+            e = ex;
+          }
+        }
+        problems.put(p, "your replica of " + p + " (" + tree.root() + ") cannot be used (" + reason(e)
+            + "); restore it and sync again; nothing was proposed to or pulled from " + p);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * After the state database was lost, takes the replicas on disk as the baseline of their indexes,
+   * so the next scan does not propose every file back to its owner as a creation (refused wherever we
+   * may only read). Edits not yet proposed when the database was lost are not proposed; the pulls
+   * that follow bring the replicas to the owners' state. Runs once, on the first round of a new
+   * database (the peers were restored by the refresh before).
+   */
+  private void adoptReplicas(List<String> peers, Set<String> skip) {
+    int adopted = 0;
+    for (String p : peers) {
+      if (skip.contains(p) || !db.replicaFiles(p).isEmpty()) {
+        continue;
+      }
+      LocalTree tree = new LocalTree(home.replica(p));
+      List<StateDb.IndexedFile> rows = new ArrayList<>();
+      try {
+        for (LocalTree.Seen f : tree.scan(x -> OwnerEngine.syncable(x) && !Notices.isNoticeFile(x, home.email())).values()) {
+          rows.add(new StateDb.IndexedFile(f.path(), f.size(), LocalTree.indexMtime(f.mtime()), tree.hash(f.path())));
+        }
+      } catch (IOException e) {
+        LOG.warn("cannot index the replica of {} after the state loss: {}", p, e.getMessage());
+        continue;
+      }
+      db.inTransaction(() -> rows.forEach(r -> db.putReplicaFile(p, r)));
+      adopted += rows.size();
+    }
+    if (adopted > 0) {
+      LOG.warn("local state was lost: indexed {} replica file(s) as they are on disk", adopted);
+    }
+    db.removeMeta(StateDb.ADOPT_REPLICAS);
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    if (e instanceof java.nio.file.NotDirectoryException) {
+      return "it is not a folder";
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  private SyncReport syncLocked(boolean allowMassDelete) {
+    requireDatasite();
     SyncContext c = ctx();
+    DeletionGuard guard = new DeletionGuard(db, home.config().massDeleteMinFiles(), home.config().massDeleteFraction(),
+        allowMassDelete);
+    c.deletions(guard);
     Outgoing outgoing = new Outgoing(c);
     int uploaded = outgoing.flush(); // leftovers of an interrupted round first
     Checkpoints checkpoints = new Checkpoints(c);
@@ -136,10 +232,17 @@ public final class Engine implements AutoCloseable {
         backfill.add(p);
       }
     }
-    Map<String, String> errors = new LinkedHashMap<>();
+    Map<String, String> badReplicas = checkReplicas(active);
+    if (db.meta(StateDb.ADOPT_REPLICAS).isPresent()) {
+      adoptReplicas(active, badReplicas.keySet());
+    }
+    Map<String, String> errors = new LinkedHashMap<>(badReplicas);
     ScientistEngine ds = new ScientistEngine(c, outgoing);
     int proposed = 0;
     for (String p : active) {
+      if (badReplicas.containsKey(p)) {
+        continue;
+      }
       try {
         proposed += ds.propose(p);
       } catch (RuntimeException e) {
@@ -156,6 +259,9 @@ public final class Engine implements AutoCloseable {
     int pulled = 0;
     double now = c.now();
     for (String p : active) {
+      if (badReplicas.containsKey(p)) {
+        continue;
+      }
       try {
         pulled += ds.pull(p, hints);
         StateDb.PeerRow row = db.peer(p).orElseThrow();
@@ -192,8 +298,14 @@ public final class Engine implements AutoCloseable {
       hints.commit(); // a failed folder is listed again next round
     }
     db.setMeta("last_sync", Double.toString(now));
+    Map<String, Integer> held = new LinkedHashMap<>();
+    guard.heldThisRound().forEach((scope, n) -> {
+      String datasite = scope.equals(DeletionGuard.OWN) ? home.email() : scope;
+      held.put(datasite, n[0]);
+      errors.merge(datasite, DeletionGuard.message(scope, n[0], n[1]), (a, b) -> a + "; " + b);
+    });
     return new SyncReport(r.localChanges(), r.accepted(), r.rejected(), proposed, pulled, uploaded,
-        db.pendingOutgoingCount(), errors, skipped);
+        db.pendingOutgoingCount(), errors, skipped, held);
   }
 
   // ------------------------------------------------------------------ peers
@@ -354,7 +466,7 @@ public final class Engine implements AutoCloseable {
   /** A manual full checkpoint (the rolling state and covered incrementals are retired). */
   public dev.syft.core.CheckpointInfo createCheckpoint() {
     try (Home.HomeLock lock = home.lock()) {
-      syncLocked(); // the snapshot must include edits not yet scanned (and their events must be routed)
+      syncLocked(false); // the snapshot must include edits not yet scanned (and their events must be routed)
       return new Checkpoints(ctx()).createFull();
     } catch (IOException e) {
       throw transport(e);
@@ -385,8 +497,18 @@ public final class Engine implements AutoCloseable {
     List<Status.FailingUpload> failing = db.pendingOutgoing().stream().filter(o -> o.attempts() > 0)
         .map(o -> new Status.FailingUpload(o.target().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), o.peer(),
             o.name(), o.attempts(), o.lastError())).toList();
+    List<Status.HeldDeletions> held = new ArrayList<>();
+    DeletionGuard.heldInDb(db).forEach((scope, n) -> held.add(new Status.HeldDeletions(
+        scope.equals(DeletionGuard.OWN) ? home.email() : scope, n[0], n[1], DeletionGuard.message(scope, n[0], n[1]))));
+    List<String> warnings = new ArrayList<>();
+    db.meta(StateDb.RECOVERED).ifPresent(v -> {
+      String[] p = v.split("\t", 2);
+      warnings.add("the local state database was damaged and replaced" + (p.length > 1 ? "; the old one is " + p[1] : "")
+          + " (peers were restored from the transport)");
+    });
     return new Status(home.email(), home.config().transport(), home.dir().toString(), peerList(),
-        db.pendingOutgoingCount(), failing, quarantined, rejected, revoked, ScientistEngine.rolledBack(db), last);
+        db.pendingOutgoingCount(), failing, quarantined, rejected, revoked, ScientistEngine.rolledBack(db), last, held,
+        warnings);
   }
 
   @Override

@@ -76,12 +76,16 @@ public final class LocalTree {
   /**
    * Lists every regular file below the root whose relative path passes {@code include}, skipping
    * temporary files and links. Sorted by path.
+   *
+   * <p>A root that is missing, not a folder, a link, or unreadable, and a folder below it that cannot
+   * be read, fail the scan: an empty result would read as "every file was deleted" and propagate to
+   * every peer. Only items that vanish while the scan runs are skipped.
+   *
+   * @throws IOException naming the root or folder that could not be read
    */
   public Map<String, Seen> scan(Predicate<String> include) throws IOException {
+    requireRoot();
     Map<String, Seen> out = new TreeMap<>();
-    if (!Files.isDirectory(root)) {
-      return out;
-    }
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -113,11 +117,55 @@ public final class LocalTree {
       }
 
       @Override
-      public FileVisitResult visitFileFailed(Path file, IOException exc) {
-        return FileVisitResult.CONTINUE; // vanished while scanning: the next scan sees the truth
+      public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+        if (exc instanceof NoSuchFileException && !file.equals(root)) {
+          return FileVisitResult.CONTINUE; // vanished while scanning: the next scan sees the truth
+        }
+        throw unreadable(file, exc);
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+        if (exc != null && !(exc instanceof NoSuchFileException && !dir.equals(root))) {
+          throw unreadable(dir, exc); // listing stopped half-way: the rest would look deleted
+        }
+        return FileVisitResult.CONTINUE;
       }
     });
     return out;
+  }
+
+  /** True when the root is a real folder (not a link, not a file). */
+  public boolean rootExists() {
+    return Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Fails unless the root is a readable folder of its own: missing, a file, a link elsewhere, or
+   * unreadable are all refused with a message naming the problem.
+   */
+  public void requireRoot() throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(root.toString(), null, "the folder does not exist (renamed, moved or deleted?)");
+    }
+    if (a.isSymbolicLink()) {
+      throw new java.nio.file.FileSystemException(root.toString(), null, "is a symbolic link, not a folder");
+    }
+    if (!a.isDirectory()) {
+      throw new java.nio.file.NotDirectoryException(root.toString());
+    }
+    if (!Files.isReadable(root) || !Files.isExecutable(root)) {
+      throw new java.nio.file.AccessDeniedException(root.toString(), null, "the folder cannot be read");
+    }
+  }
+
+  private static IOException unreadable(Path p, IOException e) {
+    String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : e instanceof NoSuchFileException ? "does not exist" : e.getMessage();
+    return new IOException("cannot read " + p + ": " + why, e);
   }
 
   /**
@@ -172,6 +220,9 @@ public final class LocalTree {
   public Seen write(String relative, byte[] content, boolean durable) throws IOException {
     Path target = resolve(relative);
     Path dir = target.getParent();
+    // never re-create a root that went away: the files would land where nobody expects them, and
+    // the next scan would see every other file as deleted
+    requireRoot();
     Files.createDirectories(dir);
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new UnsafePathException("a folder is in the way of file " + DatasitePaths.printable(relative));

@@ -104,12 +104,14 @@ final class OwnerEngine {
         candidates.add(s);
       }
     }
-    List<String> removed = new ArrayList<>();
+    List<String> gone = new ArrayList<>();
     for (StateDb.IndexedFile known : index.values()) {
       if (!seen.containsKey(known.path())) {
-        removed.add(known.path());
+        gone.add(known.path());
       }
     }
+    // too many at once (a folder renamed away, a bad rm) waits for sync --allow-mass-delete
+    List<String> removed = ctx.deletions().admit(DeletionGuard.OWN, gone, index.size());
     if (candidates.isEmpty() && removed.isEmpty() && backfillPeers.isEmpty()) {
       return 0;
     }

@@ -127,6 +127,9 @@ final class PeerManager {
    */
   void refresh() throws IOException {
     List<dev.syft.transport.layout.PeerFolder> found = ctx.folders().discover();
+    if (ctx.db().meta(StateDb.REBUILD).isPresent()) {
+      rebuild(found);
+    }
     boolean changed = false;
     java.util.Set<String> requesters = new java.util.LinkedHashSet<>();
     for (dev.syft.transport.layout.PeerFolder d : found) {
@@ -171,6 +174,62 @@ final class PeerManager {
         versions.check(r, now);
       }
     }
+  }
+
+  /**
+   * Restores peers after the state database was lost (deleted, or damaged and moved aside), from what
+   * the transport still holds, so an approved peer is never downgraded to a request: {@code
+   * SYFT_peers.json} gives accepted, rejected and requested states; a peer that asked us and for whom
+   * our own folder pair exists was accepted (we create the pair when we ask or approve). Only ever
+   * raises a state; runs once, on the first refresh of a new database.
+   */
+  private void rebuild(List<dev.syft.transport.layout.PeerFolder> found) throws IOException {
+    java.util.Set<String> requesters = new java.util.LinkedHashSet<>();
+    for (dev.syft.transport.layout.PeerFolder d : found) {
+      requesters.add(d.peer());
+    }
+    java.util.Map<String, String> restored = new java.util.LinkedHashMap<>();
+    var file = versions.readPeersFile();
+    if (file.isPresent()) {
+      for (var e : file.get().peers()) {
+        String peer;
+        try {
+          peer = checkPeer(e.email());
+        } catch (SyftException bad) {
+          continue;
+        }
+        String state = switch (e.state()) {
+          case ACCEPTED -> ACCEPTED;
+          case REJECTED -> REJECTED;
+          case REQUESTED_BY_ME -> requesters.contains(peer) ? ACCEPTED : REQUESTED_BY_ME;
+          case REQUESTED_BY_PEER -> null;
+        };
+        if (state != null) {
+          restored.put(peer, state);
+        }
+      }
+    }
+    for (String peer : requesters) {
+      if (!restored.containsKey(peer) && ctx.folders().layout().findPeerDatasiteFolders(peer).isPresent()) {
+        restored.put(peer, ACCEPTED);
+      }
+    }
+    int raised = 0;
+    for (var e : restored.entrySet()) {
+      Optional<StateDb.PeerRow> row = get(e.getKey());
+      if (row.isPresent() && (row.get().state().equals(ACCEPTED) || row.get().state().equals(e.getValue()))) {
+        continue;
+      }
+      boolean asked = e.getValue().equals(REQUESTED_BY_ME) || e.getValue().equals(ACCEPTED);
+      ctx.db().upsertPeer(new StateDb.PeerRow(e.getKey(), e.getValue(), asked, requesters.contains(e.getKey()),
+          null, null, null, null));
+      raised++;
+    }
+    if (raised > 0) {
+      LOG.warn("local state was lost: restored {} peer(s) from {} and the transport folders", raised,
+          dev.syft.protocol.model.PeersFile.FILE_NAME);
+    }
+    ctx.db().removeMeta(StateDb.REBUILD); // once: later changes follow the normal flow
   }
 
   /** Accepted peers we sync with, and why the others are skipped. */

@@ -110,14 +110,19 @@ final class ScientistEngine {
       Boolean retried = retry.get(s.path());
       (retried == null ? changes : retried ? alone : again).add(ch);
     }
+    List<String> gone = new ArrayList<>();
     for (StateDb.IndexedFile known : index.values()) {
       if (!seen.containsKey(known.path()) && !Notices.isNoticeFile(known.path(), ctx.me())
           && !"-".equals(held.get(known.path()))) {
-        removals.add(known.path());
-        ProposedFileChange ch = Wire.proposedDeletion(UUID.randomUUID(), known.sha256(), now, known.path(), peer);
-        Boolean retried = retry.get(known.path());
-        (retried == null ? deletions : retried ? alone : again).add(ch);
+        gone.add(known.path());
       }
+    }
+    // too many at once (a replica renamed away, a bad rm) waits for sync --allow-mass-delete
+    for (String path : ctx.deletions().admit(peer, gone, index.size())) {
+      removals.add(path);
+      ProposedFileChange ch = Wire.proposedDeletion(UUID.randomUUID(), index.get(path).sha256(), now, path, peer);
+      Boolean retried = retry.get(path);
+      (retried == null ? deletions : retried ? alone : again).add(ch);
     }
     if (changes.isEmpty() && again.isEmpty() && alone.isEmpty() && deletions.isEmpty() && updates.isEmpty()
         && released.isEmpty() && retry.isEmpty()) {

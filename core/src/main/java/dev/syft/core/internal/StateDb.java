@@ -26,6 +26,7 @@ import java.util.HashSet;
  * Multi-statement changes go through {@link #inTransaction} so a crash leaves either all or none.
  */
 public final class StateDb implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StateDb.class);
   private static final int SCHEMA_VERSION = 2;
   /** Quarantine keeps at most this much of a refused message (plus its full size and SHA-256). */
   public static final int MAX_QUARANTINE_PAYLOAD = 1 << 20;
@@ -38,21 +39,104 @@ public final class StateDb implements AutoCloseable {
     this.file = file;
   }
 
+  /** Meta key set when the database starts empty: peers are to be rebuilt from the transport. */
+  public static final String REBUILD = "rebuild_from_transport";
+  /** Meta key set when the database starts empty: replicas on disk become their index baseline. */
+  public static final String ADOPT_REPLICAS = "adopt_replicas";
+  /** Meta key recording that a damaged database was moved aside: {@code <epoch seconds>\t<path>}. */
+  public static final String RECOVERED = "state_db_recovered";
+
+  /**
+   * Opens (or creates) the database. A damaged one (not a database, or failing SQLite's quick
+   * check, e.g. after truncation) is moved aside to {@code state.db.damaged-<time>}, never deleted,
+   * and a new one is started; like a deleted one, the new database is marked {@link #REBUILD} so
+   * peers are restored from the transport instead of being forgotten.
+   */
   public static StateDb open(Path file) {
     try {
+      return openOnce(file);
+    } catch (Damaged d) {
+      Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + System.currentTimeMillis());
+      try {
+        Files.move(file, aside);
+        for (String suffix : new String[] {"-wal", "-shm"}) {
+          Path side = file.resolveSibling(file.getFileName() + suffix);
+          if (Files.exists(side)) {
+            Files.move(side, aside.resolveSibling(aside.getFileName() + suffix));
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new SyftException("state-db", "the state database " + file + " is damaged (" + d.getMessage()
+            + ") and cannot be moved aside: " + e.getMessage(), e);
+      }
+      LOG.warn("the state database {} was damaged ({}); moved it to {} and started a new one; peers are"
+          + " restored from the transport", file, d.getMessage(), aside);
+      StateDb db = openOnce(file);
+      db.setMeta(RECOVERED, System.currentTimeMillis() / 1000 + "\t" + aside);
+      return db;
+    }
+  }
+
+  /** The database file is not a usable SQLite database. */
+  private static final class Damaged extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Damaged(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static StateDb openOnce(Path file) {
+    Connection c = null;
+    try {
       Files.createDirectories(file.getParent());
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=FULL");
         s.execute("PRAGMA busy_timeout=10000");
         s.execute("PRAGMA foreign_keys=ON");
+        // truncation often leaves a valid header over missing pages: only a check finds it
+        try (ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
+          String result = rs.next() ? rs.getString(1) : "no answer";
+          if (!"ok".equalsIgnoreCase(result)) {
+            throw new Damaged(result);
+          }
+        }
       }
       StateDb db = new StateDb(c, file.toAbsolutePath());
       db.migrate();
       return db;
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException e) {
+      closeQuietly(c);
+      if (damaged(e)) {
+        throw new Damaged(e.getMessage());
+      }
       throw new SyftException("state-db", "cannot open the state database " + file + ": " + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new SyftException("state-db", "cannot open the state database " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  /** SQLITE_CORRUPT (11) and SQLITE_NOTADB (26); never "busy", "locked" or "cannot open". */
+  private static boolean damaged(SQLException e) {
+    int code = e.getErrorCode() & 0xff;
+    if (e instanceof org.sqlite.SQLiteException se) {
+      code = se.getResultCode().code & 0xff;
+    }
+    return code == 11 || code == 26;
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already failing
+      }
     }
   }
 
@@ -78,6 +162,12 @@ public final class StateDb implements AutoCloseable {
         conn.commit();
         conn.setAutoCommit(true);
         return;
+      }
+      if (version == 0) {
+        // a new database: a new home, or one whose database was deleted or damaged; peers and
+        // replica indexes are rebuilt from the transport and the folders on the next sync
+        setMeta(REBUILD, "1");
+        setMeta(ADOPT_REPLICAS, "1");
       }
       // Own datasite: what the last scan saw, so only changed files are hashed again.
       s.execute("CREATE TABLE IF NOT EXISTS own_files (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"

@@ -82,6 +82,20 @@ final class SyncContext {
     progress = listener == null ? dev.syft.core.ProgressListener.NONE : listener;
   }
 
+  private DeletionGuard deletions;
+
+  /** This round's guard against mass deletions (set by the engine at the start of every round). */
+  DeletionGuard deletions() {
+    if (deletions == null) {
+      deletions = new DeletionGuard(db, home.config().massDeleteMinFiles(), home.config().massDeleteFraction(), false);
+    }
+    return deletions;
+  }
+
+  void deletions(DeletionGuard guard) {
+    deletions = guard;
+  }
+
   /** Reports progress only for work big enough to be worth a bar. */
   static final int PROGRESS_MIN_STEPS = 200;
 

@@ -29,8 +29,22 @@ final class VersionFiles {
     this.ctx = ctx;
   }
 
+  /** Environment override of the advertised install source, the reference's variable. */
+  static final String INSTALL_SOURCE_ENV = "SYFT_CLIENT_INSTALL_SOURCE";
+
+  /**
+   * What we advertise as {@code syft_client_install_source}: Python scientists put it into the
+   * {@code run.sh} of jobs they send us and warn loudly when a data owner advertises none. Like the
+   * reference: {@code $SYFT_CLIENT_INSTALL_SOURCE} when set, else the PyPI pin of the version we are
+   * compatible with.
+   */
+  static String installSource() {
+    String env = System.getenv(INSTALL_SOURCE_ENV);
+    return env != null && !env.isBlank() ? env.trim() : "syft-client==" + VersionInfo.CLIENT_VERSION;
+  }
+
   private byte[] own() {
-    return VersionInfo.current(null, ctx.clock()).toJson();
+    return VersionInfo.current(installSource(), ctx.clock()).toJson();
   }
 
   /** Lets {@code peer} read our version file, writing (or refreshing) it first when needed. */
@@ -40,7 +54,10 @@ final class VersionFiles {
     boolean stale = existing.isEmpty();
     if (!stale) {
       try {
-        stale = !VersionInfo.parse(existing.get()).syftClientVersion().equals(VersionInfo.CLIENT_VERSION);
+        VersionInfo v = VersionInfo.parse(existing.get());
+        // an older syft-java advertised no install source: rewrite it
+        stale = !v.syftClientVersion().equals(VersionInfo.CLIENT_VERSION)
+            || !installSource().equals(v.syftClientInstallSource());
       } catch (SyftException | IllegalArgumentException e) {
         stale = true;
       }
@@ -51,7 +68,21 @@ final class VersionFiles {
     layout.shareVersionFile(peer, this::own);
   }
 
-  /** Rewrites {@code SYFT_peers.json} with the states the reference stores. */
+  /** Our {@code SYFT_peers.json}, if there is a readable one. */
+  Optional<PeersFile> readPeersFile() throws IOException {
+    try {
+      return ctx.folders().layout().readControlFile(PeersFile.FILE_NAME, MAX_CONTROL_FILE).map(PeersFile::parse);
+    } catch (SyftException e) {
+      LOG.warn("unreadable {}: {}", PeersFile.FILE_NAME, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Rewrites {@code SYFT_peers.json} with the states the reference stores. An accepted peer is never
+   * downgraded here: no transition leaves "accepted", so a lower state can only come from lost local
+   * state (issue 14 item 7).
+   */
   void writePeersFile(List<StateDb.PeerRow> peers) throws IOException {
     var layout = ctx.folders().layout();
     PeersFile file;
@@ -64,7 +95,9 @@ final class VersionFiles {
     PeersFile updated = file;
     for (StateDb.PeerRow r : peers) {
       Optional<PeerState> s = PeerState.fromWireName(r.state());
-      if (s.isPresent() && s.get() != PeerState.REQUESTED_BY_PEER) {
+      boolean downgrade = s.isPresent() && s.get() != PeerState.ACCEPTED
+          && updated.peer(r.email()).map(e -> e.state() == PeerState.ACCEPTED).orElse(false);
+      if (s.isPresent() && s.get() != PeerState.REQUESTED_BY_PEER && !downgrade) {
         updated = updated.withPeerState(r.email(), s.get(), updated.peer(r.email()).map(e -> e.publicEncryptionBundle()).orElse(null));
       }
     }

@@ -75,10 +75,18 @@ public final class LocalStorage implements Storage {
   private final LocalOptions options;
   private final ShareIndex shares;
   private final Capabilities capabilities;
+  private final java.time.Clock clock;
 
-  private LocalStorage(Path root, String me, LocalOptions options) {
+  /**
+   * A temporary file untouched this long is the leftover of a writer that was killed: a live one keeps
+   * writing to it and publishes it within moments. Such files are swept (see {@link #sweepTemps}).
+   */
+  static final java.time.Duration STALE_TEMP = java.time.Duration.ofHours(1);
+
+  private LocalStorage(Path root, String me, LocalOptions options, java.time.Clock clock) {
     this.root = root;
     this.me = me;
+    this.clock = clock;
     this.drive = root.resolve(me);
     this.options = options;
     this.shares = new ShareIndex(root);
@@ -87,17 +95,113 @@ public final class LocalStorage implements Storage {
     this.capabilities = new Capabilities(true, Optional.empty(), watcher, true);
   }
 
-  /** Opens {@code root} (created when missing) as {@code email}, with default options. */
+  /** Opens the existing shared folder {@code root} as {@code email}, with default options. */
   public static LocalStorage open(Path root, String email) throws IOException {
     return open(root, email, LocalOptions.defaults());
   }
 
-  /** Opens {@code root} (created when missing) as {@code email}. */
+  /**
+   * Opens the existing shared folder {@code root} as {@code email}. A missing root is never created
+   * here: it is an unmounted disk, a sync client that is not running, or a typo, and a client writing
+   * into a new empty folder would write where nobody reads.
+   *
+   * @throws StorageException ({@code TRANSIENT}: it may come back) when {@code root} is not a folder
+   */
   public static LocalStorage open(Path root, String email, LocalOptions options) throws IOException {
+    return open(root, email, options, java.time.Clock.systemUTC());
+  }
+
+  /** Opens with the clock that decides when a temporary file is stale (tests). */
+  static LocalStorage open(Path root, String email, LocalOptions options, java.time.Clock clock) throws IOException {
     String id = LocalNames.identity(email);
     Path abs = root.toAbsolutePath().normalize();
-    Files.createDirectories(abs);
-    return new LocalStorage(abs.toRealPath(), id, options);
+    if (!Files.isDirectory(abs)) {
+      throw unreachable(abs);
+    }
+    LocalStorage s = new LocalStorage(abs.toRealPath(), id, options, clock);
+    s.sweepTemps();
+    return s;
+  }
+
+  /**
+   * Deletes the stale temporary files ({@link #STALE_TEMP}) of writers killed mid-write in this
+   * user's drive (outboxes, archives, rolling state, ...) and in the share index. Runs on open;
+   * folders elsewhere are swept when they are listed by someone who may write them. Returns how many
+   * were removed.
+   */
+  int sweepTemps() {
+    int[] removed = {0};
+    for (Path top : List.of(drive, root.resolve(LocalNames.SHARES_DIR))) {
+      if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      try {
+        Files.walkFileTree(top, new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+            if (file.getFileName().toString().startsWith(LocalNames.TMP_PREFIX) && staleTemp(file, a)) {
+              removed[0]++;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            return FileVisitResult.CONTINUE; // vanished or unreadable: not ours to judge now
+          }
+        });
+      } catch (IOException e) {
+        log.debug("sweeping temporary files under {}: {}", top, e.toString());
+      }
+    }
+    if (removed[0] > 0) {
+      log.info("removed {} temporary file(s) left by interrupted writes under {}", removed[0], root);
+    }
+    return removed[0];
+  }
+
+  /** Deletes {@code file} when it is a regular temporary file older than {@link #STALE_TEMP}; true if it did. */
+  private boolean staleTemp(Path file, BasicFileAttributes a) {
+    if (!a.isRegularFile() || !a.lastModifiedTime().toInstant().isBefore(clock.instant().minus(STALE_TEMP))) {
+      return false;
+    }
+    try {
+      return Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.debug("cannot remove the stale temporary file {}: {}", file, e.toString());
+      return false;
+    }
+  }
+
+  /** Sweeps stale temporary names seen while listing {@code dir}, where this user may write. */
+  private void sweepListed(Path dir, List<String> temps) throws IOException {
+    if (temps.isEmpty() || !canWrite(dir)) {
+      return;
+    }
+    for (String t : temps) {
+      BasicFileAttributes a = attrs(dir.resolve(t));
+      if (a != null) {
+        staleTemp(dir.resolve(t), a);
+      }
+    }
+  }
+
+  /** Creates the shared folder {@code root} when missing ({@code syft init}, tests) and opens it. */
+  public static LocalStorage create(Path root, String email) throws IOException {
+    return create(root, email, LocalOptions.defaults());
+  }
+
+  /** Creates the shared folder {@code root} when missing and opens it. */
+  public static LocalStorage create(Path root, String email, LocalOptions options) throws IOException {
+    LocalNames.identity(email);
+    Files.createDirectories(root.toAbsolutePath().normalize());
+    return open(root, email, options);
+  }
+
+  private static StorageException unreachable(Path root) {
+    return new StorageException(Kind.TRANSIENT, "transport unreachable: shared folder " + root
+        + (Files.exists(root) ? " is not a folder" : " does not exist")
+        + " (is the disk or sync folder mounted? 'syft init' creates it for a new client)");
   }
 
   /** The shared root folder. */
@@ -869,19 +973,26 @@ public final class LocalStorage implements Storage {
     }
   }
 
-  /** Visible child names, sorted by UTF-16 code unit (String order). */
-  private static List<String> childNames(Path dir) throws IOException {
+  /**
+   * Visible child names, sorted by UTF-16 code unit (String order). Stale temporary files met on the
+   * way are swept (a killed writer's leftovers in a folder this user may write).
+   */
+  private List<String> childNames(Path dir) throws IOException {
     List<String> names = new ArrayList<>();
+    List<String> temps = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path c : s) {
         String n = c.getFileName().toString();
         if (!LocalNames.ignored(n)) {
           names.add(n);
+        } else if (n.startsWith(LocalNames.TMP_PREFIX)) {
+          temps.add(n);
         }
       }
     } catch (NoSuchFileException e) {
       return List.of();
     }
+    sweepListed(dir, temps);
     names.sort(null);
     return names;
   }
@@ -975,8 +1086,15 @@ public final class LocalStorage implements Storage {
     T run() throws IOException;
   }
 
-  /** Maps file-system failures to storage kinds, with a message naming what was attempted. */
+  /**
+   * Maps file-system failures to storage kinds, with a message naming what was attempted. Every call
+   * first checks that the shared folder is still there, so one that went away (unmounted, renamed) is
+   * reported as unreachable instead of being re-created by the next folder creation.
+   */
   private <T> T guard(String what, IoCall<T> call) throws IOException {
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      throw unreachable(root);
+    }
     try {
       return call.run();
     } catch (StorageException e) {

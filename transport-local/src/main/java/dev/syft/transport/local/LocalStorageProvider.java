@@ -29,6 +29,18 @@ public final class LocalStorageProvider implements StorageProvider {
     return LocalStorage.open(rootOf(uri), email, LocalOptions.fromMap(merged(uri, options)));
   }
 
+  /** Creates the shared folder when it does not exist yet ({@code syft init}); {@link #open} never does. */
+  @Override
+  public java.util.Optional<String> prepare(URI uri, String email, Map<String, String> options) throws IOException {
+    Path root = rootOf(uri);
+    if (java.nio.file.Files.isDirectory(root)) {
+      return java.util.Optional.empty();
+    }
+    LocalStorage.create(root, email, LocalOptions.fromMap(merged(uri, options))).close();
+    return java.util.Optional.of("created the shared folder " + root
+        + " (every peer's transport must name this same folder)");
+  }
+
   /** The root folder a {@code local:} URI names. */
   public static Path rootOf(URI uri) {
     if (uri.getScheme() == null || !SCHEME.equalsIgnoreCase(uri.getScheme())) {
