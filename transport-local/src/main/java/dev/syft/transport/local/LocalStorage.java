@@ -324,8 +324,10 @@ public final class LocalStorage implements Storage {
       String last = null;
       for (; i < names.size() && page.size() < pageSize; i++) {
         Path p = dir.resolve(names.get(i));
-        BasicFileAttributes a = attrs(p);
-        if (a != null && (a.isDirectory() || a.isRegularFile())) {
+        BasicFileAttributes a = lstat(p);
+        if (a != null) {
+          // a symbolic link (or pipe, device...) is listed as a file, from its own attributes, so a
+          // caller can refuse and remove it; reading it is refused, it is never followed
           page.add(entry(p, a, meta));
         }
         last = names.get(i);
@@ -355,7 +357,11 @@ public final class LocalStorage implements Storage {
   @Override
   public InputStream read(Entry file) throws IOException {
     return guard("read " + file.name(), () -> {
-      Path p = visibleItem(file);
+      Path p = visibleSpecial(file);
+      if (p != null) {
+        throw new StorageException(Kind.INVALID, "'" + file.name() + "' " + describeSpecial(p) + ", not a file: refused");
+      }
+      p = visibleItem(file);
       BasicFileAttributes a = attrs(p);
       if (a == null) {
         throw notFound(file);
@@ -467,6 +473,14 @@ public final class LocalStorage implements Storage {
   @Override
   public Entry move(Entry item, Entry newParent) throws IOException {
     return guard("move " + item.name(), () -> {
+      Path link = visibleSpecial(item);
+      if (link != null) {
+        // never carried elsewhere (into the mover's own drive, say): removed where it is
+        String what = describeSpecial(link);
+        removeSpecial(link, item);
+        throw new StorageException(Kind.INVALID, "'" + item.name() + "' " + what
+            + ", not a file: removed from '" + link.getParent().getFileName() + "' instead of moved");
+      }
       Path p = visibleItem(item);
       BasicFileAttributes a = attrs(p);
       if (a == null) {
@@ -526,6 +540,11 @@ public final class LocalStorage implements Storage {
   @Override
   public void delete(Entry item) throws IOException {
     guard("delete " + item.name(), () -> {
+      Path link = visibleSpecial(item);
+      if (link != null) {
+        removeSpecial(link, item);
+        return null;
+      }
       Path p = pathOfId(item.id());
       if (p == null || attrs(p) == null) {
         return null; // already gone
@@ -855,6 +874,51 @@ public final class LocalStorage implements Storage {
     return p;
   }
 
+  /** The path of {@code e} when it is a symbolic link or another special file this user can see, else null. */
+  private Path visibleSpecial(Entry e) throws IOException {
+    Path p = pathOfId(e.id());
+    if (p == null || p.getParent().equals(root)) {
+      return null;
+    }
+    BasicFileAttributes a = lstat(p);
+    return a != null && special(a) && canSee(p) ? p : null;
+  }
+
+  /**
+   * Removes a symbolic link or special file: only the link itself, never what it points to. Anyone
+   * who may write its folder may: it is nobody's content (this API never creates one), and whoever
+   * may move it out could move it away anyway.
+   */
+  private void removeSpecial(Path p, Entry e) throws IOException {
+    Path dir = p.getParent();
+    String name = p.getFileName().toString();
+    if (!canWrite(dir) && !me.equals(ownerOf(p, readMeta(dir)))) {
+      throw forbidden("remove '" + e.name() + "' from '" + dir.getFileName() + "'");
+    }
+    FolderLocks.with(dir, () -> {
+      BasicFileAttributes a = lstat(p);
+      if (a != null && special(a)) {
+        Files.delete(p); // unlinks the link, never its target
+        log.warn("removed {} {} (links are never followed)", idOf(p), describeSpecial(a));
+      }
+      Meta meta = readMeta(dir);
+      if (meta.items.remove(name) != null) {
+        writeMeta(dir, meta);
+      }
+      syncDir(dir);
+      return null;
+    });
+  }
+
+  private static String describeSpecial(Path p) throws IOException {
+    BasicFileAttributes a = lstat(p);
+    return a == null ? "is gone" : describeSpecial(a);
+  }
+
+  private static String describeSpecial(BasicFileAttributes a) {
+    return a.isSymbolicLink() ? "is a symbolic link" : "is a special file (pipe, socket or device)";
+  }
+
   private Path visibleFolder(Entry e) throws IOException {
     Path p = visibleItem(e);
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -913,8 +977,13 @@ public final class LocalStorage implements Storage {
         return null;
       }
     }
-    // never through a symbolic link (it could lead outside the root)
+    // never through a symbolic link (it could lead outside the root); a link as the last segment is
+    // itself the item (listed, never followed: its reads are refused and removing it unlinks it)
     try {
+      BasicFileAttributes last = lstat(p);
+      if (last != null && special(last)) {
+        return p.getParent().toRealPath().equals(p.getParent()) ? p : null;
+      }
       return p.toRealPath().equals(p) ? p : null;
     } catch (NoSuchFileException e) {
       return p;
@@ -964,13 +1033,23 @@ public final class LocalStorage implements Storage {
         a.lastModifiedTime().toInstant(), owner, top ? null : idOf(p.getParent()), props);
   }
 
+  /** A folder or regular file's attributes; null when missing, a symbolic link or a special file. */
   private static BasicFileAttributes attrs(Path p) throws IOException {
+    BasicFileAttributes a = lstat(p);
+    return a == null || special(a) ? null : a;
+  }
+
+  /** The attributes of {@code p} itself, never of what it links to; null when missing. */
+  private static BasicFileAttributes lstat(Path p) throws IOException {
     try {
-      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      return a.isSymbolicLink() || a.isOther() ? null : a;
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException | NotDirectoryException e) {
       return null;
     }
+  }
+
+  private static boolean special(BasicFileAttributes a) {
+    return a.isSymbolicLink() || a.isOther();
   }
 
   /**
