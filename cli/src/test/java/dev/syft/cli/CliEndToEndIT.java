@@ -31,9 +31,16 @@ class CliEndToEndIT {
   }
 
   static Run syft(Path cwd, String... args) throws IOException, InterruptedException {
+    return syft(cwd, List.of(), 120, args);
+  }
+
+  /** Runs the jar in {@code cwd} with extra JVM options (e.g. {@code -Dsyft...}), failing after {@code timeoutSeconds}. */
+  static Run syft(Path cwd, List<String> jvmOptions, int timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toAbsolutePath().toString());
     cmd.addAll(List.of(args));
@@ -43,7 +50,7 @@ class CliEndToEndIT {
     Path err = Files.createTempFile(cwd, "err", ".txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process p = pb.start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("syft " + String.join(" ", args) + " did not finish");
     }

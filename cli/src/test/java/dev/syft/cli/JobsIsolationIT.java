@@ -2,13 +2,11 @@ package dev.syft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.syft.cli.CliEndToEndIT.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,8 +23,6 @@ class JobsIsolationIT {
   static final Path jar = Path.of(System.getProperty("syft.jar", "target/syft.jar"));
 
   @TempDir Path tmp;
-
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   static void findJar() {
@@ -48,26 +44,8 @@ class JobsIsolationIT {
 
   /** Runs the jar; {@code tools} (or null for the machine's own) is where it looks for bwrap, unshare and setpriv. */
   Run syft(Path tools, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    if (tools != null) {
-      cmd.add("-Dsyft.jobs.sandbox.tools=" + tools);
-    }
-    cmd.add("-jar");
-    cmd.add(jar.toAbsolutePath().toString());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-    pb.environment().remove("SYFT_HOME");
-    Path out = Files.createTempFile(tmp, "out", ".txt");
-    Path err = Files.createTempFile(tmp, "err", ".txt");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("syft " + String.join(" ", args) + " did not finish");
-    }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    List<String> options = tools == null ? List.of() : List.of("-Dsyft.jobs.sandbox.tools=" + tools);
+    return CliEndToEndIT.syft(tmp, options, 180, args);
   }
 
   Run ok(Path tools, String... args) throws IOException, InterruptedException {
