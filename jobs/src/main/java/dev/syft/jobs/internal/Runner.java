@@ -383,7 +383,9 @@ public final class Runner {
         Thread.currentThread().interrupt();
       }
     }
-    p.destroyForcibly();
+    // through the handle: Process.destroyForcibly() also closes the pipes the pumps are still reading,
+    // which dropped output the job had written before it exited (empty stdout under load)
+    p.toHandle().destroyForcibly();
     kids.forEach(ProcessHandle::destroyForcibly);
     try {
       p.waitFor(10, TimeUnit.SECONDS);
@@ -434,7 +436,9 @@ public final class Runner {
       Thread.currentThread().interrupt();
     }
     pump.abandon();
-    LOG.warn("a process of the job still holds its output pipe after the run; stopped reading it");
+    if (!pump.full) {
+      LOG.warn("a process of the job still holds its output pipe after the run; stopped reading it");
+    }
     return false;
   }
 

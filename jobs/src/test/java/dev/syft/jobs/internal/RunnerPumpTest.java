@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How the runner waits for a job's output pipes after the run: a pump that a loaded machine has not
+ * How the runner ends a run without losing its output: killing what is left never closes the pipes
+ * still to be read, and a pump that a loaded machine has not
  * scheduled yet, or that waits for output still to come, loses nothing however much time passes; only
  * an idle pipe of an uncontained run (held by an escaped process) is given up.
  */
@@ -89,6 +90,16 @@ class RunnerPumpTest {
 
   private Path log() throws IOException {
     return Files.writeString(tmp.resolve("stdout.txt"), "");
+  }
+
+  @Test
+  void killingTheTreeAfterTheJobExitedKeepsItsUnreadOutput() throws Exception {
+    Process p = new ProcessBuilder("/bin/sh", "-c", "echo before the error; echo boom >&2; exit 1").start();
+    assertThat(p.waitFor()).isEqualTo(1);
+    // the runner kills whatever is left once the job ended, possibly before the pumps read anything
+    Runner.killTree(p, true, new java.util.HashSet<>());
+    assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("before the error\n");
+    assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("boom\n");
   }
 
   @Test
