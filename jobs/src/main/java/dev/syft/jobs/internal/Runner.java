@@ -241,8 +241,8 @@ public final class Runner {
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     LOG.info("running {} ({})", plan.id(), sandboxed ? probe.mode().id() : "NOT isolated");
     Process p = pb.start();
-    Thread outPump = Thread.ofVirtual().name("job-stdout").start(() -> pump(p.getInputStream(), stdout, lim.logBytes()));
-    Thread errPump = Thread.ofVirtual().name("job-stderr").start(() -> pump(p.getErrorStream(), stderr, lim.logBytes()));
+    Pump outPump = new Pump(p.getInputStream(), stdout, lim.logBytes()).start("job-stdout");
+    Pump errPump = new Pump(p.getErrorStream(), stderr, lim.logBytes()).start("job-stderr");
     long deadline = System.nanoTime() + lim.timeout().toNanos();
     // without a PID namespace, remember every process the job had: one that leaves its session is still known
     java.util.Set<ProcessHandle> seen = new java.util.HashSet<>();
@@ -281,8 +281,9 @@ public final class Runner {
     if (marker != null) {
       marked(marker).forEach(ProcessHandle::destroyForcibly); // what was forked while the others died
     }
-    join(outPump, p.getInputStream());
-    join(errPump, p.getErrorStream());
+    // the logs are read only once the pumps have copied everything the job wrote
+    finish(outPump, probe.contained(), System::nanoTime);
+    finish(errPump, probe.contained(), System::nanoTime);
     int rc;
     if (timedOut) {
       rc = -1;
@@ -382,7 +383,9 @@ public final class Runner {
         Thread.currentThread().interrupt();
       }
     }
-    p.destroyForcibly();
+    // through the handle: Process.destroyForcibly() also closes the pipes the pumps are still reading,
+    // which dropped output the job had written before it exited (empty stdout under load)
+    p.toHandle().destroyForcibly();
     kids.forEach(ProcessHandle::destroyForcibly);
     try {
       p.waitFor(10, TimeUnit.SECONDS);
@@ -391,46 +394,129 @@ public final class Runner {
     }
   }
 
-  private static void join(Thread pump, InputStream in) {
+  /** How long a pump of an uncontained run may sit in one read, with nothing arriving, before it is given up. */
+  static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /**
+   * Waits until a pump has copied what the job wrote; called once every process of the run was
+   * killed. With a PID namespace nothing can hold the pipe any more, so its end is certain and is
+   * waited for however long a loaded machine takes to schedule the pump (a fixed deadline here lost
+   * output). Without one, a process that escaped the kill may hold the pipe open forever: the pump is
+   * given up once it has sat in one read with nothing arriving for {@link #IDLE_NANOS} (the pipe is
+   * empty then), or once its cap is reached (the rest would be dropped anyway).
+   *
+   * @param nanoClock the clock the idle time is measured with
+   * @return whether the pump reached the end of the pipe (else it was given up and writes nothing more)
+   */
+  static boolean finish(Pump pump, boolean contained, java.util.function.LongSupplier nanoClock) {
+    long lastReads = -1;
+    long idleSince = 0;
     try {
-      pump.join(5000);
-      if (pump.isAlive()) {
-        in.close(); // an escaped grandchild holds the pipe: stop reading
-        pump.join(2000);
+      while (true) {
+        pump.thread.join(200);
+        if (pump.thread.getState() == Thread.State.TERMINATED) {
+          return true;
+        }
+        long now = nanoClock.getAsLong();
+        if (contained) {
+          continue;
+        }
+        long reads = pump.reads;
+        if (pump.full) {
+          break;
+        }
+        if (!pump.reading || reads != lastReads) {
+          lastReads = reads; // busy, or not scheduled yet: not idle
+          idleSince = now;
+        } else if (now - idleSince >= IDLE_NANOS) {
+          break;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      LOG.debug("closing a job pipe: {}", e.getMessage());
     }
+    pump.abandon();
+    if (!pump.full) {
+      LOG.warn("a process of the job still holds its output pipe after the run; stopped reading it");
+    }
+    return false;
   }
 
-  /** Copies a stream into a file up to {@code cap} bytes, then notes the truncation and drains the rest. */
-  static void pump(InputStream in, Path file, long cap) {
-    long written = 0;
-    boolean truncated = false;
-    byte[] buf = new byte[16 * 1024];
-    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        if (written < cap) {
-          int k = (int) Math.min(n, cap - written);
-          out.write(buf, 0, k);
-          written += k;
-          if (k < n) {
-            truncated = true;
+  /**
+   * Copies a stream into a file up to {@code cap} bytes, then notes the truncation and drains the
+   * rest; says whether it waits in a read, so that the runner can tell an idle pipe from a slow pump.
+   */
+  static final class Pump implements Runnable {
+    private final InputStream in;
+    private final Path file;
+    private final long cap;
+    final Thread thread;
+    volatile boolean reading;
+    volatile long reads;
+    volatile boolean full;
+    private boolean abandoned; // guarded by this: nothing is written once the runner gave up
+
+    Pump(InputStream in, Path file, long cap) {
+      this.in = in;
+      this.file = file;
+      this.cap = cap;
+      this.thread = Thread.ofVirtual().unstarted(this);
+    }
+
+    Pump start(String name) {
+      thread.setName(name);
+      thread.start();
+      return this;
+    }
+
+    @Override
+    public void run() {
+      long written = 0;
+      byte[] buf = new byte[16 * 1024];
+      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
+        while (true) {
+          reading = true;
+          int n = in.read(buf);
+          reads++;
+          reading = false;
+          if (n < 0) {
+            break;
           }
-          out.flush();
-        } else {
-          truncated = true;
+          if (full) {
+            continue; // drain: the job must not block on a full pipe
+          }
+          int k = (int) Math.min(n, cap - written);
+          synchronized (this) {
+            if (abandoned) {
+              break;
+            }
+            out.write(buf, 0, k);
+            written += k;
+            if (k < n) {
+              out.write(("\n--- OUTPUT TRUNCATED: only the first " + cap + " bytes were kept ---\n")
+                  .getBytes(StandardCharsets.UTF_8));
+              full = true;
+            }
+            out.flush();
+          }
         }
+      } catch (IOException e) {
+        LOG.debug("job output pipe closed: {}", e.getMessage());
+      } finally {
+        reading = false;
       }
-      if (truncated) {
-        out.write(("\n--- OUTPUT TRUNCATED: only the first " + cap + " bytes were kept ---\n")
-            .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Stops the pump: it writes nothing more, and a read not yet begun fails. */
+    void abandon() {
+      synchronized (this) {
+        abandoned = true;
       }
-    } catch (IOException e) {
-      LOG.debug("job output pipe closed: {}", e.getMessage());
+      try {
+        in.close();
+      } catch (IOException e) {
+        LOG.debug("closing a job pipe: {}", e.getMessage());
+      }
     }
   }
 
