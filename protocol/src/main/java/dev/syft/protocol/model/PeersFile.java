@@ -18,9 +18,15 @@ import tools.jackson.databind.node.ObjectNode;
  * update preserves the other keys of the entry, a {@code null} bundle leaves the stored one alone,
  * unknown or missing states are skipped when listing, and the file is written as Python's
  * {@code json.dumps(indent=2)} (non-ASCII as {@code \\uXXXX}, no trailing newline).
+ *
+ * <p>PySyft 0.10 reserves the key {@value #META_KEY} ({@code {"version": 1}}) beside the e-mails: it
+ * is never a peer, cannot be set as one, and is kept as is (value and position) when we rewrite
+ * the file, so a 0.10 client sharing the account still finds it.
  */
 public final class PeersFile {
   public static final String FILE_NAME = "SYFT_peers.json";
+  /** The reserved key of PySyft 0.10's peers file; not a peer. */
+  public static final String META_KEY = "_meta";
   private static final String STATE = "state";
   private static final String BUNDLE = "public_encryption_bundle";
 
@@ -67,6 +73,9 @@ public final class PeersFile {
   public PeersFile withPeerState(String email, PeerState state, JsonNode bundle) {
     Objects.requireNonNull(email, "email");
     Objects.requireNonNull(state, "state");
+    if (email.equals(META_KEY)) {
+      throw new IllegalArgumentException("'" + META_KEY + "' is a reserved key of the peers file, not a peer");
+    }
     ObjectNode copy = root.deepCopy();
     JsonNode existing = copy.get(email);
     ObjectNode entry = existing != null && existing.isObject() ? (ObjectNode) existing : JsonOut.object();
@@ -78,13 +87,19 @@ public final class PeersFile {
     return new PeersFile(copy);
   }
 
+  /** A copy of the reserved {@value #META_KEY} value (PySyft 0.10), or {@code null} when absent. */
+  public JsonNode meta() {
+    JsonNode v = root.get(META_KEY);
+    return v == null ? null : v.deepCopy();
+  }
+
   /** The file bytes exactly as the reference writes them. */
   public byte[] render() {
     return JsonOut.render(root, JsonOut.Style.PYTHON_INDENT2_ASCII);
   }
 
   private static Optional<PeerEntry> entry(String email, JsonNode value) {
-    if (!value.isObject() || value.get(STATE) == null || !value.get(STATE).isString()) {
+    if (email.equals(META_KEY) || !value.isObject() || value.get(STATE) == null || !value.get(STATE).isString()) {
       return Optional.empty();
     }
     return PeerState.fromWireName(value.get(STATE).stringValue())
