@@ -2,6 +2,7 @@ package dev.syft.core.internal;
 
 import dev.syft.protocol.SyftException;
 import dev.syft.protocol.model.PeerState;
+import dev.syft.protocol.model.PeerVersionFile;
 import dev.syft.protocol.model.PeersFile;
 import dev.syft.protocol.model.VersionInfo;
 import dev.syft.protocol.version.CompatibilityStatus;
@@ -18,6 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Unlike the reference, a patch difference or an unknown version only warns (shown by {@code
  * status}); only an incompatible major.minor skips the peer, loudly, with the reason.
+ *
+ * <p>A peer whose version file has PySyft 0.10's additions ({@code version} "2", {@code
+ * protocol_schemas}) is judged by protocol, not by client semver: it speaks protocol 1 and reads our
+ * protocol 0 (PYSYFT-0.10.md), so it is synced with a warning naming its version; it is skipped
+ * only when one of its protocol schemas says it no longer reads protocol 0.
  */
 final class VersionFiles {
   private static final Logger LOG = LoggerFactory.getLogger(VersionFiles.class);
@@ -118,7 +124,8 @@ final class VersionFiles {
       return;
     }
     PeerVersion v = describe(versionJson);
-    String skip = v.status() == CompatibilityStatus.INCOMPATIBLE
+    String skip = v.newerProtocol() ? (v.status() == CompatibilityStatus.INCOMPATIBLE ? v.warning() : null)
+        : v.status() == CompatibilityStatus.INCOMPATIBLE
         ? v.warning() + "; peers on another minor version cannot sync (upgrade one side)"
         : v.status() == CompatibilityStatus.PATCH_DIFF && ctx.home().config().skipPeerOnPatchDiff()
             ? v.warning() + " (sync.skip_peer_on_patch_version_diff is true in config.yaml)" : null;
@@ -159,7 +166,7 @@ final class VersionFiles {
       return null;
     }
     try {
-      VersionInfo.parse(raw); // validate before storing
+      PeerVersionFile.parse(raw); // validate before storing (a newer format is fine)
     } catch (SyftException | IllegalArgumentException e) {
       LOG.warn("unreadable version file of {}: {}", r.email(), e.getMessage());
       ctx.db().removeMeta(key);
@@ -169,15 +176,29 @@ final class VersionFiles {
     return new String(raw, java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** A peer's version as shown to the user. */
-  record PeerVersion(String version, CompatibilityStatus status, String warning) {}
+  /**
+   * A peer's version as shown to the user.
+   *
+   * @param newerProtocol the peer's version file announces a protocol above ours (PySyft 0.10);
+   *     then {@code status} is {@link CompatibilityStatus#INCOMPATIBLE} only when it no longer
+   *     reads ours, whatever its semver
+   */
+  record PeerVersion(String version, CompatibilityStatus status, String warning, boolean newerProtocol) {
+    PeerVersion(String version, CompatibilityStatus status, String warning) {
+      this(version, status, warning, false);
+    }
+  }
 
   static PeerVersion describe(String versionJson) {
     if (versionJson == null) {
       return new PeerVersion(null, CompatibilityStatus.UNKNOWN, "version unknown (no readable SYFT_version.json yet)");
     }
     try {
-      String v = VersionInfo.parse(versionJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)).syftClientVersion();
+      PeerVersionFile file = PeerVersionFile.parse(versionJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (file.isNewerFormat() && file.protocol() > PeerVersionFile.OUR_PROTOCOL) {
+        return newer(file);
+      }
+      String v = file.info().syftClientVersion();
       VersionCompatibility c = VersionCompatibility.compare(VersionInfo.CLIENT_VERSION, v);
       String warning = switch (c.status()) {
         case SAME -> null;
@@ -189,5 +210,21 @@ final class VersionFiles {
     } catch (SyftException | IllegalArgumentException e) {
       return new PeerVersion(null, CompatibilityStatus.UNKNOWN, "unreadable version file: " + e.getMessage());
     }
+  }
+
+  private static PeerVersion newer(PeerVersionFile file) {
+    String who = "peer speaks a newer protocol: " + file.describe();
+    List<PeerVersionFile.ProtocolSchema> refusing = file.refusing(PeerVersionFile.OUR_PROTOCOL);
+    if (!refusing.isEmpty()) {
+      String names = String.join(", ", refusing.stream()
+          .map(s -> s.protocolName() == null ? "(unnamed)" : s.protocolName()).toList());
+      return new PeerVersion(file.clientVersion(), CompatibilityStatus.INCOMPATIBLE, who
+          + "; its protocol schemas (" + names + ") no longer read protocol " + PeerVersionFile.OUR_PROTOCOL
+          + ", which syft-java speaks (syft-client " + VersionInfo.CLIENT_VERSION + ")", true);
+    }
+    String note = file.info() == null ? " (its version file lacks the 0.1.117 fields: " + file.problem() + ")" : "";
+    return new PeerVersion(file.clientVersion(), CompatibilityStatus.PATCH_DIFF, who
+        + "; it reads ours (protocol " + PeerVersionFile.OUR_PROTOCOL + ", syft-client " + VersionInfo.CLIENT_VERSION
+        + "), so we keep syncing" + note, true);
   }
 }
