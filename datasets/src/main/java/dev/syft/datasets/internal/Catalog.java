@@ -131,13 +131,8 @@ public final class Catalog {
    */
   static List<Path> mockFiles(DatasetMeta meta, String owner, String name, Path mockDir, Path readme) {
     List<Path> out = new ArrayList<>();
-    String prefix = DatasetPaths.mockRel(name) + "/";
     for (String url : meta.mockFilesUrls()) {
-      Optional<SyftUrl> u = SyftUrl.parse(url);
-      if (u.isEmpty() || !u.get().host().equalsIgnoreCase(owner) || !u.get().path().startsWith(prefix)) {
-        continue;
-      }
-      String rel = FlatNames.safeRel(u.get().path().substring(prefix.length()));
+      String rel = relInMockDir(url, owner, name);
       if (rel == null) {
         continue;
       }
@@ -171,17 +166,41 @@ public final class Catalog {
   }
 
   private static Path readmePath(DatasetMeta meta, String owner, String name, Path mockDir) {
-    Optional<SyftUrl> u = SyftUrl.parse(meta.readmeUrl());
-    String prefix = DatasetPaths.mockRel(name) + "/";
-    if (u.isEmpty() || !u.get().host().equalsIgnoreCase(owner) || !u.get().path().startsWith(prefix)) {
-      return null;
-    }
-    String rel = FlatNames.safeRel(u.get().path().substring(prefix.length()));
+    String rel = relInMockDir(meta.readmeUrl(), owner, name);
     if (rel == null) {
       return null;
     }
     Path p = mockDir.resolve(rel);
     return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? p : null;
+  }
+
+  private static final java.util.regex.Pattern LAYOUT_SEGMENT = java.util.regex.Pattern.compile("v[0-9]{1,9}/");
+
+  /**
+   * The safe path inside the dataset's mock folder a {@code syft://owner/...} URL names, or null.
+   * Accepts {@code public/syft_datasets/<name>/...} and PySyft 0.10's {@code
+   * public/syft_datasets/v<n>/<name>/...} (its metadata points into its versioned layout; the
+   * files arrive in the same collection).
+   */
+  static String relInMockDir(String url, String owner, String name) {
+    Optional<SyftUrl> u = SyftUrl.parse(url);
+    if (u.isEmpty() || !u.get().host().equalsIgnoreCase(owner)) {
+      return null;
+    }
+    String path = u.get().path();
+    String root = DatasetPaths.PUBLIC_ROOT + "/";
+    if (!path.startsWith(root)) {
+      return null;
+    }
+    String rest = path.substring(root.length());
+    java.util.regex.Matcher m = LAYOUT_SEGMENT.matcher(rest);
+    if (m.lookingAt() && rest.startsWith(name + "/", m.end())) {
+      rest = rest.substring(m.end());
+    }
+    if (!rest.startsWith(name + "/")) {
+      return null;
+    }
+    return FlatNames.safeRel(rest.substring(name.length() + 1));
   }
 
   /** Private data files: recursive, sorted by relative path, without metadata and permission files. */

@@ -38,8 +38,14 @@ final class Fetcher implements AutoCloseable {
    * @param label for messages ({@code census of do@x})
    * @param expectedHash verify against this collection hash, or null (private collections)
    * @param keepAcl keep a permission file found in the folder (own private backups only)
+   * @param escapedPaths flat names carry nested paths as {@code %2F} (PySyft 0.10's {@code v<n>}
+   *     collections); restored to folders, each path checked
    */
-  record Target(String label, Entry folder, String expectedHash, boolean keepAcl) {}
+  record Target(String label, Entry folder, String expectedHash, boolean keepAcl, boolean escapedPaths) {
+    Target(String label, Entry folder, String expectedHash, boolean keepAcl) {
+      this(label, folder, expectedHash, keepAcl, false);
+    }
+  }
 
   /**
    * A fetched folder, ready to install.
@@ -103,7 +109,8 @@ final class Fetcher implements AutoCloseable {
         Path flat = staging.resolve(i + "/flat");
         Files.createDirectories(flat);
         boolean verified = t.expectedHash() == null || verify(flat, t.expectedHash());
-        out.add(new Fetched(t, restore(flat, staging.resolve(i + "/tree"), t.keepAcl()), verified, null));
+        out.add(new Fetched(t, restore(flat, staging.resolve(i + "/tree"), t.keepAcl(), t.escapedPaths()), verified,
+            null));
       } catch (IOException | RuntimeException e) {
         out.add(new Fetched(t, null, false, OwnerOps.describe(e)));
       }
@@ -170,7 +177,7 @@ final class Fetcher implements AutoCloseable {
   }
 
   /** Moves flat files to their relative paths (manifest) or keeps them at the top; drops permission files. */
-  private static Path restore(Path flat, Path tree, boolean keepAcl) throws IOException {
+  private static Path restore(Path flat, Path tree, boolean keepAcl, boolean escapedPaths) throws IOException {
     Files.createDirectories(tree);
     Path manifestFile = flat.resolve(DatasetPaths.MANIFEST_FILE);
     Optional<Map<String, String>> manifest = Optional.empty();
@@ -199,12 +206,36 @@ final class Fetcher implements AutoCloseable {
       if (used.contains(name) || (!keepAcl && name.equals(DatasetPaths.ACL_FILE))) {
         continue;
       }
-      Path dest = tree.resolve(name);
+      String rel = escapedPaths ? unescape(name) : name;
+      if (rel == null) {
+        LOG.warn("skipping {}: not a safe path once %2F is read as '/'", dev.syft.protocol.DatasitePaths.printable(name));
+        continue;
+      }
+      Path dest = tree.resolve(rel);
       if (!Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
-        Files.move(flat.resolve(name), dest);
+        try {
+          Files.createDirectories(dest.getParent());
+          Files.move(flat.resolve(name), dest);
+        } catch (FileAlreadyExistsException | java.nio.file.NotDirectoryException ex) {
+          LOG.warn("skipping {}: it clashes with another file of the collection", rel);
+        }
       }
     }
     return tree;
+  }
+
+  /**
+   * The relative path a PySyft 0.10 flat name stands for: {@code %2F} (any case) is a folder
+   * separator, nothing else is decoded; null when the result is not a safe relative path (or names
+   * a permission file).
+   */
+  static String unescape(String flatName) {
+    String rel = flatName.replace("%2F", "/").replace("%2f", "/");
+    if (rel.equals(flatName)) {
+      return flatName;
+    }
+    String safe = FlatNames.safeRel(rel);
+    return safe != null && safe.equals(rel) ? safe : null;
   }
 
   /** Replaces {@code dir} with the fetched tree (old content removed after the swap). */

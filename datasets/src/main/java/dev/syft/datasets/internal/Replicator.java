@@ -63,8 +63,11 @@ final class Replicator {
             && Files.isRegularFile(dir.resolve(DatasetPaths.METADATA_FILE), LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
-        targets.add(new Fetcher.Target(e.getKey() + " of " + owner, e.getValue().folder(), hash, false));
-        where.add(new String[] {owner, e.getKey()});
+        // a PySyft 0.10 layout variant: its hash rule is not ours to check, its flat names escape '/'
+        boolean variant = !e.getValue().name().isProtocol0();
+        targets.add(new Fetcher.Target(e.getKey() + " of " + owner, e.getValue().folder(), variant ? null : hash, false,
+            variant));
+        where.add(new String[] {owner, e.getKey(), hash});
       }
     }
     if (targets.isEmpty()) {
@@ -89,7 +92,7 @@ final class Replicator {
         }
         try {
           fetcher.install(f, ctx.home().replica(owner).resolve(DatasetPaths.PUBLIC_ROOT).resolve(tag));
-          st.put(INSTALLED + k, f.target().expectedHash());
+          st.put(INSTALLED + k, where.get(i)[2]);
           st.remove(MISMATCH + k);
           installed++;
           LOG.info("received dataset {}", f.target().label());
@@ -104,11 +107,17 @@ final class Replicator {
     return installed;
   }
 
-  /** Per peer and tag the collection to use: the most recently modified folder (then the last name). */
-  private static Map<String, Map<String, SharedCollection>> choose(List<SharedCollection> listed, Set<String> peers) {
+  /**
+   * Per peer and tag the collection to use: a protocol-0 name before a PySyft 0.10 variant (the
+   * exact 0.1.117 format), else the highest variant; then the most recently modified folder (then
+   * the last name).
+   */
+  static Map<String, Map<String, SharedCollection>> choose(List<SharedCollection> listed, Set<String> peers) {
     Map<String, Map<String, SharedCollection>> out = new TreeMap<>();
     Comparator<SharedCollection> order = Comparator
-        .comparing((SharedCollection c) -> c.folder().modified(), Comparator.nullsFirst(Comparator.naturalOrder()))
+        .comparing((SharedCollection c) -> c.name().isProtocol0())
+        .thenComparing(c -> c.name().layoutVersion())
+        .thenComparing((SharedCollection c) -> c.folder().modified(), Comparator.nullsFirst(Comparator.naturalOrder()))
         .thenComparing(c -> c.folder().name());
     for (SharedCollection c : listed) {
       String owner = c.owner() == null ? "" : c.owner().toLowerCase(Locale.ROOT);

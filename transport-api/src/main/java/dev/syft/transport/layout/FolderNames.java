@@ -141,15 +141,28 @@ public final class FolderNames {
         .orElseThrow(() -> new FolderNameException("Invalid " + kind.label() + " folder name: " + name));
   }
 
-  /** {@link #parseCollection} without the exception. */
+  /**
+   * {@link #parseCollection} without the exception. Also reads PySyft 0.10's variant names {@code
+   * <prefix>v<n>_<tag>_<hash>} (variant {@code v<n>}, 1 to 9 digits); the reference 0.1.117 does not.
+   */
   public static Optional<CollectionName> tryParseCollection(CollectionKind kind, String name) {
     String[] parts = name.split("_", -1);
-    if (parts.length < 3 || !(parts[0] + "_" + parts[1]).equals(kind.prefix())) {
+    if (parts.length < 3) {
+      return Optional.empty();
+    }
+    String head = parts[0] + "_" + parts[1];
+    if (!head.startsWith(kind.prefix())) {
+      return Optional.empty();
+    }
+    String variant = head.substring(kind.prefix().length());
+    if (!variant.isEmpty() && !VARIANT.matcher(variant).matches()) {
       return Optional.empty();
     }
     String tag = String.join("_", java.util.Arrays.copyOfRange(parts, 2, parts.length - 1));
-    return Optional.of(new CollectionName(kind, tag, parts[parts.length - 1]));
+    return Optional.of(new CollectionName(kind, variant, tag, parts[parts.length - 1]));
   }
+
+  private static final java.util.regex.Pattern VARIANT = java.util.regex.Pattern.compile("v[0-9]{1,9}");
 
   /** Parses {@code <version>#<email>} (exactly one {@code #}, both sides non-empty). */
   public static Optional<VersionedName> tryParsePersonal(String name) {

@@ -351,12 +351,15 @@ public final class SyftLayout {
         e -> e.name().equals(name) && me.equals(e.owner())));
   }
 
-  /** Every collection folder of that kind under this client's root (owned by it), name-ordered. */
+  /**
+   * Every collection folder of that kind under this client's root (owned by it), name-ordered;
+   * protocol-0 names only (a PySyft 0.10 client sharing the account manages its variant folders).
+   */
   public List<SharedCollection> listMyCollections(CollectionKind kind) throws IOException {
     List<SharedCollection> out = new ArrayList<>();
     for (Entry e : storage.findFoldersContaining(root(), kind.prefix() + "_")) {
       if (e.folder() && me.equals(e.owner())) {
-        FolderNames.tryParseCollection(kind, e.name()).filter(SyftLayout::usable)
+        FolderNames.tryParseCollection(kind, e.name()).filter(SyftLayout::usable).filter(CollectionName::isProtocol0)
             .ifPresent(n -> out.add(new SharedCollection(n, e)));
       }
     }
@@ -364,10 +367,13 @@ public final class SyftLayout {
     return out;
   }
 
-  /** Dataset collections other users shared with this client (one query, DS side), name-ordered. */
+  /**
+   * Dataset collections other users shared with this client (one query, DS side), name-ordered;
+   * PySyft 0.10 variant names ({@code syft_datasetcollectionv<n>_...}) included.
+   */
   public List<SharedCollection> listCollectionsSharedWithMe() throws IOException {
     List<SharedCollection> out = new ArrayList<>();
-    for (Entry e : storage.findSharedWithMe(CollectionKind.DATASET.prefix() + "_")) {
+    for (Entry e : storage.findSharedWithMe(CollectionKind.DATASET.prefix())) {
       if (e.folder() && !me.equals(e.owner())) {
         FolderNames.tryParseCollection(CollectionKind.DATASET, e.name()).filter(SyftLayout::usable)
             .ifPresent(n -> out.add(new SharedCollection(n, e)));
