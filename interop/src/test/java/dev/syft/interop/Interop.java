@@ -1,0 +1,83 @@
+package dev.syft.interop;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.syft.Syft;
+import dev.syft.drivefake.FakeDriveServer;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One test class's world: a Drive fake on loopback, the unpacked reference, a Python to run it, and
+ * the actors (Python processes and in-process Java clients) created on it. Closing it stops them all.
+ */
+final class Interop implements AutoCloseable {
+  final Path dir;
+  final Path referenceDir;
+  final Path driver;
+  final Path python;
+  final FakeDriveServer fake;
+  private final List<AutoCloseable> actors = new ArrayList<>();
+
+  private Interop(Path dir, Path referenceDir, Path driver, Path python, FakeDriveServer fake) {
+    this.dir = dir;
+    this.referenceDir = referenceDir;
+    this.driver = driver;
+    this.python = python;
+    this.fake = fake;
+  }
+
+  /** Skips the calling test class (with the reason) when the reference or a suitable Python is missing. */
+  static Interop start(Path dir) throws IOException {
+    Path archives = Path.of(System.getProperty("syft.reference.archives", "../../shared/reference"));
+    Path ref = Path.of(System.getProperty("syft.reference.dir", "target/reference"));
+    assumeTrue(Files.isDirectory(ref.resolve("syft-client/syft_client")) && Files.isDirectory(ref.resolve("wcmatch-10.1"))
+            && Files.isDirectory(ref.resolve("bracex-2.6")),
+        "interop skipped: the reference archives are not unpacked in " + ref + " (the build unpacks them from "
+            + archives.toAbsolutePath().normalize() + ", which is " + (Files.isDirectory(archives) ? "there" : "absent")
+            + ")");
+    PythonFinder.Result py = PythonFinder.find();
+    assumeTrue(py.found(), () -> "interop skipped: " + py.whyNot());
+    Path driver = Path.of(System.getProperty("syft.interop.driver", "src/test/python/syft_actor.py"));
+    FakeDriveServer fake = FakeDriveServer.start();
+    return new Interop(dir, ref.toAbsolutePath(), driver.toAbsolutePath(), py.python(), fake);
+  }
+
+  /** A reference client in its own Python process, logged in as data owner ({@code do}) or scientist ({@code ds}). */
+  PyActor python(String email, String role) throws IOException {
+    PyActor a = PyActor.start(this, email, dir.resolve("py-" + email));
+    actors.add(a);
+    a.call("login", "role", role, "email", email, "token_path", a.tokenFile().toString());
+    return a;
+  }
+
+  /** A syft-java client in this JVM over the same fake. */
+  Syft java(String email) {
+    String uri = "gdrive:?root_url=" + URLEncoder.encode(fake.rootUrl(), StandardCharsets.UTF_8) + "&access_token="
+        + URLEncoder.encode(email, StandardCharsets.UTF_8);
+    Syft s = Syft.init(email, uri, dir.resolve("java-" + email));
+    actors.add(s);
+    return s;
+  }
+
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    for (AutoCloseable a : actors.reversed()) {
+      try {
+        a.close();
+      } catch (Exception e) {
+        first = first == null ? e : first;
+      }
+    }
+    fake.close();
+    if (first != null) {
+      throw first;
+    }
+  }
+}
