@@ -183,6 +183,12 @@ class Actor:
             share_outputs_with_submitter=share_outputs, share_logs_with_submitter=share_logs
         )
 
+    # -- a file the user puts in their own datasite (e.g. a syft.pub.yaml), picked up by the next sync
+    def op_write_own_file(self, path, content_b64):
+        target = Path(self.client.syftbox_folder) / self.client.email / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(content_b64))
+
     # -- a file proposed into a peer's datasite: the reference has no public call for arbitrary
     #    files; its job submission writes into the local copy of the peer's datasite and hands each
     #    path to the watcher syncer, and so does this.

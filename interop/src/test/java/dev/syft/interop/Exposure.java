@@ -74,7 +74,7 @@ final class Exposure {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  private static byte[] get(String url, String user) throws IOException, InterruptedException {
+  static byte[] get(String url, String user) throws IOException, InterruptedException {
     HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + user)
         .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {

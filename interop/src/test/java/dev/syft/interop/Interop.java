@@ -18,14 +18,17 @@ import java.util.List;
  */
 final class Interop implements AutoCloseable {
   final Path dir;
+  /** Kept after the run (target/interop-logs/&lt;class&gt;): what each Python actor printed. */
+  final Path logs;
   final Path referenceDir;
   final Path driver;
   final Path python;
   final FakeDriveServer fake;
   private final List<AutoCloseable> actors = new ArrayList<>();
 
-  private Interop(Path dir, Path referenceDir, Path driver, Path python, FakeDriveServer fake) {
+  private Interop(Path dir, Path logs, Path referenceDir, Path driver, Path python, FakeDriveServer fake) {
     this.dir = dir;
+    this.logs = logs;
     this.referenceDir = referenceDir;
     this.driver = driver;
     this.python = python;
@@ -33,7 +36,7 @@ final class Interop implements AutoCloseable {
   }
 
   /** Skips the calling test class (with the reason) when the reference or a suitable Python is missing. */
-  static Interop start(Path dir) throws IOException {
+  static Interop start(Class<?> testClass, Path dir) throws IOException {
     Path archives = Path.of(System.getProperty("syft.reference.archives", "../../shared/reference"));
     Path ref = Path.of(System.getProperty("syft.reference.dir", "target/reference"));
     assumeTrue(Files.isDirectory(ref.resolve("syft-client/syft_client")) && Files.isDirectory(ref.resolve("wcmatch-10.1"))
@@ -45,7 +48,8 @@ final class Interop implements AutoCloseable {
     assumeTrue(py.found(), () -> "interop skipped: " + py.whyNot());
     Path driver = Path.of(System.getProperty("syft.interop.driver", "src/test/python/syft_actor.py"));
     FakeDriveServer fake = FakeDriveServer.start();
-    return new Interop(dir, ref.toAbsolutePath(), driver.toAbsolutePath(), py.python(), fake);
+    Path logs = Path.of(System.getProperty("syft.interop.logs", "target/interop-logs"), testClass.getSimpleName());
+    return new Interop(dir, logs.toAbsolutePath(), ref.toAbsolutePath(), driver.toAbsolutePath(), py.python(), fake);
   }
 
   /** A reference client in its own Python process, logged in as data owner ({@code do}) or scientist ({@code ds}). */
@@ -63,6 +67,16 @@ final class Interop implements AutoCloseable {
     Syft s = Syft.init(email, uri, dir.resolve("java-" + email));
     actors.add(s);
     return s;
+  }
+
+  /** The content of the one Drive file named {@code name} that {@code owner} owns, read as the owner. */
+  byte[] driveFile(String owner, String name) throws IOException, InterruptedException {
+    List<FakeDriveServer.FileView> found = fake.files().stream()
+        .filter(f -> f.owner().equals(owner) && f.name().equals(name) && !f.trashed()).toList();
+    if (found.size() != 1) {
+      throw new AssertionError("expected one Drive file " + name + " of " + owner + ", found " + found);
+    }
+    return Exposure.get(fake.rootUrl() + "drive/v3/files/" + found.get(0).id() + "?alt=media", owner);
   }
 
   @Override

@@ -60,7 +60,7 @@ final class PyActor implements AutoCloseable {
     // the fake's OAuth endpoint turns a refresh token that is an e-mail into that user's access token
     Files.writeString(token, "{\"refresh_token\": \"" + email + "\", \"client_id\": \"interop.apps.example\", "
         + "\"client_secret\": \"interop\", \"token_uri\": \"https://oauth2.googleapis.com/token\"}\n");
-    Path log = env.dir.resolve("logs").resolve(email + ".log");
+    Path log = env.logs.resolve(email + ".log");
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(env.python.toString(), "-u", env.driver.toString(), "--ref",
         env.referenceDir.toString(), "--fake", env.fake.rootUrl())

@@ -45,7 +45,7 @@ class PythonScientistJavaOwnerTest {
 
   @BeforeAll
   void start() throws Exception {
-    env = Interop.start(dir);
+    env = Interop.start(getClass(), dir);
     owner = env.java(DO);
     scientist = env.python(DS, "ds");
   }
@@ -89,6 +89,10 @@ class PythonScientistJavaOwnerTest {
     owner.sync();
 
     assertThat(peer(owner, DS_REJECTED).state()).isEqualTo("rejected");
+    // the decision on the wire, where the reference reads it: the owner's SYFT_peers.json on Drive
+    JsonNode peersJson = PyActor.JSON.readTree(env.driveFile(DO, "SYFT_peers.json"));
+    assertThat(peersJson.path(DS_REJECTED).path("state").asString()).isEqualTo("rejected");
+    assertThat(peersJson.path(DS).path("state").asString()).isEqualTo("accepted");
     assertThat(pyPeer(stranger, DO).path("state").asString()).isNotEqualTo("accepted");
     // nothing of the owner's datasite reaches the rejected requester
     stranger.call("sync");
