@@ -55,9 +55,30 @@ final class Interop implements AutoCloseable {
   /** A reference client in its own Python process, logged in as data owner ({@code do}) or scientist ({@code ds}). */
   PyActor python(String email, String role) throws IOException {
     PyActor a = PyActor.start(this, email, dir.resolve("py-" + email));
-    actors.add(a);
+    synchronized (actors) {
+      actors.add(a);
+    }
     a.call("login", "role", role, "email", email, "token_path", a.tokenFile().toString());
     return a;
+  }
+
+  /** Several reference clients of one role, started and logged in in parallel (most of a start is imports). */
+  List<PyActor> pythons(String role, String... emails) throws Exception {
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<PyActor>> started = new ArrayList<>();
+      for (String e : emails) {
+        started.add(pool.submit(() -> python(e, role)));
+      }
+      List<PyActor> out = new ArrayList<>();
+      for (var f : started) {
+        try {
+          out.add(f.get());
+        } catch (java.util.concurrent.ExecutionException ex) {
+          throw ex.getCause() instanceof Exception c ? c : ex;
+        }
+      }
+      return out;
+    }
   }
 
   /** A syft-java client in this JVM over the same fake. */
@@ -65,7 +86,9 @@ final class Interop implements AutoCloseable {
     String uri = "gdrive:?root_url=" + URLEncoder.encode(fake.rootUrl(), StandardCharsets.UTF_8) + "&access_token="
         + URLEncoder.encode(email, StandardCharsets.UTF_8);
     Syft s = Syft.init(email, uri, dir.resolve("java-" + email));
-    actors.add(s);
+    synchronized (actors) {
+      actors.add(s);
+    }
     return s;
   }
 

@@ -67,7 +67,6 @@ final class PyActor implements AutoCloseable {
         .redirectError(log.toFile()).directory(home.toFile());
     pb.environment().put("HOME", home.toString());
     pb.environment().put("PYTHONUNBUFFERED", "1");
-    pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
     for (String k : List.of("PYTHONPATH", "PYTHONHOME", "SYFTCLIENT_TOKEN_PATH", "SYFTBOX_FOLDER", "SYFTBOX_EMAIL")) {
       pb.environment().remove(k);
     }

@@ -42,12 +42,15 @@ class PythonScientistJavaOwnerTest {
   Interop env;
   Syft owner;
   PyActor scientist;
+  PyActor stranger;
 
   @BeforeAll
   void start() throws Exception {
     env = Interop.start(getClass(), dir);
     owner = env.java(DO);
-    scientist = env.python(DS, "ds");
+    List<PyActor> py = env.pythons("ds", DS, DS_REJECTED);
+    scientist = py.get(0);
+    stranger = py.get(1);
   }
 
   @AfterAll
@@ -80,7 +83,6 @@ class PythonScientistJavaOwnerTest {
   @Test
   @Order(2)
   void peerRequestFromPythonIsRejectedByJava() throws Exception {
-    PyActor stranger = env.python(DS_REJECTED, "ds");
     stranger.call("add_peer", "email", DO);
     owner.sync();
     assertThat(peer(owner, DS_REJECTED).state()).isEqualTo("requested_by_peer");
