@@ -113,11 +113,10 @@ class Actor:
         self.client.reject_peer_request(email)
 
     def op_peers(self):
+        # re-read SYFT_peers.json from Drive; client.peers then syncs (PRE_SYNC) and lists approved
+        # peers and open requests
         self.client.load_peers(force_download=True)
         return [
-            {"email": p.email, "state": p.state.value, "version": _version(p.version)}
-            for p in self.client.peer_manager.peers
-        ] if hasattr(self.client.peer_manager, "peers") else [
             {"email": p.email, "state": p.state.value, "version": _version(p.version)}
             for p in self.client.peers
         ]
