@@ -414,7 +414,8 @@ public final class FakeDriveServer implements AutoCloseable {
     try {
       String user = userOf(req);
       // a batch is authorized part by part (each part carries its own Authorization, or the outer one)
-      boolean anonymous = route.endpoint.equals("oauth.token") || route.endpoint.equals("upload.chunk")
+      boolean anonymous = route.endpoint.equals("oauth.token") || route.endpoint.equals("discovery")
+          || route.endpoint.equals("upload.chunk")
           || route.endpoint.equals("unknown") || route.endpoint.equals("batch");
       if (user == null && !anonymous) {
         throw DriveError.unauthenticated();
@@ -433,6 +434,9 @@ public final class FakeDriveServer implements AutoCloseable {
     String m = r.method;
     if (seg.length == 1 && seg[0].equals("token") && m.equals("POST")) {
       return new Route("oauth.token", false, false, false, this::token);
+    }
+    if (seg.length == 6 && String.join("/", seg).equals("discovery/v1/apis/drive/v3/rest") && m.equals("GET")) {
+      return new Route("discovery", false, false, false, this::discovery);
     }
     if (seg.length >= 1 && seg[0].equals("batch") && m.equals("POST")) {
       return new Route("batch", false, true, false, this::batch);
@@ -863,6 +867,30 @@ public final class FakeDriveServer implements AutoCloseable {
   }
 
   /** The fake OAuth token endpoint: codes and refresh tokens are e-mails; {@code revoked*} is invalid_grant. */
+  /**
+   * The Drive v3 discovery document, reduced to the methods and parameters the Python Google client
+   * (google-api-python-client 1.7, which fetches it at every {@code build()}) needs; its {@code rootUrl}
+   * is this server as the client reached it, so every later call comes here.
+   */
+  private Resp discovery(Req r, String ignored) {
+    String doc = DISCOVERY.replace("${ROOT_URL}", "http://" + r.host + "/");
+    return new Resp(200, Map.of("Content-Type", "application/json; charset=UTF-8"),
+        doc.getBytes(StandardCharsets.UTF_8), false);
+  }
+
+  private static final String DISCOVERY = loadDiscovery();
+
+  private static String loadDiscovery() {
+    try (InputStream in = FakeDriveServer.class.getResourceAsStream("drive-v3-discovery.json")) {
+      if (in == null) {
+        throw new IllegalStateException("drive-v3-discovery.json is missing from the drive-fake jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private Resp token(Req r, String ignored) {
     Map<String, String> form = query(new String(r.body, StandardCharsets.UTF_8));
     String grant = form.getOrDefault("grant_type", "");

@@ -422,6 +422,30 @@ class FakeDriveServerTest {
   }
 
   @Test
+  void theDiscoveryDocumentDescribesTheServedMethodsAtThisServer() throws Exception {
+    Res r = call(null, "GET", "/discovery/v1/apis/drive/v3/rest", null, null);
+    assertThat(r.status).isEqualTo(200);
+    // the Python client joins rootUrl + servicePath for calls, rootUrl + "upload/" + servicePath for media
+    assertThat(r.json.get("rootUrl").asString()).isEqualTo(fake.rootUrl());
+    assertThat(r.json.get("servicePath").asString()).isEqualTo("drive/v3/");
+    assertThat(r.json.get("batchPath").asString()).isEqualTo("batch/drive/v3");
+    JsonNode res = r.json.get("resources");
+    JsonNode files = res.get("files").get("methods");
+    assertThat(files.propertyNames()).contains("list", "get", "create", "update", "delete", "generateIds");
+    assertThat(files.get("get").get("supportsMediaDownload").asBoolean()).isTrue();
+    assertThat(files.get("update").get("parameters").propertyNames()).contains("fileId", "addParents", "removeParents");
+    assertThat(files.get("list").get("parameters").propertyNames()).contains("q", "pageSize", "pageToken", "orderBy");
+    assertThat(res.get("permissions").get("methods").get("create").get("parameters").propertyNames())
+        .contains("sendNotificationEmail");
+    assertThat(r.json.get("parameters").propertyNames()).contains("fields", "alt");
+    // every method's path is one this fake routes: call files.list through it
+    String listPath = files.get("list").get("path").asString();
+    String folder = folder(ALICE, "SyftBox", null);
+    Res listed = json(ALICE, "GET", "/" + r.json.get("servicePath").asString() + listPath + "?fields=files(id)", null);
+    assertThat(listed.json.get("files").get(0).get("id").asString()).isEqualTo(folder);
+  }
+
+  @Test
   void stateSurvivesARestartWithADataFolder(@TempDir Path data) throws Exception {
     String id;
     try (FakeDriveServer first = FakeDriveServer.builder().dataDir(data).start()) {
