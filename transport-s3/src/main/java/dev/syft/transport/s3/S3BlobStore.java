@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A {@link BlobStore} in one S3 bucket under a key prefix. A file is the object {@code prefix+key}; a
- * folder is the empty marker object {@code prefix+key+"/.syft-folder"} (so empty folders exist and
+ * folder is the small marker object {@code prefix+key+"/.syft-folder"} (so empty folders exist and
  * have a time; a marker named {@code key/} is avoided because some S3-compatible stores fold a
  * trailing slash into the plain key). Exclusive puts send {@code If-None-Match: *}: the bucket refuses
  * an existing key with 412, atomically against every writer, which makes message files exactly-once.
@@ -219,8 +219,10 @@ final class S3BlobStore implements BlobStore {
   @Override
   public void makeFolder(String key) throws IOException {
     try {
-      // unconditional: a racing creator rewrites the same empty marker (listings do not show folder times)
-      s3.putObject(b -> b.bucket(bucket).key(marker(key)), RequestBody.empty());
+      // unconditional: a racing creator rewrites the same marker (listings do not show folder times); not
+      // empty, because empty PUT bodies sporadically failed as "Error writing request body" over the
+      // url-connection client against S3Proxy
+      s3.putObject(b -> b.bucket(bucket).key(marker(key)), RequestBody.fromString("syft folder\n"));
     } catch (SdkException e) {
       throw map(e, "create folder " + prefix + key);
     }

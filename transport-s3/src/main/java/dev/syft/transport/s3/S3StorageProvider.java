@@ -52,6 +52,17 @@ public final class S3StorageProvider implements StorageProvider {
     return SCHEME;
   }
 
+  /**
+   * {@code syft init}: connects once, so a wrong identity (the map gives the credentials to another
+   * e-mail), bad credentials or an unknown host key are refused before a home is created. Creates
+   * nothing on the bucket.
+   */
+  @Override
+  public java.util.Optional<String> prepare(URI uri, String email, Map<String, String> options) throws IOException {
+    open(uri, email, options).close();
+    return java.util.Optional.empty();
+  }
+
   @Override
   public Storage open(URI uri, String email, Map<String, String> options) throws IOException {
     S3Location loc = S3Location.parse(uri, options);

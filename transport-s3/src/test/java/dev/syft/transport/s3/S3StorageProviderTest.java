@@ -41,6 +41,8 @@ class S3StorageProviderTest {
     String bucket = s.newBucket();
     s.mapKeyTo(bucket, "", "alice@example.com");
     URI uri = URI.create("s3://" + bucket + "?endpoint=" + s.endpoint);
+    assertThatThrownBy(() -> provider.prepare(uri, "bob@example.com", creds))
+        .isInstanceOf(StorageException.class).hasMessageContaining("belongs to alice@example.com");
     assertThatThrownBy(() -> provider.open(uri, "bob@example.com", creds))
         .isInstanceOfSatisfying(StorageException.class, e -> {
           assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN);

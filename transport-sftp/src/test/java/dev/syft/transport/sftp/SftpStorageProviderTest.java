@@ -39,6 +39,8 @@ class SftpStorageProviderTest {
   @Test
   void anAccountCannotClaimAnotherPeersEmail() throws Exception {
     FakeSftpServer server = SftpServerFixture.server();
+    assertThatThrownBy(() -> provider.prepare(URI.create(server.uri("alice")), "bob@example.com", Map.of()))
+        .isInstanceOf(StorageException.class).hasMessageContaining("belongs to alice@example.com");
     assertThatThrownBy(() -> provider.open(URI.create(server.uri("alice")), "bob@example.com", Map.of()))
         .isInstanceOfSatisfying(StorageException.class, e -> {
           assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN);
