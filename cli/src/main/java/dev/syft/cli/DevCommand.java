@@ -14,10 +14,11 @@ import picocli.CommandLine.Spec;
 /**
  * Developer tools. {@code syft dev fake-drive} runs the in-process Google Drive fake (module
  * drive-fake) so the {@code gdrive:} transport can be tried without a Google account: each client
- * names its user with {@code access_token=<its e-mail>}.
+ * names its user with {@code access_token=<its e-mail>}. {@code syft dev fake-sftp} runs an SFTP
+ * server (Apache MINA SSHD) for the {@code sftp:} transport.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true, description = "Developer tools.",
-    subcommands = {DevCommand.FakeDrive.class})
+    subcommands = {DevCommand.FakeDrive.class, DevCommand.FakeSftp.class})
 final class DevCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -53,6 +54,50 @@ final class DevCommand implements Runnable {
       out.println(FakeDriveServer.banner(server));
       if (data != null) {
         out.println("state is kept in " + data.toAbsolutePath());
+      }
+      out.flush();
+      new CountDownLatch(1).await(); // until Ctrl-C
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "fake-sftp", mixinStandardHelpOptions = true,
+      description = "Serve a folder over SFTP on 127.0.0.1 until interrupted (password <account>-pw; host key pinned in"
+          + " the printed URIs).",
+      footer = {"", "Example (two clients on one server):",
+          "  syft dev fake-sftp --port 2222 --data ./fake-sftp --account alice=alice@example.com \\",
+          "      --account bob=bob@example.com &",
+          "  syft init --home ./alice --email alice@example.com --transport '<the URI printed for alice>'"})
+  static final class FakeSftp implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "0",
+        description = "Port to listen on (default: a free one, printed at start).")
+    int port;
+
+    @Option(names = "--data", paramLabel = "DIR", required = true,
+        description = "The folder to serve (created if missing; the host key is kept beside it).")
+    Path data;
+
+    @Option(names = "--account", paramLabel = "NAME=EMAIL", required = true,
+        description = "An SSH account and the e-mail it is mapped to (repeatable).")
+    java.util.Map<String, String> accounts;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      PrintWriter out = spec.commandLine().getOut();
+      dev.syft.transport.sftp.FakeSftpServer server = dev.syft.transport.sftp.FakeSftpServer.start(data, port, accounts);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.close();
+        } catch (IOException ignored) {
+          // exiting anyway
+        }
+      }));
+      out.println("fake SFTP server on 127.0.0.1:" + server.port() + " serving " + server.data()
+          + " (host key " + server.fingerprint() + ")");
+      for (String account : new java.util.TreeSet<>(accounts.keySet())) {
+        out.println("  " + accounts.get(account) + ": --transport '" + server.uri(account) + "'");
       }
       out.flush();
       new CountDownLatch(1).await(); // until Ctrl-C
