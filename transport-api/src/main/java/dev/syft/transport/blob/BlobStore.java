@@ -44,6 +44,17 @@ public interface BlobStore extends AutoCloseable {
   InputStream get(String key) throws IOException;
 
   /**
+   * Opens the file at {@code key} only if it is still the version stamped {@code expected} (the
+   * {@link Blob#modified()} a listing gave); TRANSIENT when it has been replaced since. Stores whose
+   * stamps can repeat across versions (S3: whole seconds, ETag = content hash) must check, because a
+   * resumed download compares stamps to rule out splicing two versions. The default opens whatever
+   * is current, for stores whose stamps never repeat.
+   */
+  default InputStream get(String key, Instant expected) throws IOException {
+    return get(key);
+  }
+
+  /**
    * Stores {@code content} at {@code key} atomically (readers see the old or the new content, never a
    * part). With {@code exclusive} it fails with ALREADY_EXISTS when the key exists, atomically against
    * every other writer of the store: that is what makes message files exactly-once.

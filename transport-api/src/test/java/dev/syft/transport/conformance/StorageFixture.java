@@ -20,6 +20,15 @@ public interface StorageFixture extends AutoCloseable {
     return 100L << 20;
   }
 
+  /**
+   * Entries written by the paging test; more than the backend's own page size so that the
+   * transport's paging is exercised. 1,050 by default (Drive and S3 pages hold 1,000); a fixture whose
+   * backend pages smaller may write fewer and keep the test fast.
+   */
+  default int manyEntries() {
+    return 1_050;
+  }
+
   /** Whether names differing only in case are distinct items (false on macOS/Windows file systems). */
   default boolean caseSensitiveNames() {
     return true;

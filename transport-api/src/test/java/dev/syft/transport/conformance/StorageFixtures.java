@@ -45,6 +45,11 @@ public final class StorageFixtures {
       }
 
       @Override
+      public int manyEntries() {
+        return base.manyEntries();
+      }
+
+      @Override
       public long largeFileBytes() {
         return largeFileBytes;
       }

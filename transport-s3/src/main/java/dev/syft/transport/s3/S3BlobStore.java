@@ -17,11 +17,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -46,15 +48,22 @@ final class S3BlobStore implements BlobStore {
   private final String bucket;
   private final String prefix;
   private final boolean closeClient;
+  /** Keys per listing request; S3's own maximum (1,000) except in tests that exercise paging cheaply. */
+  private final int listPageSize;
 
   /**
    * @param prefix key prefix, empty or ending with '/'
    */
   S3BlobStore(S3Client s3, String bucket, String prefix, boolean closeClient) {
+    this(s3, bucket, prefix, closeClient, 1_000);
+  }
+
+  S3BlobStore(S3Client s3, String bucket, String prefix, boolean closeClient, int listPageSize) {
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
     this.closeClient = closeClient;
+    this.listPageSize = listPageSize;
   }
 
   S3Client client() {
@@ -98,7 +107,7 @@ final class S3BlobStore implements BlobStore {
     List<Blob> files = new ArrayList<>();
     List<Blob> folders = new ArrayList<>();
     try {
-      ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(bucket).prefix(p).delimiter("/").build();
+      ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(bucket).prefix(p).delimiter("/").maxKeys(listPageSize).build();
       for (ListObjectsV2Response page : s3.listObjectsV2Paginator(req)) {
         for (S3Object o : page.contents()) {
           String rest = o.key().substring(p.length());
@@ -126,6 +135,24 @@ final class S3BlobStore implements BlobStore {
     } catch (SdkException e) {
       throw map(e, "read " + prefix + key);
     }
+  }
+
+  @Override
+  public InputStream get(String key, Instant expected) throws IOException {
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = s3.getObject(b -> b.bucket(bucket).key(prefix + key));
+    } catch (SdkException e) {
+      throw map(e, "read " + prefix + key);
+    }
+    GetObjectResponse r = in.response();
+    if (expected != null && !stamp(r.lastModified(), r.eTag()).equals(expected)) {
+      // a later version (possibly of equal stamp to an earlier one: A, B, A in one second) is being
+      // served; reading it under the listed entry could let a resume splice two versions
+      in.abort();
+      throw new StorageException(StorageException.Kind.TRANSIENT, "'" + name(key) + "' changed since it was listed; read it again");
+    }
+    return in;
   }
 
   @Override
@@ -250,7 +277,7 @@ final class S3BlobStore implements BlobStore {
     String p = prefix + key + "/";
     List<String> keys = new ArrayList<>();
     try {
-      for (ListObjectsV2Response page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(p))) {
+      for (ListObjectsV2Response page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(p).maxKeys(listPageSize))) {
         for (S3Object o : page.contents()) {
           keys.add(o.key());
         }

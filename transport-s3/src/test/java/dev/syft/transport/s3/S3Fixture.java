@@ -18,6 +18,8 @@ final class S3Fixture implements StorageFixture {
   final S3ProxyServer server;
   final String bucket;
 
+  static final int LIST_PAGE = 64;
+
   S3Fixture() throws Exception {
     server = S3ProxyServer.get();
     bucket = server.newBucket();
@@ -30,7 +32,16 @@ final class S3Fixture implements StorageFixture {
 
   /** A client of this fixture's bucket. */
   BlobStore store() {
-    return new HideUploadsInProgress(new S3BlobStore(server.client, bucket, "syft/", false));
+    return new HideUploadsInProgress(new S3BlobStore(server.client, bucket, "syft/", false, LIST_PAGE));
+  }
+
+  /**
+   * Listing pages of {@value #LIST_PAGE} keys let the paging test cross S3 pages with a few hundred
+   * files instead of 1,050 (each create costs several requests).
+   */
+  @Override
+  public int manyEntries() {
+    return 260;
   }
 
   @Override
@@ -70,6 +81,11 @@ final class S3Fixture implements StorageFixture {
     @Override
     public InputStream get(String key) throws IOException {
       return d.get(key);
+    }
+
+    @Override
+    public InputStream get(String key, Instant expected) throws IOException {
+      return d.get(key, expected);
     }
 
     @Override

@@ -201,6 +201,99 @@ final class SftpBlobStore implements BlobStore {
     }
   }
 
+  /**
+   * Opens a handle and checks the version it holds (fstat on the handle) against the listed stamp;
+   * reading then goes through that handle, so a rename-replace during the read cannot mix versions.
+   */
+  @Override
+  public InputStream get(String key, Instant expected) throws IOException {
+    if (expected == null) {
+      return get(key);
+    }
+    SftpClient c = borrow();
+    SftpClient.CloseableHandle h = null;
+    try {
+      h = c.open(path(key), SftpClient.OpenMode.Read);
+      SftpClient.Attributes a = c.stat(h);
+      if (!a.isRegularFile()) {
+        throw new StorageException(Kind.NOT_FOUND, "'" + name(key) + "' does not exist");
+      }
+      if (!time(a).equals(expected)) {
+        throw new StorageException(Kind.TRANSIENT, "'" + name(key) + "' changed since it was listed; read it again");
+      }
+      return new HandleStream(c, h);
+    } catch (SftpException e) {
+      closeQuietly(h);
+      giveBack(c);
+      if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH) {
+        throw new StorageException(Kind.NOT_FOUND, "'" + name(key) + "' does not exist");
+      }
+      throw map(e, "read " + key);
+    } catch (StorageException e) {
+      closeQuietly(h);
+      giveBack(c);
+      throw e;
+    } catch (IOException e) {
+      closeQuietly(h);
+      giveBack(c);
+      throw new StorageException(Kind.TRANSIENT, "cannot read " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(SftpClient.CloseableHandle h) {
+    if (h != null) {
+      try {
+        h.close();
+      } catch (IOException ignored) {
+        // the channel is being given back or dropped anyway
+      }
+    }
+  }
+
+  /** Sequential reads through one open handle; gives the channel back on close. */
+  private final class HandleStream extends InputStream {
+    private final SftpClient c;
+    private final SftpClient.CloseableHandle h;
+    private long offset;
+    private boolean closed;
+
+    HandleStream(SftpClient c, SftpClient.CloseableHandle h) {
+      this.c = c;
+      this.h = h;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (closed) {
+        throw new IOException("stream closed");
+      }
+      if (len == 0) {
+        return 0;
+      }
+      int n = c.read(h, offset, b, off, len);
+      if (n > 0) {
+        offset += n;
+      }
+      return n <= 0 ? -1 : n;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        closeQuietly(h);
+        giveBack(c);
+      }
+    }
+  }
+
   @Override
   public Blob put(String key, InputStream content, boolean exclusive) throws IOException {
     String target = path(key);

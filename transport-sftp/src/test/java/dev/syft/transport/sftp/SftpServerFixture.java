@@ -68,4 +68,10 @@ final class SftpServerFixture implements StorageFixture {
   public long largeFileBytes() {
     return 8L << 20;
   }
+
+  /** SFTP has no server-side pages (BlobStorage pages the whole listing), so a few hundred entries prove it. */
+  @Override
+  public int manyEntries() {
+    return 260;
+  }
 }
