@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.syft.protocol.model.FileChangeEvent;
-import dev.syft.protocol.model.FileChangeEventsMessage;
 import dev.syft.protocol.model.FileContent;
 import dev.syft.protocol.model.IncrementalCheckpoint;
 import dev.syft.protocol.model.RollingState;
@@ -508,10 +507,6 @@ final class Checkpoints {
       }
     }
     return out;
-  }
-
-  private byte[] read(Entry e) throws IOException {
-    return ctx.storage().readAll(e, ctx.limits().maxMessageBytes());
   }
 
   // ------------------------------------------------------------------ status
