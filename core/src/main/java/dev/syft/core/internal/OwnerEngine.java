@@ -390,7 +390,9 @@ final class OwnerEngine {
     List<Entry> waiting = new ArrayList<>();
     int accepted = 0;
     int rejected = 0;
-    for (Entry e : ctx.storage().listAll(inbox.get())) {
+    List<Entry> listed = ctx.storage().listAll(inbox.get());
+    Writers.check(ctx, peer, "inbox", listed);
+    for (Entry e : listed) {
       if (e.folder()) {
         continue;
       }

@@ -194,7 +194,9 @@ final class ScientistEngine {
     double watermark = ctx.db().watermark(peer);
     Map<String, Long> seen = ctx.db().seenNames(peer);
     List<Entry> fresh = new ArrayList<>();
-    for (Entry e : ctx.storage().listAll(outbox)) {
+    List<Entry> listed = ctx.storage().listAll(outbox);
+    Writers.check(ctx, peer, "outbox", listed);
+    for (Entry e : listed) {
       Long size = seen.get(e.name());
       // a known name is skipped unless its content was replaced (outbox compaction merges into the
       // newest message's name; a reader that missed an older message must read the merged one)
