@@ -358,10 +358,10 @@ class HostilePeerTest {
     return out.toByteArray();
   }
 
-  /** A gzip'd tar whose only member claims to be 300 MB (the body is cut off): refused before reading it. */
+  /** A gzip'd tar whose only member claims to be 7 GiB (the body is cut off): refused before reading it. */
   static byte[] sizeBomb() throws Exception {
     TarArchiveEntry e = new TarArchiveEntry(ArchiveCodec.MEMBER_NAME);
-    e.setSize(300L << 20);
+    e.setSize(7L << 30); // above the 6 GiB a streamed message's JSON may take
     byte[] header = new byte[512];
     e.writeEntryHeader(header);
     byte[] body = new byte[512 + 64 * 1024];

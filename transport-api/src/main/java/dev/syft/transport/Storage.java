@@ -106,6 +106,16 @@ public interface Storage extends AutoCloseable {
   /** Re-reads the metadata of an item by id. */
   Optional<Entry> stat(String id) throws IOException;
 
+  /**
+   * True when {@link Entry#owner()} is set by the store from the authenticated identity of whoever
+   * created the item, so it tells who wrote a file (Drive: the file's owner; the in-memory store).
+   * False (the default) where any writer can claim any owner, as in a shared folder ({@code local:}
+   * records the owner itself): there the owner of a file says nothing about who wrote it.
+   */
+  default boolean vouchesForOwners() {
+    return false;
+  }
+
   /** Opens the content of a file. The caller closes the stream. */
   InputStream read(Entry file) throws IOException;
 

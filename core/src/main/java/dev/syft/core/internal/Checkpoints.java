@@ -6,13 +6,15 @@ import dev.syft.protocol.archive.ArchiveLimits;
 import dev.syft.protocol.archive.CheckpointReader;
 import dev.syft.protocol.archive.CheckpointWriter;
 import dev.syft.protocol.archive.SpooledCheckpoint;
+import dev.syft.protocol.archive.SpooledContent;
+import dev.syft.protocol.archive.SpooledEvents;
+import dev.syft.protocol.model.PayloadKind;
 import dev.syft.protocol.model.CheckpointHeader;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.syft.protocol.model.FileChangeEvent;
-import dev.syft.protocol.model.FileChangeEventsMessage;
 import dev.syft.protocol.model.FileContent;
 import dev.syft.protocol.model.IncrementalCheckpoint;
 import dev.syft.protocol.model.RollingState;
@@ -96,14 +98,14 @@ final class Checkpoints {
     }
   }
 
-  private List<FileChangeEvent> rollingEvents() {
+  private List<FileChangeEvent> rollingEvents(Blobs blobs) {
     List<FileChangeEvent> out = new ArrayList<>();
     for (StateDb.RollingEntry r : ctx.db().rolling()) {
       if (r.deleted()) {
         out.add(Wire.deletionEvent(UUID.fromString(r.eventId()), r.path(), ctx.me(), r.oldHash(), r.submitted(), r.ts()));
         continue;
       }
-      byte[] content = readCurrent(r.path(), r.newHash());
+      FileContent content = blobs.readIf(tree, r.path(), r.newHash());
       if (content == null) {
         continue; // changed or gone since: a newer event will describe it
       }
@@ -113,13 +115,16 @@ final class Checkpoints {
     return out;
   }
 
-  /** The file's content if it still has {@code hash}, else null. */
-  private byte[] readCurrent(String path, String hash) {
-    try {
-      byte[] content = tree.read(path);
-      return LocalTree.sha256Hex(content).equals(hash) ? content : null;
-    } catch (IOException | SyftException e) {
-      return null;
+  /** Encodes with this class's codec (and clock), streamed to a file when the payload holds large files. */
+  private Blobs.Encoded encode(Blobs blobs, dev.syft.protocol.model.WirePayload payload) throws IOException {
+    return blobs.streamed() ? blobs.encode(payload) : new Blobs.Encoded(codec.encode(payload), null);
+  }
+
+  private void write(Entry folder, String name, Blobs.Encoded encoded, WriteMode mode) throws IOException {
+    try (InputStream in = encoded.open()) {
+      ctx.storage().write(folder, name, in, mode);
+    } finally {
+      encoded.discard();
     }
   }
 
@@ -128,7 +133,13 @@ final class Checkpoints {
   }
 
   void uploadRollingState() throws IOException {
-    List<FileChangeEvent> events = rollingEvents();
+    try (Blobs blobs = new Blobs(ctx)) {
+      uploadRollingState(blobs);
+    }
+  }
+
+  private void uploadRollingState(Blobs blobs) throws IOException {
+    List<FileChangeEvent> events = rollingEvents(blobs);
     double now = ctx.now();
     Double last = events.stream().map(FileChangeEvent::timestamp).max(Double::compare).orElse(null);
     RollingState rs = new RollingState(1, now, ctx.me(), baseTimestamp(), last, events);
@@ -142,7 +153,7 @@ final class Checkpoints {
       }
     }
     // replaced in place like the reference, so there is one rolling-state file
-    ctx.storage().write(folder, name != null ? name : rs.fileName(), codec.encode(rs), WriteMode.REPLACE);
+    write(folder, name != null ? name : rs.fileName(), encode(blobs, rs), WriteMode.REPLACE);
     String written = name != null ? name : rs.fileName();
     ctx.db().inTransaction(() -> {
       ctx.db().setMeta("rolling:name", written);
@@ -204,10 +215,14 @@ final class Checkpoints {
   /** Cuts an incremental checkpoint from the rolling state; compacts when enough have piled up. */
   void createIncremental() throws IOException {
     Remote remote = remote();
-    List<FileChangeEvent> events = rollingEvents();
-    double now = ctx.now();
-    IncrementalCheckpoint inc = IncrementalCheckpoint.of(ctx.me(), remote.nextSequence(), now, events);
-    ctx.storage().write(remote.folder(), inc.fileName(), codec.encode(inc), WriteMode.CREATE);
+    List<FileChangeEvent> events;
+    IncrementalCheckpoint inc;
+    try (Blobs blobs = new Blobs(ctx)) {
+      events = rollingEvents(blobs);
+      double now = ctx.now();
+      inc = IncrementalCheckpoint.of(ctx.me(), remote.nextSequence(), now, events);
+      write(remote.folder(), inc.fileName(), encode(blobs, inc), WriteMode.CREATE);
+    }
     double last = events.stream().mapToDouble(FileChangeEvent::timestamp).max().orElse(baseTimestamp());
     resetRolling(last);
     LOG.info("incremental checkpoint {} with {} path(s)", inc.sequenceNumber(), events.size());
@@ -244,9 +259,14 @@ final class Checkpoints {
         if (!OwnerEngine.syncable(f.path())) {
           continue;
         }
-        byte[] content = readCurrent(f.path(), f.sha256());
-        if (content != null) {
-          w.addFile(f.path(), f.sha256(), FileContent.of(content));
+        // a large file is snapshot (hashed on the way) and streamed into the checkpoint
+        try (Blobs blobs = new Blobs(ctx)) {
+          FileContent content = blobs.readIf(tree, f.path(), f.sha256());
+          if (content != null && blobs.source(content) != null) {
+            w.addFile(f.path(), f.sha256(), blobs.source(content));
+          } else if (content != null) {
+            w.addFile(f.path(), f.sha256(), content);
+          }
         }
       }
       try (OutputStream out = Files.newOutputStream(archive)) {
@@ -309,7 +329,8 @@ final class Checkpoints {
       ctx.db().setMeta("bootstrapped", "local-state");
       return 0;
     }
-    Map<String, FileChangeEvent> state = new LinkedHashMap<>();
+    Map<String, SpooledEvents.Event> state = new LinkedHashMap<>();
+    List<SpooledEvents> read = new ArrayList<>(); // contents stay spooled until restored
     SpooledCheckpoint base = null;
     double since = 0;
     var layout = ctx.folders().layout();
@@ -326,7 +347,7 @@ final class Checkpoints {
           since = h.lastEventTimestamp() == null ? h.timestamp() : h.lastEventTimestamp();
         }
         for (Entry e : remote.incrementals()) {
-          IncrementalCheckpoint inc = codec.decodeIncrementalCheckpoint(read(e));
+          SpooledEvents inc = readEvents(PayloadKind.INCREMENTAL_CHECKPOINT, e, read);
           overlay(state, inc.events(), since);
         }
       }
@@ -334,12 +355,12 @@ final class Checkpoints {
       if (rollingFolder.isPresent()) {
         for (Entry e : ctx.storage().listAll(rollingFolder.get())) {
           if (FileNames.rollingStateTimestamp(e.name()).isPresent()) {
-            overlay(state, codec.decodeRollingState(read(e)).events(), since);
+            overlay(state, readEvents(PayloadKind.ROLLING_STATE, e, read).events(), since);
           }
         }
       }
       double tailFrom = since;
-      for (FileChangeEvent e : state.values()) {
+      for (SpooledEvents.Event e : state.values()) {
         tailFrom = Math.max(tailFrom, e.timestamp());
       }
       Optional<Entry> log = layout.findEventLog();
@@ -353,15 +374,15 @@ final class Checkpoints {
         }
         tail.sort(Comparator.comparingDouble((Entry e) -> FileNames.listingTimestamp(e.name()).orElse(0)).thenComparing(Entry::name));
         for (Entry e : tail) {
-          FileChangeEventsMessage m = codec.decodeEvents(read(e));
+          SpooledEvents m = readEvents(PayloadKind.EVENTS, e, read);
           overlay(state, m.events(), since);
           ctx.db().recordEventLog(e.name(), m.timestamp(), m.events().size());
         }
       }
-      Map<String, byte[]> fromEvents = new LinkedHashMap<>();
-      for (FileChangeEvent e : state.values()) {
+      Map<String, SpooledContent> fromEvents = new LinkedHashMap<>();
+      for (SpooledEvents.Event e : state.values()) {
         if (!e.deleted() && e.content() != null) {
-          fromEvents.put(e.pathInDatasite(), e.content().bytes());
+          fromEvents.put(e.pathInDatasite(), e.content());
         }
       }
       long total = fromEvents.size() + (base == null ? 0 : base.fileCount());
@@ -373,9 +394,9 @@ final class Checkpoints {
       try {
         if (base != null) {
           // the checkpoint's files stream from the spool; paths changed since are taken from the events
-          base.forEachFile(f -> {
-            if (!state.containsKey(f.path())) {
-              StateDb.IndexedFile r = restoreOne(f.path(), f.content().bytes());
+          base.forEachStreamedFile((path, hash, content) -> {
+            if (!state.containsKey(path)) {
+              StateDb.IndexedFile r = restoreOne(path, content);
               if (r != null) {
                 written.add(r);
               }
@@ -407,27 +428,40 @@ final class Checkpoints {
       if (base != null) {
         base.close();
       }
+      read.forEach(SpooledEvents::close);
+    }
+  }
+
+  /** Reads an events-bearing archive of our own, streamed; the result is added to {@code open} (closed by the caller). */
+  private SpooledEvents readEvents(PayloadKind kind, Entry e, List<SpooledEvents> open) throws IOException {
+    try (InputStream in = ctx.storage().read(e)) {
+      SpooledEvents m = Wire.readEvents(kind, in, ctx.limits(), ctx.blobDir());
+      open.add(m);
+      return m;
     }
   }
 
   /** Writes one restored file unless a local file is in the way; returns its index entry or null. */
-  private StateDb.IndexedFile restoreOne(String path, byte[] content) throws IOException {
+  private StateDb.IndexedFile restoreOne(String path, SpooledContent content) throws IOException {
     if (!OwnerEngine.syncable(path) || Files.exists(tree.resolve(path))) {
       return null;
     }
-    LocalTree.Seen s = tree.write(path, content, false);
-    return new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), LocalTree.sha256Hex(content));
+    LocalTree.Seen s;
+    try (InputStream in = content.open()) {
+      s = tree.write(path, in, false);
+    }
+    return new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), content.sha256());
   }
 
   /** Latest event per path, applied in ascending timestamp order, ignoring what {@code since} covers. */
-  private static void overlay(Map<String, FileChangeEvent> state, List<FileChangeEvent> events, double since) {
-    List<FileChangeEvent> sorted = new ArrayList<>(events);
-    sorted.sort(Comparator.comparingDouble(FileChangeEvent::timestamp));
-    for (FileChangeEvent e : sorted) {
+  private static void overlay(Map<String, SpooledEvents.Event> state, List<SpooledEvents.Event> events, double since) {
+    List<SpooledEvents.Event> sorted = new ArrayList<>(events);
+    sorted.sort(Comparator.comparingDouble(SpooledEvents.Event::timestamp));
+    for (SpooledEvents.Event e : sorted) {
       if (e.timestamp() <= since) {
         continue;
       }
-      FileChangeEvent old = state.get(e.pathInDatasite());
+      SpooledEvents.Event old = state.get(e.pathInDatasite());
       if (old == null || old.timestamp() <= e.timestamp()) {
         state.remove(e.pathInDatasite()); // keep insertion order = application order
         state.put(e.pathInDatasite(), e);
@@ -439,7 +473,7 @@ final class Checkpoints {
    * Writes the restored files in parallel (file creation dominates on many file systems), never
    * overwriting an existing local file. Returns the index entries of what was written.
    */
-  private List<StateDb.IndexedFile> restoreAll(Map<String, byte[]> files) throws IOException {
+  private List<StateDb.IndexedFile> restoreAll(Map<String, SpooledContent> files) throws IOException {
     java.util.concurrent.Semaphore bound = new java.util.concurrent.Semaphore(ctx.ioParallelism());
     List<java.util.concurrent.Future<StateDb.IndexedFile>> futures = new ArrayList<>();
     for (var f : files.entrySet()) {
@@ -473,10 +507,6 @@ final class Checkpoints {
       }
     }
     return out;
-  }
-
-  private byte[] read(Entry e) throws IOException {
-    return ctx.storage().readAll(e, ctx.limits().maxMessageBytes());
   }
 
   // ------------------------------------------------------------------ status

@@ -500,7 +500,7 @@ public final class Engine implements AutoCloseable {
     List<Status.HeldDeletions> held = new ArrayList<>();
     DeletionGuard.heldInDb(db).forEach((scope, n) -> held.add(new Status.HeldDeletions(
         scope.equals(DeletionGuard.OWN) ? home.email() : scope, n[0], n[1], DeletionGuard.message(scope, n[0], n[1]))));
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(Writers.warnings(db));
     db.meta(StateDb.RECOVERED).ifPresent(v -> {
       String[] p = v.split("\t", 2);
       warnings.add("the local state database was damaged and replaced" + (p.length > 1 ? "; the old one is " + p[1] : "")

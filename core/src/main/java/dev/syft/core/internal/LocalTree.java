@@ -218,6 +218,11 @@ public final class LocalTree {
    * that can simply be repeated after a crash).
    */
   public Seen write(String relative, byte[] content, boolean durable) throws IOException {
+    return write(relative, new java.io.ByteArrayInputStream(content), durable);
+  }
+
+  /** Writes a file atomically from a stream (any size; memory stays at one buffer). */
+  public Seen write(String relative, InputStream content, boolean durable) throws IOException {
     Path target = resolve(relative);
     Path dir = target.getParent();
     // never re-create a root that went away: the files would land where nobody expects them, and
@@ -230,9 +235,12 @@ public final class LocalTree {
     Path tmp = dir.resolve(OWN_TEMP + UUID.randomUUID());
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
+        byte[] chunk = new byte[64 * 1024];
+        for (int n; (n = content.read(chunk)) >= 0; ) {
+          java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(chunk, 0, n);
+          while (buf.hasRemaining()) {
+            ch.write(buf);
+          }
         }
         if (durable) {
           ch.force(true);

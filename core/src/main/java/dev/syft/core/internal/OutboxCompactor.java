@@ -2,6 +2,8 @@ package dev.syft.core.internal;
 
 import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileChangeEventsMessage;
+import dev.syft.protocol.model.PayloadKind;
+import dev.syft.protocol.archive.SpooledEvents;
 import dev.syft.protocol.names.EventsName;
 import dev.syft.protocol.names.FileNames;
 import dev.syft.transport.Entry;
@@ -74,20 +76,38 @@ final class OutboxCompactor {
       return 0;
     }
     mine.sort(Comparator.comparingDouble((Entry e) -> FileNames.parseEvents(e.name()).timestamp()).thenComparing(Entry::name));
-    Map<String, FileChangeEvent> latest = new LinkedHashMap<>();
-    for (Entry e : mine) {
-      FileChangeEventsMessage m = Wire.decodeEvents(ctx.storage().readAll(e, ctx.limits().maxMessageBytes()), ctx.limits());
-      List<FileChangeEvent> events = new ArrayList<>(m.events());
-      events.sort(Comparator.comparingDouble(FileChangeEvent::timestamp));
-      for (FileChangeEvent ev : events) {
-        latest.remove(ev.pathInDatasite());
-        latest.put(ev.pathInDatasite(), ev);
+    // streamed: a message's large contents wait in the home's blob folder, whatever their size
+    Map<String, SpooledEvents.Event> latest = new LinkedHashMap<>();
+    List<SpooledEvents> open = new ArrayList<>();
+    try (Blobs blobs = new Blobs(ctx)) {
+      for (Entry e : mine) {
+        try (java.io.InputStream in = ctx.storage().read(e)) {
+          open.add(Wire.readEvents(PayloadKind.EVENTS, in, ctx.limits(), ctx.blobDir()));
+        }
+        List<SpooledEvents.Event> events = new ArrayList<>(open.get(open.size() - 1).events());
+        events.sort(Comparator.comparingDouble(SpooledEvents.Event::timestamp));
+        for (SpooledEvents.Event ev : events) {
+          latest.remove(ev.pathInDatasite());
+          latest.put(ev.pathInDatasite(), ev);
+        }
       }
+      List<FileChangeEvent> merged = new ArrayList<>();
+      for (SpooledEvents.Event ev : latest.values()) {
+        merged.add(new FileChangeEvent(ev.id(), ev.pathInDatasite(), ev.datasiteEmail(),
+            ev.content() == null ? null : blobs.of(ev.content()), ev.oldHash(), ev.newHash(), ev.deleted(),
+            ev.submittedTimestamp(), ev.timestamp()));
+      }
+      Entry newest = mine.get(mine.size() - 1);
+      EventsName name = FileNames.parseEvents(newest.name());
+      Blobs.Encoded encoded = blobs.encode(new FileChangeEventsMessage(merged, name.id(), name.timestamp()));
+      try (java.io.InputStream in = encoded.open()) {
+        ctx.storage().write(outbox.get(), newest.name(), in, WriteMode.REPLACE);
+      } finally {
+        encoded.discard();
+      }
+    } finally {
+      open.forEach(SpooledEvents::close);
     }
-    Entry newest = mine.get(mine.size() - 1);
-    EventsName name = FileNames.parseEvents(newest.name());
-    FileChangeEventsMessage merged = new FileChangeEventsMessage(new ArrayList<>(latest.values()), name.id(), name.timestamp());
-    ctx.storage().write(outbox.get(), newest.name(), Wire.encode(merged), WriteMode.REPLACE);
     for (Entry e : mine.subList(0, mine.size() - 1)) {
       ctx.storage().delete(e);
     }

@@ -4,7 +4,10 @@ import dev.syft.transport.Entry;
 import dev.syft.transport.Storage;
 import dev.syft.transport.StorageException;
 import dev.syft.transport.WriteMode;
+import dev.syft.protocol.SyftException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +41,71 @@ final class Outgoing {
   }
 
   /**
+   * Journals an encoded message. One encoded to a file is moved (durably) into the home's outgoing
+   * folder first and the journal names it; if the transaction then rolls back, the file is an orphan
+   * that {@link #flush} sweeps.
+   */
+  void enqueue(Target target, String peer, String name, Blobs.Encoded payload) {
+    if (payload.bytes() != null) {
+      enqueue(target, peer, name, payload.bytes());
+      return;
+    }
+    Path dir = dir();
+    String file = java.util.UUID.randomUUID() + ".tar.gz";
+    try {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(payload.file(),
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(payload.file(), dir.resolve(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      payload.discard();
+      throw DiskErrors.classify(e, dir, x -> new SyftException("journal-failed",
+          "cannot journal " + name + " in " + dir + ": " + x.getMessage(), x));
+    }
+    ctx.db().enqueueOutgoing(target.name(), peer, name, null, file, ctx.now());
+  }
+
+  private Path dir() {
+    Path dir = ctx.home().stateDir().resolve("outgoing");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw DiskErrors.classify(e, dir, x -> new SyftException("journal-failed", "cannot create " + dir + ": "
+          + x.getMessage(), x));
+    }
+    return dir;
+  }
+
+  /** Deletes files of the outgoing folder no pending message names (left by a rolled-back transaction or a crash). */
+  private void sweep(java.util.List<StateDb.Outgoing> pending) {
+    Path dir = ctx.home().stateDir().resolve("outgoing");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    java.util.Set<String> named = new java.util.HashSet<>();
+    pending.forEach(o -> named.add(o.payloadFile()));
+    try (var s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        if (!named.contains(p.getFileName().toString())) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not sweep {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /**
    * Uploads every journalled message, oldest first. A failure for one peer leaves its messages queued
    * and moves on; returns the number uploaded.
    */
   int flush() {
     int sent = 0;
     java.util.Set<String> failedPeers = new java.util.HashSet<>();
-    for (StateDb.Outgoing o : ctx.db().pendingOutgoing()) {
+    java.util.List<StateDb.Outgoing> pending = ctx.db().pendingOutgoing();
+    sweep(pending);
+    for (StateDb.Outgoing o : pending) {
       String key = o.target() + "|" + o.peer();
       if (failedPeers.contains(key)) {
         continue; // keep per-destination order: nothing overtakes a failed message
@@ -52,7 +113,13 @@ final class Outgoing {
       try {
         Entry folder = folderFor(Target.valueOf(o.target()), o.peer());
         try {
-          ctx.storage().write(folder, o.name(), o.payload(), WriteMode.CREATE);
+          if (o.payloadFile() == null) {
+            ctx.storage().write(folder, o.name(), ctx.db().outgoingPayload(o.seq()), WriteMode.CREATE);
+          } else {
+            try (java.io.InputStream in = Files.newInputStream(dir().resolve(o.payloadFile()))) {
+              ctx.storage().write(folder, o.name(), in, WriteMode.CREATE);
+            }
+          }
         } catch (StorageException e) {
           if (e.kind() != StorageException.Kind.ALREADY_EXISTS) {
             throw e;
@@ -65,6 +132,9 @@ final class Outgoing {
             OutboxCompactor.countUpload(ctx.db(), o.peer());
           }
         });
+        if (o.payloadFile() != null) {
+          Files.deleteIfExists(dir().resolve(o.payloadFile()));
+        }
         sent++;
       } catch (IOException | RuntimeException e) {
         failedPeers.add(key);

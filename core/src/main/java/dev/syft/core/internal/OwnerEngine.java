@@ -120,7 +120,7 @@ final class OwnerEngine {
     double now = ctx.now();
     Set<String> aclDirs = new TreeSet<>();
     int changes = 0;
-    Batch batch = new Batch();
+    Batch batch = new Batch(new Blobs(ctx));
     for (String path : removed) {
       StateDb.IndexedFile known = index.get(path);
       batch.removed.add(path);
@@ -145,31 +145,40 @@ final class OwnerEngine {
       Batch first, List<String> peers, Set<String> aclDirs, Set<String> backfillPeers, boolean report) {
     int changes = 0;
     Batch batch = first;
-    for (LocalTree.Seen s : candidates) {
-      if (report) {
-        ctx.progress().advance(1);
+    try {
+      for (LocalTree.Seen s : candidates) {
+        if (report) {
+          ctx.progress().advance(1);
+        }
+        StateDb.IndexedFile known = index.get(s.path());
+        Blobs.Read content;
+        try {
+          // a large file is hashed and snapshot in one streamed pass
+          content = batch.blobs.read(tree, s.path());
+        } catch (IOException e) {
+          if (DiskErrors.isDiskFull(e)) {
+            throw DiskErrors.diskFull(ctx.blobDir(), e);
+          }
+          LOG.debug("{} vanished during the scan", s.path());
+          continue;
+        }
+        String hash = content.sha256();
+        batch.updates.add(new StateDb.IndexedFile(s.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
+        if (known == null || !known.sha256().equals(hash)) {
+          batch.add(Wire.changeEvent(UUID.randomUUID(), s.path(), ctx.me(), content.content(),
+              known == null ? null : known.sha256(), hash, now, now), content.size());
+        }
+        if (batch.full()) {
+          changes += flushBatch(batch, peers, Set.of(), Set.of(), aclDirs);
+          batch.blobs.close();
+          batch = new Batch(new Blobs(ctx));
+        }
       }
-      StateDb.IndexedFile known = index.get(s.path());
-      byte[] content;
-      try {
-        content = tree.read(s.path());
-      } catch (IOException e) {
-        LOG.debug("{} vanished during the scan", s.path());
-        continue;
-      }
-      String hash = LocalTree.sha256Hex(content);
-      batch.updates.add(new StateDb.IndexedFile(s.path(), s.size(), LocalTree.indexMtime(s.mtime()), hash));
-      if (known == null || !known.sha256().equals(hash)) {
-        batch.add(Wire.changeEvent(UUID.randomUUID(), s.path(), ctx.me(), content,
-            known == null ? null : known.sha256(), hash, now, now), content.length);
-      }
-      if (batch.full()) {
-        changes += flushBatch(batch, peers, Set.of(), Set.of(), aclDirs);
-        batch = new Batch();
-      }
+      // the last batch also reconciles what the permission changes and approvals require
+      changes += flushBatch(batch, peers, aclDirs, backfillPeers, aclDirs);
+    } finally {
+      batch.blobs.close();
     }
-    // the last batch also reconciles what the permission changes and approvals require
-    changes += flushBatch(batch, peers, aclDirs, backfillPeers, aclDirs);
     return changes;
   }
 
@@ -180,7 +189,12 @@ final class OwnerEngine {
     final List<FileChangeEvent> events = new ArrayList<>();
     final List<StateDb.IndexedFile> updates = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
+    final Blobs blobs;
     long bytes;
+
+    Batch(Blobs blobs) {
+      this.blobs = blobs;
+    }
 
     void add(FileChangeEvent e, long size) {
       events.add(e);
@@ -207,7 +221,7 @@ final class OwnerEngine {
     ctx.db().inTransaction(() -> {
       b.updates.forEach(ctx.db()::putOwnFile);
       b.removed.forEach(ctx.db()::removeOwnFile);
-      publish(b.events, peers, reconcileAclDirs, backfill);
+      publish(b.events, peers, reconcileAclDirs, backfill, b.blobs);
     });
     return b.events.size();
   }
@@ -217,11 +231,12 @@ final class OwnerEngine {
    * {@code aclDirs} and the back-fill peers require, to each peer's outbox. Call inside a transaction,
    * after the index reflects the events.
    */
-  private void publish(List<FileChangeEvent> events, List<String> peers, Set<String> aclDirs, Set<String> backfill) {
+  private void publish(List<FileChangeEvent> events, List<String> peers, Set<String> aclDirs, Set<String> backfill,
+      Blobs blobs) {
     double now = ctx.now();
     if (!events.isEmpty()) {
       FileChangeEventsMessage log = Wire.eventsMessage(events, now);
-      outgoing.enqueue(Target.EVENT_LOG, null, log.fileName(), Wire.encode(log));
+      outgoing.enqueue(Target.EVENT_LOG, null, log.fileName(), encode(blobs, log));
       ctx.db().recordEventLog(log.fileName(), log.timestamp(), events.size());
       Checkpoints.record(ctx.db(), events);
     }
@@ -259,7 +274,17 @@ final class OwnerEngine {
       } else {
         scope = byPath.keySet();
       }
-      reconcile(peer, scope, byPath, now);
+      reconcile(peer, scope, byPath, now, blobs);
+    }
+  }
+
+  /** Encodes a message of this batch (streamed to a file of the home when it holds large files). */
+  private Blobs.Encoded encode(Blobs blobs, FileChangeEventsMessage m) {
+    try {
+      return blobs.encode(m);
+    } catch (IOException e) {
+      throw DiskErrors.classify(e, ctx.blobDir(), x -> new SyftException("encode-failed",
+          "cannot write message " + m.fileName() + ": " + x.getMessage(), x));
     }
   }
 
@@ -276,7 +301,8 @@ final class OwnerEngine {
    * Journals the events in messages bounded in size (a revocation notice travels first, in the same
    * message as the first deletions) and updates the delivered-set.
    */
-  private void reconcile(String peer, Collection<String> scope, Map<String, FileChangeEvent> changed, double now) {
+  private void reconcile(String peer, Collection<String> scope, Map<String, FileChangeEvent> changed, double now,
+      Blobs blobs) {
     Map<String, String> delivered = ctx.db().delivered(peer);
     Map<String, Action> actions = new LinkedHashMap<>();
     List<String> revoked = new ArrayList<>();
@@ -297,7 +323,7 @@ final class OwnerEngine {
     if (actions.isEmpty()) {
       return;
     }
-    Batch out = new Batch();
+    Batch out = new Batch(blobs);
     if (!revoked.isEmpty()) {
       // the notice travels ahead of the deletions, so the peer can tell a revocation from a deletion
       // and move its copies aside
@@ -316,16 +342,19 @@ final class OwnerEngine {
         FileChangeEvent e = changed.get(path);
         long size = 0;
         if (e == null || e.deleted() || !current.equals(e.newHash())) {
-          byte[] content;
+          Blobs.Read content;
           try {
-            content = tree.read(path);
+            content = blobs.read(tree, path);
           } catch (IOException ex) {
+            if (DiskErrors.isDiskFull(ex)) {
+              throw DiskErrors.diskFull(ctx.blobDir(), ex);
+            }
             continue; // gone since the scan; the next scan routes the deletion
           }
-          e = Wire.changeEvent(UUID.randomUUID(), path, ctx.me(), content, null, current, now, now);
-          size = content.length;
+          e = Wire.changeEvent(UUID.randomUUID(), path, ctx.me(), content.content(), null, current, now, now);
+          size = content.size();
         } else if (e.content() != null) {
-          size = e.content().size();
+          size = blobs.size(e.content());
         }
         out.add(e, size);
         ctx.db().setDelivered(peer, path, current);
@@ -336,17 +365,17 @@ final class OwnerEngine {
         ctx.db().removeDelivered(peer, path);
       }
       if (out.full()) {
-        enqueueFor(peer, out.events, now);
-        out = new Batch();
+        enqueueFor(peer, out.events, now, blobs);
+        out = new Batch(blobs);
       }
     }
-    enqueueFor(peer, out.events, now);
+    enqueueFor(peer, out.events, now, blobs);
   }
 
-  private void enqueueFor(String peer, List<FileChangeEvent> events, double now) {
+  private void enqueueFor(String peer, List<FileChangeEvent> events, double now, Blobs blobs) {
     if (!events.isEmpty()) {
       FileChangeEventsMessage m = Wire.eventsMessage(events, now);
-      outgoing.enqueue(Target.PEER_OUTBOX, peer, m.fileName(), Wire.encode(m));
+      outgoing.enqueue(Target.PEER_OUTBOX, peer, m.fileName(), encode(blobs, m));
     }
   }
 
@@ -361,7 +390,9 @@ final class OwnerEngine {
     List<Entry> waiting = new ArrayList<>();
     int accepted = 0;
     int rejected = 0;
-    for (Entry e : ctx.storage().listAll(inbox.get())) {
+    List<Entry> listed = ctx.storage().listAll(inbox.get());
+    Writers.check(ctx, peer, "inbox", listed);
+    for (Entry e : listed) {
       if (e.folder()) {
         continue;
       }
@@ -469,7 +500,7 @@ final class OwnerEngine {
     List<String> removals = new ArrayList<>();
     Map<String, String> hashes = new LinkedHashMap<>();
     List<StagedApply.Written> written;
-    try (StagedApply apply = new StagedApply(tree, stagingRoot())) {
+    try (StagedApply apply = new StagedApply(tree, stagingRoot()); Blobs blobs = new Blobs(ctx)) {
       // deletions first: a folder replaced by a file is listed as the creation, then the deletions
       for (Validated v : ok) {
         SpooledProposal.Change c = v.change();
@@ -486,10 +517,10 @@ final class OwnerEngine {
           apply.stage(v.path(), c.content() == null ? InputStream::nullInputStream : c.content()::open);
           String hash = c.content() == null ? LocalTree.sha256Hex(new byte[0]) : c.content().sha256();
           hashes.put(v.path(), hash);
-          // events carry whole files (the wire format): in memory, within the per-file limit
-          byte[] content;
+          // events carry whole files (the wire format): a large one is streamed from the spool
+          dev.syft.protocol.model.FileContent content;
           try {
-            content = c.content() == null ? new byte[0] : c.content().readAllBytes();
+            content = c.content() == null ? dev.syft.protocol.model.FileContent.of(new byte[0]) : blobs.of(c.content());
           } catch (IOException e) {
             throw new SyftException("spool-failed", "cannot read back " + DatasitePaths.printable(v.path())
                 + " of " + file.name() + ": " + e.getMessage(), e);
@@ -521,7 +552,7 @@ final class OwnerEngine {
                   hashes.get(w.path())));
             }
             removals.forEach(ctx.db()::removeOwnFile);
-            publish(events, peers, aclDirs, Set.of());
+            publish(events, peers, aclDirs, Set.of(), blobs);
             ctx.db().recordReceived(peer, file.name(), msg.id().toString(), "applied", now);
           });
         });

@@ -6,7 +6,9 @@ import dev.syft.protocol.SyftException;
 import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileChangeEventsMessage;
 import dev.syft.protocol.model.ProposedFileChange;
+import dev.syft.protocol.model.PayloadKind;
 import dev.syft.protocol.model.ProposedFileChangesMessage;
+import dev.syft.protocol.archive.SpooledEvents;
 import dev.syft.transport.Entry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,6 +61,12 @@ final class ScientistEngine {
    * upload. Returns the number of proposed changes.
    */
   int propose(String peer) {
+    try (Blobs blobs = new Blobs(ctx)) {
+      return propose(peer, blobs);
+    }
+  }
+
+  private int propose(String peer, Blobs blobs) {
     LocalTree tree = replica(peer);
     recoverInterruptedApply(peer, tree);
     Map<String, LocalTree.Seen> seen;
@@ -83,13 +91,16 @@ final class ScientistEngine {
       if (known != null && known.size() == s.size() && known.mtime() == s.mtime()) {
         continue;
       }
-      byte[] content;
+      Blobs.Read content;
       try {
-        content = tree.read(s.path());
+        content = blobs.read(tree, s.path()); // a large file: hashed and snapshot in one streamed pass
       } catch (IOException e) {
+        if (DiskErrors.isDiskFull(e)) {
+          throw DiskErrors.diskFull(ctx.blobDir(), e);
+        }
         continue;
       }
-      String hash = LocalTree.sha256Hex(content);
+      String hash = content.sha256();
       String refused = held.get(s.path());
       if (refused != null) {
         if (refused.equals(hash)) {
@@ -106,7 +117,7 @@ final class ScientistEngine {
         continue;
       }
       ProposedFileChange ch = Wire.proposedChange(UUID.randomUUID(), known == null ? null : known.sha256(), hash, now,
-          s.path(), content, peer);
+          s.path(), content.content(), peer);
       Boolean retried = retry.get(s.path());
       (retried == null ? changes : retried ? alone : again).add(ch);
     }
@@ -154,7 +165,14 @@ final class ScientistEngine {
         List<ProposedFileChange> batch = messages.get(i);
         // later messages get later timestamps: the owner applies them in that order
         ProposedFileChangesMessage m = Wire.proposalMessage(ctx.me(), batch, i == 0 ? now : ctx.now());
-        outgoing.enqueue(Target.PEER_INBOX, peer, m.fileName(), Wire.encode(m));
+        Blobs.Encoded encoded;
+        try {
+          encoded = blobs.encode(m);
+        } catch (IOException e) {
+          throw DiskErrors.classify(e, ctx.blobDir(), x -> new SyftException("encode-failed",
+              "cannot write message " + m.fileName() + ": " + x.getMessage(), x));
+        }
+        outgoing.enqueue(Target.PEER_INBOX, peer, m.fileName(), encoded);
         batch.forEach(ch -> InFlight.record(ctx.db(), peer, ch, m.fileName(), batch.size()));
       }
     });
@@ -176,7 +194,9 @@ final class ScientistEngine {
     double watermark = ctx.db().watermark(peer);
     Map<String, Long> seen = ctx.db().seenNames(peer);
     List<Entry> fresh = new ArrayList<>();
-    for (Entry e : ctx.storage().listAll(outbox)) {
+    List<Entry> listed = ctx.storage().listAll(outbox);
+    Writers.check(ctx, peer, "outbox", listed);
+    for (Entry e : listed) {
       Long size = seen.get(e.name());
       // a known name is skipped unless its content was replaced (outbox compaction merges into the
       // newest message's name; a reader that missed an older message must read the merged one)
@@ -208,26 +228,37 @@ final class ScientistEngine {
     }
     int applied = 0;
     double newest = watermark;
-    for (Entry e : fresh) {
-      Fetched r = downloaded.get(e);
-      double ts = Wire.eventsTimestamp(e.name()).orElseThrow();
-      if (r instanceof Failed f && f.retry()) {
-        LOG.warn("could not download {} from {}, will retry: {}", e.name(), peer, f.reason());
-        break; // keep order: later messages wait for this one
+    try {
+      for (Entry e : fresh) {
+        Fetched r = downloaded.get(e);
+        double ts = Wire.eventsTimestamp(e.name()).orElseThrow();
+        if (r instanceof Failed f && f.retry()) {
+          LOG.warn("could not download {} from {}, will retry: {}", e.name(), peer, f.reason());
+          break; // keep order: later messages wait for this one
+        }
+        if (r instanceof Failed f) {
+          quarantine(peer, e, null, "unreadable events message: " + f.reason(), ts);
+          continue;
+        }
+        Got got = (Got) r;
+        try {
+          applied += apply(peer, e.name(), got.message(), got.raw(), ts, e.size());
+        } catch (Error err) {
+          // e.g. out of memory: that message is set aside, the next ones still apply
+          quarantine(peer, e, got.raw(), "events message could not be applied: " + describe(err), ts);
+          continue;
+        } finally {
+          got.message().close();
+        }
+        newest = Math.max(newest, ts);
       }
-      if (r instanceof Failed f) {
-        quarantine(peer, e, null, "unreadable events message: " + f.reason(), ts);
-        continue;
-      }
-      FileChangeEventsMessage m = ((Got) r).message();
-      try {
-        applied += apply(peer, e.name(), m, ts, e.size());
-      } catch (Error err) {
-        // e.g. out of memory on a huge message: that message is set aside, the next ones still apply
-        quarantine(peer, e, null, "events message could not be applied: " + describe(err), ts);
-        continue;
-      }
-      newest = Math.max(newest, ts);
+    } finally {
+      // messages not reached (a failed download keeps order) are downloaded again next round
+      downloaded.values().forEach(f -> {
+        if (f instanceof Got g) {
+          g.message().close();
+        }
+      });
     }
     double floor = Math.max(watermark, newest - LOOKBACK_SECONDS);
     if (floor > watermark) {
@@ -242,7 +273,8 @@ final class ScientistEngine {
   /** What downloading one message gave: the message, or why not (and whether a later round may succeed). */
   private sealed interface Fetched permits Got, Failed {}
 
-  private record Got(FileChangeEventsMessage message) implements Fetched {}
+  /** A message read streamed (large contents spooled in the home; close it) and what quarantine keeps of it. */
+  private record Got(SpooledEvents message, StateDb.Kept raw) implements Fetched {}
 
   private record Failed(String reason, boolean retry) implements Fetched {}
 
@@ -259,9 +291,17 @@ final class ScientistEngine {
       futures.put(e, ctx.io().submit(() -> {
         bound.acquire();
         try {
-          byte[] raw = ctx.storage().readAll(e, ctx.limits().maxMessageBytes());
-          ctx.progress().advance(1);
-          return (Fetched) new Got(Wire.decodeEvents(raw, ctx.limits()));
+          if (e.size() > ctx.limits().maxMessageBytes()) {
+            return new Failed("it is " + e.size() + " bytes, above the limit of " + ctx.limits().maxMessageBytes()
+                + " bytes", false);
+          }
+          // streamed: contents above 64 KiB wait in the home's blob folder, whatever their size
+          try (java.io.InputStream in = ctx.storage().read(e)) {
+            Capture raw = new Capture(in, ctx.limits().maxMessageBytes());
+            SpooledEvents m = Wire.readEvents(PayloadKind.EVENTS, raw, ctx.limits(), ctx.blobDir());
+            ctx.progress().advance(1);
+            return (Fetched) new Got(m, raw.kept());
+          }
         } catch (dev.syft.transport.StorageException se) {
           return new Failed(describe(se), se.isTransient());
         } catch (IOException io) {
@@ -292,39 +332,39 @@ final class ScientistEngine {
    * whole. An event that cannot be applied (a file under a file, a name too long for the disk, no
    * content) is quarantined alone and the others apply: it must not block every later event.
    */
-  private int apply(String peer, String name, FileChangeEventsMessage m, double ts, long size) {
-    for (FileChangeEvent ev : m.events()) {
+  private int apply(String peer, String name, SpooledEvents m, StateDb.Kept raw, double ts, long size) {
+    for (SpooledEvents.Event ev : m.events()) {
       if (!peer.equalsIgnoreCase(ev.datasiteEmail())) {
-        quarantine(peer, name, m, "event for datasite " + ev.datasiteEmail() + " arrived from " + peer, ts);
+        quarantine(peer, name, raw, "event for datasite " + ev.datasiteEmail() + " arrived from " + peer, ts);
         return 0;
       }
       if (!DatasitePaths.isSafe(ev.pathInDatasite())) {
-        quarantine(peer, name, m, "unsafe path " + DatasitePaths.printable(ev.pathInDatasite()), ts);
+        quarantine(peer, name, raw, "unsafe path " + DatasitePaths.printable(ev.pathInDatasite()), ts);
         return 0;
       }
     }
     // the same message under a new name would roll the replica back to old content (found by
     // HostilePeerTest); a replaced file of the same name (outbox compaction) is not a replay
     if (ctx.db().receivedMessageIdElsewhere(peer, m.id().toString(), name)) {
-      quarantine(peer, name, m, "replay of events message " + m.id() + ", which was already applied", ts);
+      quarantine(peer, name, raw, "replay of events message " + m.id() + ", which was already applied", ts);
       return 0;
     }
     LocalTree tree = replica(peer);
-    List<FileChangeEvent> ordered = new ArrayList<>(m.events());
+    List<SpooledEvents.Event> ordered = new ArrayList<>(m.events());
     // notices first, so a revocation moves the file aside before its deletion event arrives; at equal
     // times deletions before writes, so a folder that became a file is emptied first
-    ordered.sort(Comparator.comparing((FileChangeEvent ev) -> !Notices.isNoticeFile(
-        DatasitePaths.normalize(ev.pathInDatasite()), ctx.me())).thenComparingDouble(FileChangeEvent::timestamp)
+    ordered.sort(Comparator.comparing((SpooledEvents.Event ev) -> !Notices.isNoticeFile(
+        DatasitePaths.normalize(ev.pathInDatasite()), ctx.me())).thenComparingDouble(SpooledEvents.Event::timestamp)
         .thenComparing(ev -> !ev.deleted()));
     List<Runnable> dbWork = new ArrayList<>();
     List<Unapplied> refused = new ArrayList<>();
     ctx.db().setMeta(APPLYING + peer, intent(ordered)); // see recoverInterruptedApply
     int applied = 0;
-    for (FileChangeEvent ev : ordered) {
+    for (SpooledEvents.Event ev : ordered) {
       String path = DatasitePaths.normalize(ev.pathInDatasite());
       List<Runnable> work = new ArrayList<>();
       try {
-        if (!Notices.isNoticeFile(path, ctx.me()) && !InFlight.mayApply(ctx.db(), peer, path, ev, work)) {
+        if (!Notices.isNoticeFile(path, ctx.me()) && !InFlight.mayApply(ctx.db(), peer, path, withoutContent(ev), work)) {
           dbWork.addAll(work);
           applied++;
           continue; // older than our own edit still in flight, or already held: keep the disk as it is
@@ -336,15 +376,19 @@ final class ScientistEngine {
           if (ev.content() == null && ev.newHash() != null && !ev.newHash().equals(EMPTY_SHA256)) {
             throw new SyftException("bad-event", "the event has no content but announces hash " + ev.newHash());
           }
-          byte[] content = ev.content() == null ? new byte[0] : ev.content().bytes();
-          LocalTree.Seen s = tree.write(path, content);
-          String hash = LocalTree.sha256Hex(content);
+          // streamed from the spool: any size in bounded memory
+          LocalTree.Seen s;
+          try (java.io.InputStream in = ev.content() == null ? java.io.InputStream.nullInputStream()
+              : ev.content().open()) {
+            s = tree.write(path, in, true);
+          }
+          String hash = ev.content() == null ? EMPTY_SHA256 : ev.content().sha256();
           work.add(() -> {
             ctx.db().putReplicaFile(peer, new StateDb.IndexedFile(path, s.size(), LocalTree.indexMtime(s.mtime()), hash));
             ctx.db().clearRevoked(peer, path);
           });
           if (Notices.isNoticeFile(path, ctx.me())) {
-            handleNotices(peer, tree, content, work);
+            handleNotices(peer, tree, ev.content() == null ? new byte[0] : ev.content().readAllBytes(), work);
           }
         }
         work.add(() -> InFlight.release(ctx.db(), peer, path)); // the owner's state replaced a refused edit
@@ -386,12 +430,22 @@ final class ScientistEngine {
     return false;
   }
 
-  /** An event that could not be applied, kept in quarantine as a one-event message. */
-  private record Unapplied(FileChangeEvent event, String path, String why) {
-    byte[] payload(FileChangeEventsMessage m) {
+  /** The event as the model, without its content (for checks that need none). */
+  private static FileChangeEvent withoutContent(SpooledEvents.Event ev) {
+    return new FileChangeEvent(ev.id(), ev.pathInDatasite(), ev.datasiteEmail(), null, ev.oldHash(), ev.newHash(),
+        ev.deleted(), ev.submittedTimestamp(), ev.timestamp());
+  }
+
+  /** An event that could not be applied, kept in quarantine as a one-event message (its content if small). */
+  private record Unapplied(SpooledEvents.Event event, String path, String why) {
+    byte[] payload(SpooledEvents m) {
       try {
-        return Wire.encode(new FileChangeEventsMessage(List.of(event), m.id(), m.timestamp()));
-      } catch (RuntimeException | OutOfMemoryError e) {
+        dev.syft.protocol.model.FileContent content = event.content() == null
+            || event.content().size() > StateDb.MAX_QUARANTINE_PAYLOAD ? null : event.content().toFileContent();
+        FileChangeEvent e = new FileChangeEvent(event.id(), event.pathInDatasite(), event.datasiteEmail(), content,
+            event.oldHash(), event.newHash(), event.deleted(), event.submittedTimestamp(), event.timestamp());
+        return Wire.encode(new FileChangeEventsMessage(List.of(e), m.id(), m.timestamp()));
+      } catch (IOException | RuntimeException | OutOfMemoryError e) {
         return null; // the reason is what matters; the owner's outbox still has the message
       }
     }
@@ -402,9 +456,9 @@ final class ScientistEngine {
   /** Meta key of the message being applied to a replica: one {@code <new hash or ->\t<path>} line per event. */
   private static final String APPLYING = "applying:";
 
-  private static String intent(List<FileChangeEvent> events) {
+  private static String intent(List<SpooledEvents.Event> events) {
     StringBuilder sb = new StringBuilder();
-    for (FileChangeEvent ev : events) {
+    for (SpooledEvents.Event ev : events) {
       sb.append(ev.deleted() || ev.newHash() == null ? "-" : ev.newHash()).append('\t')
           .append(DatasitePaths.normalize(ev.pathInDatasite())).append('\n');
     }
@@ -605,15 +659,15 @@ final class ScientistEngine {
     }
   }
 
-  private void quarantine(String peer, Entry e, FileChangeEventsMessage m, String reason, double ts) {
-    quarantine(peer, e.name(), m, reason, ts);
+  private void quarantine(String peer, Entry e, StateDb.Kept raw, String reason, double ts) {
+    quarantine(peer, e.name(), raw, reason, ts);
   }
 
-  private void quarantine(String peer, String name, FileChangeEventsMessage m, String reason, double ts) {
+  private void quarantine(String peer, String name, StateDb.Kept raw, String reason, double ts) {
     LOG.warn("quarantined events message {} from {}: {}", name, peer, reason);
     double now = ctx.now();
     ctx.db().inTransaction(() -> {
-      ctx.db().quarantine(peer, name, reason, m == null ? null : Wire.encode(m), now);
+      ctx.db().quarantine(peer, name, reason, raw, now);
       ctx.db().markSeen(peer, name, ts, -1);
     });
   }

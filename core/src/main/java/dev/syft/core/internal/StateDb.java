@@ -27,7 +27,7 @@ import java.util.HashSet;
  */
 public final class StateDb implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StateDb.class);
-  private static final int SCHEMA_VERSION = 2;
+  private static final int SCHEMA_VERSION = 3;
   /** Quarantine keeps at most this much of a refused message (plus its full size and SHA-256). */
   public static final int MAX_QUARANTINE_PAYLOAD = 1 << 20;
 
@@ -152,12 +152,16 @@ public final class StateDb implements AutoCloseable {
         return;
       }
       conn.setAutoCommit(false);
-      if (version == 1) {
-        // 2: quarantine keeps a capped payload with the whole message's size and hash
-        s.execute("ALTER TABLE quarantine ADD COLUMN size INTEGER");
-        s.execute("ALTER TABLE quarantine ADD COLUMN sha256 TEXT");
-        s.execute("UPDATE quarantine SET size = length(payload), payload = substr(payload, 1, " + MAX_QUARANTINE_PAYLOAD
-            + ") WHERE payload IS NOT NULL");
+      if (version == 1 || version == 2) {
+        if (version == 1) {
+          // 2: quarantine keeps a capped payload with the whole message's size and hash
+          s.execute("ALTER TABLE quarantine ADD COLUMN size INTEGER");
+          s.execute("ALTER TABLE quarantine ADD COLUMN sha256 TEXT");
+          s.execute("UPDATE quarantine SET size = length(payload), payload = substr(payload, 1, " + MAX_QUARANTINE_PAYLOAD
+              + ") WHERE payload IS NOT NULL");
+        }
+        // 3: a large outgoing message waits in a file of the home instead of the database
+        s.execute("ALTER TABLE outgoing ADD COLUMN payload_file TEXT");
         setMeta("schema_version", Integer.toString(SCHEMA_VERSION));
         conn.commit();
         conn.setAutoCommit(true);
@@ -190,7 +194,7 @@ public final class StateDb implements AutoCloseable {
       // Outgoing journal: written before upload, deleted after the store acknowledged.
       s.execute("CREATE TABLE IF NOT EXISTS outgoing (seq INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL,"
           + " peer TEXT, name TEXT NOT NULL, payload BLOB NOT NULL, created REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-          + " last_error TEXT, UNIQUE (target, peer, name))");
+          + " last_error TEXT, payload_file TEXT, UNIQUE (target, peer, name))");
       // DO ledger of inbox messages already applied (dedup by name and by message id).
       s.execute("CREATE TABLE IF NOT EXISTS received (peer TEXT NOT NULL, name TEXT NOT NULL, message_id TEXT,"
           + " outcome TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (peer, name))");
@@ -428,21 +432,38 @@ public final class StateDb implements AutoCloseable {
 
   // ---- outgoing journal
 
-  /** A message waiting for upload: to our own event log ({@code peer} null) or to a peer's folder. */
-  public record Outgoing(long seq, String target, String peer, String name, byte[] payload, int attempts, String lastError) {}
+  /**
+   * A message waiting for upload: to our own event log ({@code peer} null) or to a peer's folder.
+   * Its bytes are in the database ({@link #outgoingPayload}) or, for large messages, in {@code
+   * payloadFile} (a file name in the home's outgoing folder).
+   */
+  public record Outgoing(long seq, String target, String peer, String name, int attempts, String lastError,
+      String payloadFile) {}
 
   public long enqueueOutgoing(String target, String peer, String name, byte[] payload, double now) {
-    update("INSERT OR IGNORE INTO outgoing(target,peer,name,payload,created) VALUES(?,?,?,?,?)", target, peer, name, payload, now);
+    return enqueueOutgoing(target, peer, name, payload, null, now);
+  }
+
+  /** Journals a message whose bytes are {@code payload}, or the file {@code payloadFile} when payload is null. */
+  public long enqueueOutgoing(String target, String peer, String name, byte[] payload, String payloadFile, double now) {
+    update("INSERT OR IGNORE INTO outgoing(target,peer,name,payload,payload_file,created) VALUES(?,?,?,?,?,?)", target, peer,
+        name, payload == null ? new byte[0] : payload, payloadFile, now);
     return queryOne("SELECT seq FROM outgoing WHERE target=? AND peer IS ? AND name=?", rs -> rs.getLong(1), target, peer, name)
         .orElseThrow();
   }
 
+  /** Pending messages, oldest first, without their bytes. */
   public List<Outgoing> pendingOutgoing() {
     List<Outgoing> out = new ArrayList<>();
-    forEach("SELECT seq,target,peer,name,payload,attempts,last_error FROM outgoing ORDER BY seq",
-        rs -> out.add(new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBytes(5),
-            rs.getInt(6), rs.getString(7))));
+    forEach("SELECT seq,target,peer,name,attempts,last_error,payload_file FROM outgoing ORDER BY seq",
+        rs -> out.add(new Outgoing(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+            rs.getString(6), rs.getString(7))));
     return out;
+  }
+
+  /** The bytes of a pending message kept in the database. */
+  public byte[] outgoingPayload(long seq) {
+    return queryOne("SELECT payload FROM outgoing WHERE seq=?", rs -> rs.getBytes(1), seq).orElse(new byte[0]);
   }
 
   public int pendingOutgoingCount() {

@@ -2,6 +2,9 @@ package dev.syft.core.internal;
 
 import dev.syft.core.Home;
 import dev.syft.transport.Storage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 
@@ -119,18 +122,54 @@ final class SyncContext {
     return true;
   }
 
+  private Path blobDir;
+
   /**
-   * Size bounds on what we accept from peers.
-   *
-   * @param maxFileBytes the largest file a proposal may bring: accepted files travel on to every
-   *     permitted peer inside events messages, which hold whole files in memory, so the owner refuses
-   *     (quarantines) larger ones; default 32 MiB, system property {@value #MAX_FILE_PROPERTY}
+   * The home's folder for message contents on their way ({@code .syft/blobs}: snapshots, spooled
+   * contents, encoded messages). Created on first use, when whatever a process that died left there
+   * is deleted (the home lock keeps other processes out; everything there is used within one step).
    */
-  record Limits(long maxMessageBytes, long maxArchiveUncompressedBytes, long maxFileBytes) {
+  synchronized Path blobDir() {
+    if (blobDir == null) {
+      Path dir = home.stateDir().resolve("blobs");
+      try {
+        Files.createDirectories(dir);
+        try (var s = Files.list(dir)) {
+          for (Path p : s.toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      } catch (IOException e) {
+        throw DiskErrors.classify(e, dir, x -> new dev.syft.protocol.SyftException("spool-failed",
+            "cannot create " + dir + ": " + x.getMessage(), x));
+      }
+      blobDir = dir;
+    }
+    return blobDir;
+  }
+
+  /**
+   * Size bounds on what we accept from peers. Every message is read and written streamed (contents
+   * through files in the home), so none of these bounds is about memory.
+   *
+   * @param maxMessageBytes a message archive as stored (compressed): 256 MiB, the reference's limit
+   * @param maxArchiveUncompressedBytes the JSON member inside, for the few payloads still decoded in
+   *     memory (none on the sync paths); 256 MiB
+   * @param maxStreamedBytes the JSON member inside, for messages read streamed: 6 GiB (a 4 GiB binary
+   *     file is 5.4 GiB of base64); it bounds the disk a message may take while it is read
+   * @param maxFileBytes the largest file a proposal may bring; larger ones are refused (quarantined,
+   *     with a notice) as "above this owner's limit": default 4 GiB, system property {@value
+   *     #MAX_FILE_PROPERTY}
+   */
+  record Limits(long maxMessageBytes, long maxArchiveUncompressedBytes, long maxStreamedBytes, long maxFileBytes) {
     static final String MAX_FILE_PROPERTY = "syft.limits.maxFileBytes";
 
     static Limits defaults() {
-      return new Limits(256L << 20, 256L << 20, Long.getLong(MAX_FILE_PROPERTY, 32L << 20));
+      return new Limits(256L << 20, 256L << 20, 6L << 30, Long.getLong(MAX_FILE_PROPERTY, 4L << 30));
+    }
+
+    dev.syft.protocol.archive.ArchiveLimits streamed() {
+      return new dev.syft.protocol.archive.ArchiveLimits(maxMessageBytes, maxStreamedBytes);
     }
   }
 }

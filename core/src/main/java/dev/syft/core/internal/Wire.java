@@ -22,6 +22,11 @@ final class Wire {
     return new FileChangeEvent(id, path, datasite, FileContent.of(content), oldHash, newHash, false, submitted, timestamp);
   }
 
+  static FileChangeEvent changeEvent(UUID id, String path, String datasite, FileContent content, String oldHash,
+      String newHash, double submitted, double timestamp) {
+    return new FileChangeEvent(id, path, datasite, content, oldHash, newHash, false, submitted, timestamp);
+  }
+
   static FileChangeEvent deletionEvent(UUID id, String path, String datasite, String oldHash, double submitted,
       double timestamp) {
     return new FileChangeEvent(id, path, datasite, null, oldHash, null, true, submitted, timestamp);
@@ -34,6 +39,11 @@ final class Wire {
   static ProposedFileChange proposedChange(UUID id, String oldHash, String newHash, double submitted, String path,
       byte[] content, String datasite) {
     return new ProposedFileChange(id, oldHash, newHash, submitted, path, FileContent.of(content), datasite, false);
+  }
+
+  static ProposedFileChange proposedChange(UUID id, String oldHash, String newHash, double submitted, String path,
+      FileContent content, String datasite) {
+    return new ProposedFileChange(id, oldHash, newHash, submitted, path, content, datasite, false);
   }
 
   static ProposedFileChange proposedDeletion(UUID id, String oldHash, double submitted, String path, String datasite) {
@@ -57,9 +67,15 @@ final class Wire {
   /** Reads a proposal from a stream; large contents are spooled to {@code spoolDir}. */
   static dev.syft.protocol.archive.SpooledProposal readProposal(java.io.InputStream archive, SyncContext.Limits limits,
       java.nio.file.Path spoolDir) throws java.io.IOException {
-    return new dev.syft.protocol.archive.ProposalReader(
-        new ArchiveLimits(limits.maxMessageBytes(), limits.maxArchiveUncompressedBytes()), java.time.Clock.systemUTC())
+    return new dev.syft.protocol.archive.ProposalReader(limits.streamed(), java.time.Clock.systemUTC())
         .read(archive, spoolDir);
+  }
+
+  /** Reads an events-bearing archive from a stream; large contents are spooled to {@code spoolDir}. */
+  static dev.syft.protocol.archive.SpooledEvents readEvents(dev.syft.protocol.model.PayloadKind kind,
+      java.io.InputStream archive, SyncContext.Limits limits, java.nio.file.Path spoolDir) throws java.io.IOException {
+    return new dev.syft.protocol.archive.EventsReader(limits.streamed(), java.time.Clock.systemUTC())
+        .read(kind, archive, spoolDir);
   }
 
   static FileChangeEventsMessage decodeEvents(byte[] archive, SyncContext.Limits limits) {

@@ -20,6 +20,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
@@ -104,7 +106,7 @@ public final class CheckpointReader {
    */
   public CheckpointHeader read(InputStream archive, FileSink sink) throws IOException {
     Objects.requireNonNull(sink, "sink");
-    return readArchive(archive, member -> parseMember(member, sink)).header();
+    return readArchive(archive, member -> parseMember(member, CheckpointReader::file, sink::accept)).header();
   }
 
   /**
@@ -124,8 +126,9 @@ public final class CheckpointReader {
         : Files.createTempFile(spoolDir, "syft-checkpoint-", ".json");
     try {
       readArchive(archive, member -> copy(member, file));
-      Parsed parsed = parseSpooled(file, null);
-      return new SpooledCheckpoint(this, file, parsed.header(), parsed.fileCount());
+      // validated with contents only counted, so a file of any size needs no memory
+      Parsed parsed = parseDiverted(file, spoolDir, true, (path, hash, content) -> {});
+      return new SpooledCheckpoint(this, file, spoolDir, parsed.header(), parsed.fileCount());
     } catch (Throwable t) {
       try {
         Files.deleteIfExists(file);
@@ -136,18 +139,89 @@ public final class CheckpointReader {
     }
   }
 
-  /** Parses a spooled member again, for {@link SpooledCheckpoint}. */
-  Parsed parseSpooled(Path file, FileSink sink) throws IOException {
+  /**
+   * Parses a spooled member with each file's content taken out to memory (64 KiB) or a spool file
+   * in {@code spoolDir}, deleted once {@code sink} returns; with {@code discard} contents are only
+   * validated.
+   */
+  Parsed parseDiverted(Path file, Path spoolDir, boolean discard, SpooledCheckpoint.StreamedFileSink sink)
+      throws IOException {
+    List<Path> created = new ArrayList<>();
+    java.util.TreeMap<Integer, SpooledContent.Builder> open = new java.util.TreeMap<>();
+    SpooledContent[] rawOfEntry = new SpooledContent[1];
     try (InputStream raw = Files.newInputStream(file)) {
       SourceInputStream source = new SourceInputStream(raw, Long.MAX_VALUE);
+      InputStream diverted = new ContentDiverter(source, i -> {
+        // kept even when validating: base64 is checked by decoding it (the decoded bytes are discarded)
+        SpooledContent.Builder b = new SpooledContent.Builder(spoolDir, created);
+        open.put(i, b);
+        return b;
+      }, "files", WHAT).forgetting();
       try {
-        return parseMember(source, sink);
+        return parseMember(diverted, (f, index) -> {
+          String[] pathAndHash = entryFields(f);
+          try {
+            SpooledContent c = ProposalReader.content(f, i -> {
+              SpooledContent.Builder b = open.get(i);
+              if (b == null) {
+                throw f.error("content", "is not a string");
+              }
+              open.headMap(i, true).clear(); // earlier ones were superseded (a duplicate key)
+              try {
+                rawOfEntry[0] = b.finish(dev.syft.protocol.model.FileContent.Type.TEXT);
+                return rawOfEntry[0];
+              } catch (IOException e) {
+                throw new LocalFailure(e);
+              }
+            }, spoolDir, created, discard);
+            return new Object[] {pathAndHash[0], pathAndHash[1], c};
+          } catch (IOException e) {
+            throw new LocalFailure(e);
+          }
+        }, v -> {
+          try {
+            sink.accept((String) v[0], (String) v[1], (SpooledContent) v[2]);
+          } finally {
+            // bounded disk: each content goes once delivered (the one being read stays)
+            SpooledContent c = (SpooledContent) v[2];
+            for (java.util.Iterator<Path> it = created.iterator(); it.hasNext(); ) {
+              Path p = it.next();
+              if (p.equals(c.file()) || (rawOfEntry[0] != null && p.equals(rawOfEntry[0].file()))) {
+                Files.deleteIfExists(p);
+                it.remove();
+              }
+            }
+          }
+        });
       } catch (LocalFailure f) {
         throw f.rethrow();
       } catch (IOException | RuntimeException e) {
         throw classify(e, source, null, WHAT);
       }
+    } finally {
+      open.values().forEach(SpooledContent.Builder::abandon);
+      SpooledProposal.deleteAll(created);
     }
+  }
+
+  /** The checks of {@link ModelFields#checkpointFile} but the content's; returns {path, hash}. */
+  static String[] entryFields(JsonFields file) {
+    String path = file.string("path");
+    String hash = file.string("hash");
+    file.string("content"); // required and must be a string (null is refused)
+    CheckpointFile checked = ModelFields.construct(file, "path",
+        () -> new CheckpointFile(path, hash, dev.syft.protocol.model.FileContent.text("")));
+    return new String[] {checked.path(), hash};
+  }
+
+  /** Reads one {@code files} element: refusals are the archive's fault. */
+  interface EntryReader<T> {
+    T read(JsonFields entry, int index);
+  }
+
+  /** Receives what an {@link EntryReader} read; its exceptions are the caller's, not the archive's. */
+  interface Sink<T> {
+    void accept(T value) throws IOException;
   }
 
   // ------------------------------------------------------------------------------------ archive
@@ -292,7 +366,11 @@ public final class CheckpointReader {
    * Streams the member's root object: header fields are collected (last duplicate wins, as in the
    * tree reader), unknown fields skipped, each {@code files} element parsed and delivered alone.
    */
-  private Parsed parseMember(InputStream member, FileSink sink) throws IOException {
+  static CheckpointFile file(JsonFields entry, int index) {
+    return ModelFields.checkpointFile(entry);
+  }
+
+  private <T> Parsed parseMember(InputStream member, EntryReader<T> reader, Sink<T> sink) throws IOException {
     ObjectNode headerFields = JsonOut.object();
     JsonFields root = JsonFields.root(headerFields, WHAT);
     int count = 0;
@@ -322,7 +400,7 @@ public final class CheckpointReader {
             }
             ObjectNode entry = (ObjectNode) JsonIn.readValue(p);
             int index = count++;
-            CheckpointFile file = checked(() -> ModelFields.checkpointFile(JsonFields.element(entry, WHAT, "files", index)));
+            T file = checked(() -> reader.read(JsonFields.element(entry, WHAT, "files", index), index));
             deliver(sink, file);
           }
         } else if (HEADER_FIELDS.contains(name)) {
@@ -370,7 +448,7 @@ public final class CheckpointReader {
     }
   }
 
-  private static void deliver(FileSink sink, CheckpointFile file) {
+  private static <T> void deliver(Sink<T> sink, T file) {
     if (sink == null) {
       return;
     }

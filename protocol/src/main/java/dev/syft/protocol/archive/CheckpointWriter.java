@@ -119,6 +119,27 @@ public final class CheckpointWriter implements AutoCloseable {
     addFile(new CheckpointFile(path, hash, content));
   }
 
+  /**
+   * Appends one file whose content is streamed from {@code source} (memory stays bounded whatever
+   * its size); written exactly as {@link #addFile(String, String, FileContent)} writes the same bytes.
+   */
+  public void addFile(String path, String hash, StreamingEncoder.Source source) throws IOException {
+    requireOpen();
+    StreamingEncoder enc = new StreamingEncoder();
+    byte[] entry = JsonOut.render(ModelFields.checkpointFileNode(new CheckpointFile(path, hash, enc.placeholder(source))),
+        JsonOut.Style.PYDANTIC_COMPACT);
+    try {
+      if (fileCount > 0) {
+        json.write(',');
+      }
+      enc.writeMember(entry, json);
+    } catch (IOException e) {
+      closeQuietly(e);
+      throw e;
+    }
+    fileCount++;
+  }
+
   /** Files added so far. */
   public int fileCount() {
     return fileCount;

@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Passes a proposal's JSON through with every {@code proposed_file_changes[i].content} string taken
+ * Passes a proposal's JSON through with every {@code proposed_file_changes[i].content} string (or
+ * the contents of another list of the root object, see the constructors) taken
  * out: its unescaped UTF-8 bytes go to a {@link SpooledContent.Builder} and the JSON gets the
  * placeholder {@code "<n>"} (n = the content's index) instead. The JSON parser behind it then never
  * holds a file's content, so memory stays bounded whatever the files' sizes.
@@ -24,7 +25,6 @@ final class ContentDiverter extends InputStream {
   /** Longest string outside file contents: paths, hashes, e-mails, ids are far shorter. */
   static final int MAX_OTHER_STRING = 1 << 20;
   private static final int MAX_DEPTH = 256;
-  private static final String WHAT = "proposal message";
 
   /** What a key names, as far as we care. */
   private static final byte OTHER = 0;
@@ -38,6 +38,9 @@ final class ContentDiverter extends InputStream {
 
   private final InputStream in;
   private final Sink sink;
+  private final String listKey;
+  private final String what;
+  private boolean keep = true;
   private final byte[] inBuf = new byte[64 * 1024];
   private int inPos;
   private int inLen;
@@ -54,6 +57,8 @@ final class ContentDiverter extends InputStream {
   private final byte[] lastKey = new byte[MAX_DEPTH];
   private final byte[] openedUnder = new byte[MAX_DEPTH];
   private int depth;
+  private int overflow;
+  private int entry = -1; // index of the list element being read
 
   // the string being read
   private boolean inString;
@@ -72,9 +77,26 @@ final class ContentDiverter extends InputStream {
   private int contents;
   private final List<SpooledContent.Builder> builders = new ArrayList<>();
 
+  /** Diverts the contents of a proposal's {@code proposed_file_changes}. */
   ContentDiverter(InputStream in, Sink sink) {
+    this(in, sink, "proposed_file_changes", "proposal message");
+  }
+
+  /**
+   * Diverts {@code <listKey>[i].content} of the root object ({@code events} of events messages,
+   * incremental checkpoints and rolling states; {@code files} of full checkpoints).
+   */
+  ContentDiverter(InputStream in, Sink sink, String listKey, String what) {
     this.in = in;
     this.sink = sink;
+    this.listKey = listKey;
+    this.what = what;
+  }
+
+  /** Stops keeping the builders (the sink keeps what it needs): for lists of any length. */
+  ContentDiverter forgetting() {
+    keep = false;
+    return this;
   }
 
   /** The builders of every diverted content, in order (index = placeholder number). */
@@ -155,8 +177,12 @@ final class ContentDiverter extends InputStream {
   private boolean structure(int c) throws IOException {
     switch (c) {
       case '{', '[' -> {
-        if (depth == MAX_DEPTH) {
-          throw new MalformedMessageException(WHAT + " is nested too deeply");
+        if (depth == MAX_DEPTH || overflow > 0) {
+          overflow++; // deeper than anything we look for; the parser refuses it (its limit is lower)
+          return true;
+        }
+        if (c == '{' && depth == 2 && isObject[0] && !isObject[1] && openedUnder[1] == CHANGES) {
+          entry++;
         }
         openedUnder[depth] = depth > 0 && isObject[depth - 1] ? lastKey[depth - 1] : OTHER;
         isObject[depth] = c == '{';
@@ -165,7 +191,9 @@ final class ContentDiverter extends InputStream {
         depth++;
       }
       case '}', ']' -> {
-        if (depth > 0) {
+        if (overflow > 0) {
+          overflow--;
+        } else if (depth > 0) {
           depth--;
         }
       }
@@ -202,7 +230,9 @@ final class ContentDiverter extends InputStream {
     if (!keyString && depth == 3 && isObject[0] && !isObject[1] && openedUnder[1] == CHANGES && isObject[2]
         && lastKey[2] == CONTENT) {
       diverted = sink.open(contents);
-      builders.add(diverted);
+      if (keep) {
+        builders.add(diverted);
+      }
       chunkLen = 0;
       return false;
     }
@@ -218,17 +248,13 @@ final class ContentDiverter extends InputStream {
       inString = false;
       if (keyString) {
         String k = keyText.length() <= 64 ? keyText.toString() : "";
-        lastKey[depth - 1] = switch (k) {
-          case "proposed_file_changes" -> CHANGES;
-          case "content" -> CONTENT;
-          default -> OTHER;
-        };
+        lastKey[depth - 1] = k.equals(listKey) ? CHANGES : k.equals("content") ? CONTENT : OTHER;
       }
       emit(c);
       return;
     }
     if (++stringBytes > MAX_OTHER_STRING) {
-      throw new LimitExceededException(WHAT + ": a string outside file contents is longer than "
+      throw new LimitExceededException(what + ": a string outside file contents is longer than "
           + MAX_OTHER_STRING + " bytes");
     }
     emit(c);
@@ -387,15 +413,16 @@ final class ContentDiverter extends InputStream {
     }
   }
 
-  private static MalformedMessageException invalid(String problem) {
-    return new MalformedMessageException(WHAT + " is not valid JSON: " + problem);
+  private MalformedMessageException invalid(String problem) {
+    return new MalformedMessageException(what + " is not valid JSON: " + problem);
   }
 
-  private static MalformedMessageException notUtf8() {
-    return new MalformedMessageException(WHAT + " is not valid UTF-8");
+  private MalformedMessageException notUtf8() {
+    return new MalformedMessageException(what + " is not valid UTF-8");
   }
 
-  private static MalformedMessageException unpaired() {
-    return new MalformedMessageException(WHAT + ": a file content contains an unpaired surrogate escape");
+  private MalformedMessageException unpaired() {
+    return new MalformedMessageException(what + ": field '" + listKey + "[" + entry
+        + "].content' contains an unpaired surrogate escape");
   }
 }

@@ -6,7 +6,6 @@ import dev.syft.protocol.internal.JsonFields;
 import dev.syft.protocol.internal.JsonIn;
 import dev.syft.protocol.internal.ModelFields;
 import dev.syft.protocol.model.FileContent;
-import dev.syft.protocol.model.ProposedFileChange;
 import dev.syft.protocol.model.ProposedFileChangesMessage;
 import dev.syft.protocol.names.Timestamps;
 import java.io.IOException;
@@ -54,13 +53,31 @@ public final class ProposalReader {
    * @throws IOException if reading {@code archive} or writing a spool file fails
    */
   public SpooledProposal read(InputStream archive, Path spoolDir) throws IOException {
+    Diverted d = readDiverted(archive, limits, WHAT, "proposed_file_changes", spoolDir);
+    try {
+      return proposal(JsonFields.root(d.root(), WHAT), d.raw(), spoolDir, d.created());
+    } catch (Throwable t) {
+      SpooledProposal.deleteAll(d.created());
+      throw t;
+    }
+  }
+
+  /**
+   * A member read with the contents of {@code <listKey>[i].content} taken out: the JSON tree with
+   * placeholders ("0", "1", ...), the raw (text) contents by placeholder, and every spool file made.
+   */
+  record Diverted(ObjectNode root, List<SpooledContent> raw, List<Path> created) {}
+
+  static Diverted readDiverted(InputStream archive, ArchiveLimits limits, String what, String listKey, Path spoolDir)
+      throws IOException {
     List<Path> created = new ArrayList<>();
     List<SpooledContent.Builder> builders = new ArrayList<>();
     try {
-      ObjectNode root = CheckpointReader.readArchive(archive, limits, WHAT, member -> {
-        ContentDiverter diverter = new ContentDiverter(member, index -> new SpooledContent.Builder(spoolDir, created));
+      ObjectNode root = CheckpointReader.readArchive(archive, limits, what, member -> {
+        ContentDiverter diverter = new ContentDiverter(member,
+            index -> new SpooledContent.Builder(spoolDir, created), listKey, what);
         try {
-          return parse(diverter);
+          return parse(diverter, what);
         } finally {
           builders.addAll(diverter.builders());
         }
@@ -69,7 +86,7 @@ public final class ProposalReader {
       for (SpooledContent.Builder b : builders) {
         raw.add(b.finish(FileContent.Type.TEXT));
       }
-      return proposal(JsonFields.root(root, WHAT), raw, spoolDir, created);
+      return new Diverted(root, raw, created);
     } catch (Throwable t) {
       builders.forEach(SpooledContent.Builder::abandon);
       SpooledProposal.deleteAll(created);
@@ -77,18 +94,18 @@ public final class ProposalReader {
     }
   }
 
-  private static ObjectNode parse(InputStream json) throws IOException {
-    try (JsonParser p = JsonIn.streamingParser(json, WHAT)) {
+  private static ObjectNode parse(InputStream json, String what) throws IOException {
+    try (JsonParser p = JsonIn.streamingParser(json, what)) {
       JsonToken t = p.nextToken();
       if (t == null) {
-        throw new MalformedMessageException(WHAT + " is empty");
+        throw new MalformedMessageException(what + " is empty");
       }
       JsonNode node = JsonIn.readValue(p);
       if (p.nextToken() != null) {
-        throw new MalformedMessageException(WHAT + " is not valid JSON: content after the top-level value");
+        throw new MalformedMessageException(what + " is not valid JSON: content after the top-level value");
       }
       if (node == null || !node.isObject()) {
-        throw new MalformedMessageException(WHAT + " is not a JSON object");
+        throw new MalformedMessageException(what + " is not a JSON object");
       }
       return (ObjectNode) node;
     }
@@ -124,29 +141,21 @@ public final class ProposalReader {
 
   private SpooledProposal.Change change(JsonFields c, List<SpooledContent> raw, Path spoolDir, List<Path> created)
       throws IOException {
-    UUID id = c.uuidOr("id", UUID::randomUUID);
-    String oldHash = c.nullableString("old_hash");
-    SpooledContent content = content(c, raw, spoolDir, created);
-    String newHash;
-    if (c.has("new_hash")) {
-      newHash = c.nullableString("new_hash");
-    } else {
-      // the reference computes the hash only when the key is absent (a given hash is trusted)
-      newHash = !c.truthy("is_deleted") && content != null ? content.sha256() : null;
-    }
-    double ts = c.numberOr("submitted_timestamp", this::now);
-    String path = c.string("path_in_datasite");
-    String email = c.string("datasite_email");
-    boolean deleted = c.boolOr("is_deleted", false);
-    // the model's checks (path safety and normalisation, required fields) without holding the content
-    ProposedFileChange checked = ModelFields.construct(c, "path_in_datasite",
-        () -> new ProposedFileChange(id, oldHash, newHash, ts, path, null, email, deleted));
-    return new SpooledProposal.Change(id, oldHash, newHash, ts, checked.pathInDatasite(), email, deleted, content);
+    ModelFields.Change<SpooledContent> ch = ModelFields.proposedChange(c, f -> content(f, raw, spoolDir, created),
+        SpooledContent::sha256, this::now);
+    return new SpooledProposal.Change(ch.id(), ch.oldHash(), ch.newHash(), ch.submittedTimestamp(), ch.path(),
+        ch.datasiteEmail(), ch.deleted(), ch.content());
   }
 
   /** {@code content}: null/missing, else a placeholder of the diverter; base64 when {@code content_type} is "binary". */
-  private static SpooledContent content(JsonFields f, List<SpooledContent> raw, Path spoolDir, List<Path> created)
+  static SpooledContent content(JsonFields f, List<SpooledContent> raw, Path spoolDir, List<Path> created)
       throws IOException {
+    return content(f, raw::get, spoolDir, created, false);
+  }
+
+  /** As above, the raw contents by placeholder number from {@code raw}; {@code discard}: only validate base64. */
+  static SpooledContent content(JsonFields f, java.util.function.IntFunction<SpooledContent> raw, Path spoolDir,
+      List<Path> created, boolean discard) throws IOException {
     JsonNode v = f.raw("content");
     if (v == null || v.isNull()) {
       return null;
@@ -154,14 +163,14 @@ public final class ProposalReader {
     if (!v.isString()) {
       throw f.error("content", "must be a string or null, not " + JsonFields.describe(v));
     }
-    SpooledContent text = raw.get(Integer.parseInt(v.stringValue()));
+    SpooledContent text = raw.apply(Integer.parseInt(v.stringValue()));
     JsonNode type = f.raw("content_type");
     boolean binary = type != null && type.isString() && type.stringValue().equals("binary");
     if (!binary) {
       return text;
     }
     try {
-      return decodeBase64(text, spoolDir, created);
+      return decodeBase64(text, spoolDir, created, discard);
     } catch (IllegalArgumentException e) {
       throw f.error("content", e.getMessage());
     }
@@ -171,8 +180,9 @@ public final class ProposalReader {
    * Base64 as {@link FileContent#fromBase64} reads it, streamed: characters outside the alphabet are
    * dropped, the rest must be correctly padded, nothing may follow the padding.
    */
-  private static SpooledContent decodeBase64(SpooledContent text, Path spoolDir, List<Path> created) throws IOException {
-    SpooledContent.Builder out = new SpooledContent.Builder(spoolDir, created);
+  private static SpooledContent decodeBase64(SpooledContent text, Path spoolDir, List<Path> created, boolean discard)
+      throws IOException {
+    SpooledContent.Builder out = new SpooledContent.Builder(spoolDir, created, discard);
     Base64.Decoder decoder = Base64.getDecoder();
     byte[] kept = new byte[64 * 1024]; // a multiple of 4
     int n = 0;

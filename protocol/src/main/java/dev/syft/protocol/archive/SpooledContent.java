@@ -48,6 +48,11 @@ public final class SpooledContent {
     return sha256;
   }
 
+  /** The spool file holding the bytes, or null when they are in memory (up to 64 KiB). */
+  public Path file() {
+    return file;
+  }
+
   /** The bytes, streamed. */
   public InputStream open() throws IOException {
     return file == null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
@@ -99,10 +104,18 @@ public final class SpooledContent {
     private Path file;
     private OutputStream out;
 
+    private final boolean discard;
+
     /** Spool files go to {@code spoolDir} and are added to {@code created} (for deletion). */
     Builder(Path spoolDir, java.util.List<Path> created) {
+      this(spoolDir, created, false);
+    }
+
+    /** With {@code discard}, the bytes are only counted and hashed (for validating a content). */
+    Builder(Path spoolDir, java.util.List<Path> created, boolean discard) {
       this.spoolDir = spoolDir;
       this.created = created;
+      this.discard = discard;
     }
 
     long size() {
@@ -112,6 +125,9 @@ public final class SpooledContent {
     void write(byte[] b, int off, int len) throws IOException {
       md.update(b, off, len);
       size += len;
+      if (discard) {
+        return;
+      }
       if (out != null) {
         out.write(b, off, len);
         return;

@@ -4,8 +4,13 @@ import dev.syft.protocol.UnsafePathException;
 import dev.syft.protocol.model.Checkpoint;
 import dev.syft.protocol.model.CheckpointFile;
 import dev.syft.protocol.model.CheckpointHeader;
+import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileContent;
+import dev.syft.protocol.model.ProposedFileChange;
+import java.io.IOException;
+import java.util.UUID;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -83,5 +88,70 @@ public final class ModelFields {
       n.put("content_type", FileContent.Type.BINARY.wireName());
     }
     return n;
+  }
+
+  // ------------------------------------------------------------------ changes and events
+
+  /**
+   * Reads the {@code content} of a change or event: a {@link FileContent} for the tree reader, a
+   * spooled content for the streaming readers.
+   */
+  @FunctionalInterface
+  public interface ContentReader<C> {
+    C read(JsonFields f) throws IOException;
+  }
+
+  /**
+   * One proposed change or event as read, the content as the caller's type; the path is checked and
+   * normalised by the model's constructor.
+   *
+   * @param newHash for a proposed change without the key: computed from the content
+   * @param timestamp an event's {@code timestamp}; 0 for a proposed change
+   */
+  public record Change<C>(UUID id, String oldHash, String newHash, double submittedTimestamp, String path,
+      String datasiteEmail, boolean deleted, C content, double timestamp) {}
+
+  /**
+   * The field rules of one {@code proposed_file_changes} element, shared by the tree reader and the
+   * streaming proposal reader, in the order the reference reads them (which decides the error).
+   *
+   * @param sha256 the hash of a content, used when {@code new_hash} is absent
+   */
+  public static <C> Change<C> proposedChange(JsonFields c, ContentReader<C> contents, Function<C, String> sha256,
+      DoubleSupplier now) throws IOException {
+    UUID id = c.uuidOr("id", UUID::randomUUID);
+    String oldHash = c.nullableString("old_hash");
+    C content = contents.read(c);
+    String newHash;
+    if (c.has("new_hash")) {
+      newHash = c.nullableString("new_hash");
+    } else {
+      // the reference computes the hash only when the key is absent (a given hash is trusted)
+      newHash = !c.truthy("is_deleted") && content != null ? sha256.apply(content) : null;
+    }
+    double ts = c.numberOr("submitted_timestamp", now);
+    String path = c.string("path_in_datasite");
+    String email = c.string("datasite_email");
+    boolean deleted = c.boolOr("is_deleted", false);
+    // the model's checks (path safety and normalisation, required fields) without holding the content
+    ProposedFileChange checked = construct(c, "path_in_datasite",
+        () -> new ProposedFileChange(id, oldHash, newHash, ts, path, null, email, deleted));
+    return new Change<>(id, oldHash, newHash, ts, checked.pathInDatasite(), email, deleted, content, 0);
+  }
+
+  /** The field rules of one {@code events} element, shared by the tree reader and the streaming events reader. */
+  public static <C> Change<C> event(JsonFields e, ContentReader<C> contents) throws IOException {
+    UUID id = e.uuid("id");
+    String path = e.string("path_in_datasite");
+    String email = e.string("datasite_email");
+    C content = contents.read(e);
+    String oldHash = e.nullableString("old_hash");
+    String newHash = e.nullableString("new_hash");
+    boolean deleted = e.boolOr("is_deleted", false);
+    double submitted = e.number("submitted_timestamp");
+    double ts = e.number("timestamp");
+    FileChangeEvent checked = construct(e, "path_in_datasite",
+        () -> new FileChangeEvent(id, path, email, null, oldHash, newHash, deleted, submitted, ts));
+    return new Change<>(id, oldHash, newHash, submitted, checked.pathInDatasite(), email, deleted, content, ts);
   }
 }

@@ -262,22 +262,10 @@ public final class WireJson {
   }
 
   private ProposedFileChange proposedChange(JsonFields c) {
-    UUID id = c.uuidOr("id", UUID::randomUUID);
-    String oldHash = c.nullableString("old_hash");
-    FileContent content = content(c, "content");
-    String newHash;
-    if (c.has("new_hash")) {
-      newHash = c.nullableString("new_hash");
-    } else {
-      // The reference computes the hash only when the key is absent (a given hash is trusted).
-      newHash = !c.truthy("is_deleted") && content != null ? content.sha256() : null;
-    }
-    double ts = c.numberOr("submitted_timestamp", this::now);
-    String path = c.string("path_in_datasite");
-    String email = c.string("datasite_email");
-    boolean deleted = c.boolOr("is_deleted", false);
-    return construct(c, "path_in_datasite",
-        () -> new ProposedFileChange(id, oldHash, newHash, ts, path, content, email, deleted));
+    ModelFields.Change<FileContent> ch = unchecked(() -> ModelFields.proposedChange(c, f -> content(f, "content"),
+        FileContent::sha256, this::now));
+    return construct(c, "path_in_datasite", () -> new ProposedFileChange(ch.id(), ch.oldHash(), ch.newHash(),
+        ch.submittedTimestamp(), ch.path(), ch.content(), ch.datasiteEmail(), ch.deleted()));
   }
 
   private FileChangeEventsMessage eventsMessage(JsonFields f) {
@@ -293,17 +281,9 @@ public final class WireJson {
   private List<FileChangeEvent> events(List<JsonFields> list) {
     List<FileChangeEvent> events = new ArrayList<>(list.size());
     for (JsonFields e : list) {
-      UUID id = e.uuid("id");
-      String path = e.string("path_in_datasite");
-      String email = e.string("datasite_email");
-      FileContent content = content(e, "content");
-      String oldHash = e.nullableString("old_hash");
-      String newHash = e.nullableString("new_hash");
-      boolean deleted = e.boolOr("is_deleted", false);
-      double submitted = e.number("submitted_timestamp");
-      double ts = e.number("timestamp");
-      events.add(construct(e, "path_in_datasite",
-          () -> new FileChangeEvent(id, path, email, content, oldHash, newHash, deleted, submitted, ts)));
+      ModelFields.Change<FileContent> ev = unchecked(() -> ModelFields.event(e, f -> content(f, "content")));
+      events.add(construct(e, "path_in_datasite", () -> new FileChangeEvent(ev.id(), ev.path(), ev.datasiteEmail(),
+          ev.content(), ev.oldHash(), ev.newHash(), ev.deleted(), ev.submittedTimestamp(), ev.timestamp())));
     }
     return events;
   }
@@ -336,6 +316,19 @@ public final class WireJson {
 
   private static FileContent content(JsonFields f, String name) {
     return ModelFields.content(f, name);
+  }
+
+  /** The shared field readers declare I/O for the streaming readers; reading a tree does none. */
+  private interface Read<T> {
+    T get() throws java.io.IOException;
+  }
+
+  private static <T> T unchecked(Read<T> read) {
+    try {
+      return read.get();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static <T> T construct(JsonFields f, String pathField, Supplier<T> constructor) {

@@ -104,6 +104,11 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public boolean vouchesForOwners() {
+    return delegate.vouchesForOwners();
+  }
+
+  @Override
   public Optional<Entry> stat(String id) throws IOException {
     return invoke(Operation.STAT, id, () -> delegate.stat(id));
   }

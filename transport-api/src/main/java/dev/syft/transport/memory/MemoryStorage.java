@@ -44,6 +44,11 @@ public final class MemoryStorage implements Storage {
   }
 
   @Override
+  public boolean vouchesForOwners() {
+    return true; // every item's owner is the identity that created it
+  }
+
+  @Override
   public Capabilities capabilities() {
     return capabilities;
   }

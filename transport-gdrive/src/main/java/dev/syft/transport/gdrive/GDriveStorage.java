@@ -261,6 +261,11 @@ public final class GDriveStorage implements Storage {
   }
 
   @Override
+  public boolean vouchesForOwners() {
+    return true; // Drive makes the authenticated creator of a file its owner
+  }
+
+  @Override
   public Capabilities capabilities() {
     return capabilities;
   }
