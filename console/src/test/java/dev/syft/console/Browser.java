@@ -60,6 +60,10 @@ final class Browser {
     return new ChromeDriver(svc, o);
   }
 
+  static void scrollTo(WebDriver d, org.openqa.selenium.WebElement e) {
+    ((org.openqa.selenium.JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView(true)", e);
+  }
+
   static void screenshot(WebDriver d, String name) {
     try {
       Files.createDirectories(SCREENSHOTS);

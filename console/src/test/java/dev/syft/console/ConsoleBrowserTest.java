@@ -172,6 +172,8 @@ class ConsoleBrowserTest {
     assertThat(web.findElements(By.cssSelector("div.file script"))).isEmpty();
     assertThat(web.findElements(By.cssSelector("div.file[data-path='run.sh']"))).hasSize(1);
     Browser.screenshot(web, "05-do-job-review");
+    Browser.scrollTo(web, code);
+    Browser.screenshot(web, "05b-do-job-code");
 
     by("#approve").click();
     assertThat(flash()).contains("approved " + DS + "/mean-age");
@@ -186,6 +188,7 @@ class ConsoleBrowserTest {
     WebElement out = by("div.output[data-name='result.csv']");
     assertThat(out.getText()).contains("bytes");
     assertThat(out.findElement(By.cssSelector("table.csv")).getText()).contains("mean_age").contains("40.00");
+    Browser.scrollTo(web, by("#log-stdout"));
     Browser.screenshot(web, "06-do-job-done");
 
     // releases the outputs (not the logs) and syncs
@@ -195,6 +198,7 @@ class ConsoleBrowserTest {
     assertThat(flash()).contains("released outputs of " + DS + "/mean-age");
     assertThat(by("section.release").getText()).contains("outputs — ALREADY RELEASED");
     syncNow();
+    Browser.scrollTo(web, by("section.release"));
     Browser.screenshot(web, "07-do-released");
 
     // the scientist's page shows the result, and no logs

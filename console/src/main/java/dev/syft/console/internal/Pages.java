@@ -375,8 +375,12 @@ final class Pages {
 
   private static void actions(Html h, Security.Session s, JobInfo j, boolean runningHere) {
     JobStatus st = j.jobStatus();
+    boolean running = runningHere || st == JobStatus.RUNNING;
+    if (!running && st != JobStatus.PENDING && st != JobStatus.RECEIVED && st != JobStatus.APPROVED) {
+      return; // decided and run: what is left is the release below
+    }
     h.raw("<section class=\"actions\"><h2>Decide</h2>");
-    if (runningHere || st == JobStatus.RUNNING) {
+    if (running) {
       h.el("p", "attention", "running… this page refreshes until the run ends");
     }
     if (st == JobStatus.PENDING || st == JobStatus.RECEIVED) {
