@@ -52,6 +52,8 @@ public final class App implements HttpHandler {
     return t;
   });
   final Set<String> running = ConcurrentHashMap.newKeySet();
+  /** The page being rendered (path and query), so its forms can come back to it. */
+  final ThreadLocal<String> current = new ThreadLocal<>();
   final Map<String, String> runErrors = new ConcurrentHashMap<>();
 
   public App(Path home, Security security) {
@@ -148,6 +150,8 @@ public final class App implements HttpHandler {
       return;
     }
     if (get) {
+      String raw = ex.getRequestURI().getRawQuery();
+      current.set(raw == null ? path : path + "?" + raw);
       String html = switch (path) {
         case "/" -> pages.overview(session);
         case "/live/overview" -> pages.overviewLive();
@@ -176,7 +180,9 @@ public final class App implements HttpHandler {
     } catch (SyftException | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
       session.flash = oneLine(e);
       session.flashError = true;
-      target = back(form, "/");
+      target = path.startsWith("/jobs/") && form.get("id") != null ? jobPage(form.get("id").trim())
+          : path.startsWith("/peers/") ? "/peers" : path.startsWith("/datasets/") ? "/datasets"
+          : path.startsWith("/science/") ? "/science" : back(form, "/");
     }
     if (target == null) {
       send(ex, 404, errorPage("Not found", path));
@@ -408,7 +414,7 @@ public final class App implements HttpHandler {
   /** Where to go after an action: the form's own page when it is a local path. */
   private static String back(Form f, String dflt) {
     String b = f.get("back");
-    return b != null && b.startsWith("/") && !b.startsWith("//") && !b.contains("\\") && b.length() < 2000 ? b : dflt;
+    return b != null && b.matches("/[A-Za-z0-9/?=&%._~+-]{0,2000}") && !b.startsWith("//") ? b : dflt;
   }
 
   private static String required(Form f, String name) {

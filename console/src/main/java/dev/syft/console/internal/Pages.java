@@ -58,7 +58,8 @@ final class Pages {
           .text(it[1]).raw("</a>");
     }
     h.raw("</nav>");
-    form(h, s, "/sync", "sync").raw("<button type=\"submit\" id=\"sync-now\">Sync now</button></form>");
+    String here = app.current.get();
+    form(h, s, "/sync", "sync").hidden("back", here == null || here.startsWith("/live/") ? "/" : here).raw("<button type=\"submit\" id=\"sync-now\">Sync now</button></form>");
     h.raw("</header><main><h1>").text(title).raw("</h1>");
     if (s.flash != null) {
       h.raw("<p id=\"flash\" class=\"").raw(s.flashError ? "flash error" : "flash").raw("\">").text(s.flash).raw("</p>");
