@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     description = "Keep a home in sync in the foreground (change notifications plus polling); one daemon per home.",
     subcommands = {DaemonCommand.StatusCmd.class, DaemonCommand.Install.class},
     footer = {"", "Examples:", "  syft daemon --home ~/alice                 run until Ctrl-C (or SIGTERM)",
+        "  syft daemon --console --home ~/alice       and serve the web console",
         "  syft daemon status --home ~/alice", "  syft daemon install --home ~/alice         write a systemd user unit",
         "", "Rounds are logged as JSON lines in <home>/.syft/logs/daemon.jsonl."})
 final class DaemonCommand implements Callable<Integer> {
@@ -29,6 +30,9 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Option(names = "--interval", paramLabel = "SECONDS", description = "Polling interval (default: config, 10).")
   Integer interval;
+
+  @Option(names = "--console", description = "Also serve the web console on 127.0.0.1 (prints its URL).")
+  boolean console;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -48,9 +52,14 @@ final class DaemonCommand implements Callable<Integer> {
       out.println("syft daemon for " + c.email() + " (pid " + ProcessHandle.current().pid() + "), polling every "
           + seconds + " s; log: " + c.home().stateDir().resolve("logs/daemon.jsonl"));
       out.flush();
+      dev.syft.console.Console web = console
+          ? ConsoleCommand.start(dev.syft.console.Console.Options.loopback(home.resolve(), 0), out) : null;
       try {
         d.run(Duration.ofSeconds(Math.max(1, seconds)));
       } finally {
+        if (web != null) {
+          web.close();
+        }
         done.countDown();
       }
       out.println("syft daemon stopped");

@@ -211,6 +211,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  ./syft jobs list --home " + doHome);
       out.println("  ./syft datasets list --peer " + DO + " --home " + dsHome);
       out.println("  ./syft sync --home " + dsHome);
+      out.println("Or look at them in the web console (each prints a URL to open in a browser):");
+      out.println("  ./syft console --home " + doHome + "      the data owner: review, run, release");
+      out.println("  ./syft console --home " + dsHome + "      the data scientist: datasets, jobs, results");
     }
     out.flush();
   }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       SyncCommand.class,
       CheckpointCommand.class,
       DaemonCommand.class,
+      ConsoleCommand.class,
       CompletionCommand.class,
       DatasetsCommand.class,
       JobsCommand.class,

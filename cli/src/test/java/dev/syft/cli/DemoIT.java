@@ -46,7 +46,8 @@ class DemoIT {
     Path dir = tmp.resolve("kept");
     Result r = launcher(tmp, "demo", "--keep", dir.toString());
     assertThat(r.exit()).as(r.out()).isZero();
-    assertThat(r.out()).contains("./syft status --home " + dir.resolve("do-home"));
+    assertThat(r.out()).contains("./syft status --home " + dir.resolve("do-home"))
+        .contains("./syft console --home " + dir.resolve("do-home"));
     Result status = launcher(tmp, "jobs", "list", "--home", dir.resolve("do-home").toString());
     assertThat(status.exit()).as(status.out()).isZero();
     assertThat(status.out()).contains("mean-age");
