@@ -33,6 +33,8 @@ import picocli.CommandLine.Command;
       JobsCommand.class,
       DevCommand.class,
       AuthCommand.class,
+      KeysCommand.class,
+      CryptoCommand.class,
     },
     footer = {
       "",
