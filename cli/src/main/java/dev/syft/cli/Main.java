@@ -109,7 +109,10 @@ public final class Main implements Runnable {
   }
 
   static String describe(Throwable ex) {
-    if (ex instanceof SyftException || ex instanceof UsageException) {
+    if (ex instanceof SyftException se) {
+      return se.getMessage() + hint(se);
+    }
+    if (ex instanceof UsageException) {
       return ex.getMessage();
     }
     if (ex instanceof java.nio.file.NoSuchFileException nsf) {
@@ -120,5 +123,14 @@ public final class Main implements Runnable {
     }
     String msg = ex.getMessage();
     return (msg == null || msg.isBlank()) ? ex.getClass().getSimpleName() : msg;
+  }
+
+  /** What to do next, for errors whose fix is a command (the library names no commands). */
+  static String hint(SyftException e) {
+    String m = String.valueOf(e.getMessage());
+    if (e.code().equals("no-such-job")) {
+      return m.startsWith("no job '") ? " (see 'syft jobs list'; sync first if it is new)" : " (see 'syft jobs list')";
+    }
+    return "";
   }
 }

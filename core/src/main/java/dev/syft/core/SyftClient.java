@@ -86,6 +86,11 @@ public final class SyftClient implements AutoCloseable {
     return new SyftClient(home, Engine.create(home, () -> storage, clock));
   }
 
+  /** For tests: a client over an explicit store and clock with exactly these extensions. */
+  static SyftClient open(Home home, Storage storage, Clock clock, List<SyncExtension> extensions) {
+    return new SyftClient(home, Engine.create(home, () -> storage, clock, extensions));
+  }
+
   /** Opens the transport named by a config through the {@link StorageProvider} for its scheme. */
   static Storage openStorage(Config config) throws IOException {
     URI uri = config.transportUri();
@@ -113,7 +118,9 @@ public final class SyftClient implements AutoCloseable {
   }
 
   /**
-   * Runs one sync round (both roles) and reports what happened. Deletions of more than a threshold of
+   * Runs one sync round (both roles) and reports what happened. Long work an extension deferred
+   * (auto-run jobs) runs after the round, outside the home lock; this call waits for it and delivers
+   * its results with one more round. Deletions of more than a threshold of
    * one tree's files (config {@code sync.mass_delete_*}) are held back and reported instead.
    */
   public SyncReport sync() {
@@ -126,6 +133,16 @@ public final class SyftClient implements AutoCloseable {
    */
   public SyncReport sync(boolean allowMassDelete) {
     return engine.sync(allowMassDelete);
+  }
+
+  /** A round for the daemon: deferred work goes on in the background and the next round delivers it. */
+  SyncReport syncKeepGoing() {
+    return engine.sync(false, false);
+  }
+
+  /** Called after deferred work finished (the daemon asks for a round then). */
+  void onDeferredDone(Runnable r) {
+    engine.onDeferredDone(r);
   }
 
   /**

@@ -44,23 +44,29 @@ public final class Engine implements AutoCloseable {
   private final Clock clock;
   private final StateDb db;
   private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+  private final DeferredWork deferred = new DeferredWork();
   private Storage storage;
   private SyncContext ctx;
   private DatasitePolicy policy;
   private volatile dev.syft.core.ProgressListener progress = dev.syft.core.ProgressListener.NONE;
   private final List<SyncExtension> extensions;
 
-  private Engine(Home home, StorageOpener opener, Clock clock) {
+  private Engine(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions) {
     this.home = home;
     this.opener = opener;
     this.clock = clock;
     this.db = StateDb.open(home.stateDbFile());
-    this.extensions = java.util.ServiceLoader.load(SyncExtension.class).stream()
-        .map(java.util.ServiceLoader.Provider::get).toList();
+    this.extensions = List.copyOf(extensions);
   }
 
+  /** An engine with the extensions found by {@link java.util.ServiceLoader}. */
   public static Engine create(Home home, StorageOpener opener, Clock clock) {
-    return new Engine(home, opener, clock);
+    return create(home, opener, clock, java.util.ServiceLoader.load(SyncExtension.class).stream()
+        .map(java.util.ServiceLoader.Provider::get).toList());
+  }
+
+  public static Engine create(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions) {
+    return new Engine(home, opener, clock, extensions);
   }
 
   private SyncContext ctx() {
@@ -105,9 +111,48 @@ public final class Engine implements AutoCloseable {
    * the daemon and {@code --watch} never pass it.
    */
   public SyncReport sync(boolean allowMassDelete) {
+    return sync(allowMassDelete, true);
+  }
+
+  /**
+   * One round under the home lock; afterwards, with the lock released, the work extensions deferred
+   * ({@link ClientContext#afterRound}) starts. With {@code awaitDeferred} this call waits for it and
+   * runs one more round that delivers its results (and defers nothing new); without it (the daemon)
+   * the work goes on in the background and the next round delivers.
+   */
+  public SyncReport sync(boolean allowMassDelete, boolean awaitDeferred) {
+    SyncReport first;
+    List<java.util.concurrent.CompletableFuture<Void>> started;
     try (Home.HomeLock lock = home.lock()) {
-      return syncLocked(allowMassDelete);
+      first = syncLocked(allowMassDelete);
+    } finally {
+      started = deferred.start();
     }
+    if (!awaitDeferred || started.isEmpty()) {
+      return first;
+    }
+    deferred.awaitIdle();
+    deferred.accepting(false);
+    try (Home.HomeLock lock = home.lock()) {
+      return merge(first, syncLocked(allowMassDelete));
+    } finally {
+      deferred.accepting(true);
+    }
+  }
+
+  /** Called whenever deferred work finished (the daemon asks for a round then). */
+  public void onDeferredDone(Runnable r) {
+    deferred.onDone(r);
+  }
+
+  private static SyncReport merge(SyncReport a, SyncReport b) {
+    Map<String, String> errors = new LinkedHashMap<>(a.peerErrors());
+    b.peerErrors().forEach((k, v) -> errors.merge(k, v, (x, y) -> x.equals(y) ? x : x + "; " + y));
+    Map<String, String> skipped = new LinkedHashMap<>(a.skippedPeers());
+    skipped.putAll(b.skippedPeers());
+    return new SyncReport(a.localChanges() + b.localChanges(), a.accepted() + b.accepted(), a.rejected() + b.rejected(),
+        a.proposed() + b.proposed(), a.pulled() + b.pulled(), a.uploaded() + b.uploaded(), b.pendingUploads(), errors,
+        skipped, b.heldDeletions());
   }
 
   /**
@@ -390,6 +435,8 @@ public final class Engine implements AutoCloseable {
   public <T> T withContext(java.util.function.Function<ClientContext, T> work) {
     try (Home.HomeLock lock = home.lock()) {
       return work.apply(context(peerManager().syncable()));
+    } finally {
+      deferred.start();
     }
   }
 
@@ -434,6 +481,11 @@ public final class Engine implements AutoCloseable {
       }
 
       @Override
+      public void afterRound(String key, Runnable work) {
+        deferred.add(key, work);
+      }
+
+      @Override
       public KeyValue state(String namespace) {
         String prefix = "x:" + namespace + ":";
         return new KeyValue() {
@@ -470,6 +522,8 @@ public final class Engine implements AutoCloseable {
       return new Checkpoints(ctx()).createFull();
     } catch (IOException e) {
       throw transport(e);
+    } finally {
+      deferred.start();
     }
   }
 
@@ -513,6 +567,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    deferred.close();
     io.shutdownNow();
     db.close();
     if (storage != null) {

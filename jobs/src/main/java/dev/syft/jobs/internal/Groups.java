@@ -39,7 +39,7 @@ public final class Groups {
 
   public void save(Group g) {
     try {
-      Fs.writeAtomic(file(g.id()), JobService.JSON.writeValueAsString(g));
+      Fs.writeAtomic(file(g.id()), JobStore.JSON.writeValueAsString(g));
     } catch (IOException e) {
       throw new JobsException("jobs-io", "cannot save group " + g.id() + ": " + e.getMessage(), e);
     }
@@ -50,7 +50,7 @@ public final class Groups {
       return Optional.empty();
     }
     try {
-      return Optional.of(JobService.JSON.readValue(Files.readString(file(id)), Group.class));
+      return Optional.of(JobStore.JSON.readValue(Files.readString(file(id)), Group.class));
     } catch (IOException | tools.jackson.core.JacksonException e) {
       throw new JobsException("jobs-io", "cannot read group " + id + ": " + e.getMessage(), e);
     }

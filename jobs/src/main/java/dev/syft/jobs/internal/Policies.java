@@ -27,10 +27,12 @@ public final class Policies {
   private static final Logger LOG = LoggerFactory.getLogger(Policies.class);
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-  private final JobService jobs;
+  private final JobStore jobs;
+  private final JobParts parts;
 
-  public Policies(JobService jobs) {
-    this.jobs = jobs;
+  public Policies(JobParts parts) {
+    this.parts = parts;
+    this.jobs = parts.store();
   }
 
   /** What a job would make the owner execute, reduced to what must match exactly. */
@@ -124,7 +126,7 @@ public final class Policies {
       return List.of();
     }
     try {
-      return JobService.JSON.readValue(Files.readString(f), new TypeReference<List<ApprovalPolicy>>() {});
+      return JobStore.JSON.readValue(Files.readString(f), new TypeReference<List<ApprovalPolicy>>() {});
     } catch (IOException | tools.jackson.core.JacksonException e) {
       throw new JobsException("invalid-policy", "cannot read " + f + ": " + e.getMessage(), e);
     }
@@ -132,7 +134,7 @@ public final class Policies {
 
   private void save(List<ApprovalPolicy> all) {
     try {
-      Fs.writeAtomic(jobs.layout().policiesFile(), JobService.JSON.writeValueAsString(all));
+      Fs.writeAtomic(jobs.layout().policiesFile(), JobStore.JSON.writeValueAsString(all));
     } catch (IOException e) {
       throw new JobsException("jobs-io", "cannot save the policies: " + e.getMessage(), e);
     }
@@ -248,7 +250,8 @@ public final class Policies {
           }
           String why = mismatch(p, f);
           if (why == null) {
-            approved.add(jobs.approve(id, "auto-approved by policy " + p.name(), "auto", p.name()));
+            parts.lifecycle().approve(id, "auto-approved by policy " + p.name(), "auto", p.name());
+            approved.add(parts.views().info(id));
             LOG.info("auto-approved {} (policy {})", id.shortId(), p.name());
             break;
           }
