@@ -1,5 +1,6 @@
 package dev.syft.cli;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -128,7 +129,7 @@ public final class Main implements Runnable {
   /** What to do next, for errors whose fix is a command (the library names no commands). */
   static String hint(SyftException e) {
     String m = String.valueOf(e.getMessage());
-    if (e.code().equals("no-such-job")) {
+    if (e.errorCode() == ErrorCode.NO_SUCH_JOB) {
       return m.startsWith("no job '") ? " (see 'syft jobs list'; sync first if it is new)" : " (see 'syft jobs list')";
     }
     return "";

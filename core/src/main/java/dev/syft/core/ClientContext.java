@@ -35,7 +35,13 @@ public interface ClientContext {
   /** Accepted peers that are not skipped (e.g. for an incompatible version). */
   List<String> acceptedPeers();
 
+  /** The client's clock: the one every part of this client reads (tests set it). */
   Clock clock();
+
+  /** Where long work reports progress (the client's listener; {@link ProgressListener#NONE} when none). */
+  default ProgressListener progress() {
+    return ProgressListener.NONE;
+  }
 
   /** Executor for I/O fan-out (virtual threads); bound the parallelism yourself. */
   ExecutorService io();

@@ -63,7 +63,7 @@ class DeferredWorkTest {
   @BeforeEach
   void setUp() {
     home = Home.init(tmp.resolve("home"), ME, "memory:test");
-    client = SyftClient.open(home, store.as(ME), clock, List.of(ext));
+    client = SyftClient.builder(home).storage(store.as(ME)).clock(clock).extensions(List.of(ext)).build();
   }
 
   @AfterEach

@@ -1,10 +1,10 @@
 package dev.syft.jobs;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.Home;
 import dev.syft.core.Peer;
 import dev.syft.core.SyftClient;
 import dev.syft.core.SyncReport;
-import dev.syft.jobs.internal.Fs;
 import dev.syft.jobs.internal.Groups;
 import dev.syft.jobs.internal.JobParts;
 import dev.syft.jobs.internal.Layout;
@@ -14,6 +14,8 @@ import dev.syft.jobs.internal.Sandbox;
 import dev.syft.jobs.internal.Submitter;
 import dev.syft.jobs.internal.Times;
 import dev.syft.permissions.Datasite;
+import dev.syft.protocol.model.PeerState;
+import dev.syft.protocol.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,9 +74,9 @@ public final class Jobs {
     this.parts = JobParts.of(home, JobParts.privatePermissions(home), clock, options);
   }
 
-  /** Jobs of {@code client}, with default run options ({@code jobs.require_sandbox} from its config). */
+  /** Jobs of {@code client}, with default run options ({@code jobs.require_sandbox} from its config) and its clock. */
   public static Jobs of(SyftClient client) {
-    return of(client, RunOptions.defaults(client.home().config().requireSandbox()), Clock.systemUTC());
+    return of(client, RunOptions.defaults(client.home().config().requireSandbox()), client.clock());
   }
 
   /** Jobs of {@code client} with explicit run options and clock (tests, embedders). */
@@ -149,15 +151,15 @@ public final class Jobs {
     client.peers().list().forEach(p -> peers.put(p.email(), p));
     for (String o : owners) {
       if (o.equals(me)) {
-        throw new JobsException("peer-unavailable", "you cannot submit a job to yourself (" + me + ")");
+        throw new JobsException(ErrorCode.PEER_UNAVAILABLE, "you cannot submit a job to yourself (" + me + ")");
       }
       Peer p = peers.get(o);
-      if (p == null || !p.state().equals("accepted")) {
-        throw new JobsException("peer-unavailable", o + " is not an approved peer" + (p == null ? ""
+      if (p == null || p.state() != PeerState.ACCEPTED) {
+        throw new JobsException(ErrorCode.PEER_UNAVAILABLE, o + " is not an approved peer" + (p == null ? ""
             : " (" + p.state() + ")") + ": ask them with 'syft peers add " + o + "' and wait for their approval");
       }
       if (p.skipReason() != null) {
-        throw new JobsException("peer-unavailable", "not submitting to " + o + ": sync skips this peer ("
+        throw new JobsException(ErrorCode.PEER_UNAVAILABLE, "not submitting to " + o + ": sync skips this peer ("
             + p.skipReason() + ")");
       }
     }
@@ -165,17 +167,17 @@ public final class Jobs {
     try {
       prepared = Submitter.prepare(request);
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read the job's code: " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read the job's code: " + e.getMessage(), e);
     }
     Layout layout = parts.store().layout();
     Groups groups = new Groups(layout);
     if (groups.exists(prepared.name())) {
-      throw new JobsException("duplicate-job", "you already submitted a job named '" + prepared.name()
+      throw new JobsException(ErrorCode.DUPLICATE_JOB, "you already submitted a job named '" + prepared.name()
           + "'; choose another --name");
     }
     for (String o : owners) {
       if (Files.exists(layout.jobDir(new JobId(o, me, prepared.name())))) {
-        throw new JobsException("duplicate-job", "a job named '" + prepared.name() + "' already exists at " + o
+        throw new JobsException(ErrorCode.DUPLICATE_JOB, "a job named '" + prepared.name() + "' already exists at " + o
             + "; choose another --name");
       }
     }
@@ -192,11 +194,11 @@ public final class Jobs {
         written.add(dir);
       }
     } catch (IOException | RuntimeException e) {
-      written.forEach(Fs::deleteQuietly); // all owners or none
+      written.forEach(DatasiteFiles::deleteQuietly); // all owners or none
       if (e instanceof JobsException je) {
         throw je;
       }
-      throw new JobsException("jobs-io", "cannot write the job: " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot write the job: " + e.getMessage(), e);
     }
     groups.save(new Groups.Group(prepared.name(), prepared.name(), Times.format(now), owners));
     if (sync) {
@@ -261,11 +263,11 @@ public final class Jobs {
       }
       try {
         Path dest = base.resolve(o);
-        List<String> copied = Fs.copyTree(parts.store().layout().outputsDir(id), dest,
+        List<String> copied = DatasiteFiles.copyTree(parts.store().layout().outputsDir(id), dest,
             rel -> !rel.endsWith("syft.pub.yaml"));
         members.add(new CollectResult.Member(o, s.wire(), true, copied, null));
       } catch (IOException e) {
-        throw new JobsException("jobs-io", "cannot copy the outputs of " + o + ": " + e.getMessage(), e);
+        throw new JobsException(ErrorCode.JOBS_IO, "cannot copy the outputs of " + o + ": " + e.getMessage(), e);
       }
     }
     return new CollectResult(g.id(), base.toString(), members);
@@ -325,7 +327,7 @@ public final class Jobs {
 
   public JobInfo reject(String id, String reason) {
     if (reason == null || reason.isBlank()) {
-      throw new JobsException("invalid-job", "give a reason for the rejection; the submitter sees it");
+      throw new JobsException(ErrorCode.INVALID_JOB, "give a reason for the rejection; the submitter sees it");
     }
     JobId j = parts.store().ownJob(id);
     parts.lifecycle().reject(j, reason);
@@ -350,7 +352,7 @@ public final class Jobs {
       try {
         out.add(parts.runs().run(id));
       } catch (JobsException e) {
-        if (e.code().equals("sandbox-required")) {
+        if (e.errorCode() == ErrorCode.SANDBOX_REQUIRED) {
           throw e; // true of every job: say it instead of running none
         }
         LOG.warn("not running {}: {}", id.shortId(), e.getMessage());
@@ -401,7 +403,7 @@ public final class Jobs {
       List<String> who = peers.isEmpty() && !anyPeer ? List.of(id.submitter()) : normalize(peers);
       return p.add(name, p.of(id), who, anyPeer, "job " + id.shortId());
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
     }
   }
 
@@ -412,7 +414,7 @@ public final class Jobs {
       return new Policies(parts).add(name, Policies.ofFiles(files, entrypoint, dependencies), normalize(peers),
           anyPeer, "files");
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read the files: " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read the files: " + e.getMessage(), e);
     }
   }
 
@@ -439,7 +441,7 @@ public final class Jobs {
     JobId id = parts.store().ownJob(jobId);
     Policies p = new Policies(parts);
     ApprovalPolicy pol = p.list().stream().filter(x -> x.name().equals(policyName)).findFirst()
-        .orElseThrow(() -> new JobsException("invalid-policy", "no policy named '" + policyName + "'"));
+        .orElseThrow(() -> new JobsException(ErrorCode.INVALID_POLICY, "no policy named '" + policyName + "'"));
     try {
       String why = Policies.mismatch(pol, p.of(id));
       if (why == null && !pol.appliesTo(id.submitter())) {
@@ -447,7 +449,7 @@ public final class Jobs {
       }
       return why;
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.syft.core.Status;
 import dev.syft.core.SyncReport;
 import dev.syft.core.ClientContext;
 import dev.syft.core.SyncExtension;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.transport.Storage;
 import java.io.IOException;
@@ -43,7 +44,8 @@ public final class Engine implements AutoCloseable {
   private final StorageOpener opener;
   private final Clock clock;
   private final StateDb db;
-  private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService io;
+  private final boolean ownIo;
   private final DeferredWork deferred = new DeferredWork();
   private Storage storage;
   private SyncContext ctx;
@@ -51,22 +53,39 @@ public final class Engine implements AutoCloseable {
   private volatile dev.syft.core.ProgressListener progress = dev.syft.core.ProgressListener.NONE;
   private final List<SyncExtension> extensions;
 
-  private Engine(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions) {
+  private Engine(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions, ExecutorService io) {
     this.home = home;
     this.opener = opener;
     this.clock = clock;
+    this.ownIo = io == null;
+    this.io = io != null ? io : Executors.newVirtualThreadPerTaskExecutor();
     this.db = StateDb.open(home.stateDbFile());
     this.extensions = List.copyOf(extensions);
   }
 
   /** An engine with the extensions found by {@link java.util.ServiceLoader}. */
   public static Engine create(Home home, StorageOpener opener, Clock clock) {
-    return create(home, opener, clock, java.util.ServiceLoader.load(SyncExtension.class).stream()
-        .map(java.util.ServiceLoader.Provider::get).toList());
+    return create(home, opener, clock, discoverExtensions());
   }
 
   public static Engine create(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions) {
-    return new Engine(home, opener, clock, extensions);
+    return new Engine(home, opener, clock, extensions, null);
+  }
+
+  /**
+   * An engine with everything injected.
+   *
+   * @param io the executor for I/O fan-out, owned by the caller (not shut down by {@link #close}); null
+   *     for an own pool of virtual threads
+   */
+  public static Engine create(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions,
+      ExecutorService io) {
+    return new Engine(home, opener, clock, extensions, io);
+  }
+
+  public static List<SyncExtension> discoverExtensions() {
+    return java.util.ServiceLoader.load(SyncExtension.class).stream().map(java.util.ServiceLoader.Provider::get)
+        .toList();
   }
 
   private SyncContext ctx() {
@@ -75,11 +94,11 @@ public final class Engine implements AutoCloseable {
         storage = opener.open();
       } catch (IOException e) {
         String m = String.valueOf(e.getMessage());
-        throw new SyftException("transport-unavailable", m.startsWith("transport unreachable") ? m
+        throw new SyftException(ErrorCode.TRANSPORT_UNAVAILABLE, m.startsWith("transport unreachable") ? m
             : "cannot open the transport " + home.config().transport() + ": " + m, e);
       }
       if (!storage.identity().equalsIgnoreCase(home.email())) {
-        throw new SyftException("identity-mismatch", "the transport is logged in as " + storage.identity()
+        throw new SyftException(ErrorCode.IDENTITY_MISMATCH, "the transport is logged in as " + storage.identity()
             + " but this client is " + home.email());
       }
       ctx = new SyncContext(home, storage, db, clock, io, IO_PARALLELISM, CLIENT_VERSION, SyncContext.Limits.defaults());
@@ -163,7 +182,7 @@ public final class Engine implements AutoCloseable {
     try {
       new LocalTree(home.datasite()).requireRoot();
     } catch (IOException e) {
-      throw new SyftException("datasite-missing", "your datasite folder " + home.datasite() + " cannot be used ("
+      throw new SyftException(ErrorCode.DATASITE_MISSING, "your datasite folder " + home.datasite() + " cannot be used ("
           + reason(e) + "); restore it and sync again; nothing was synced, so no peer lost a file");
     }
   }
@@ -250,13 +269,13 @@ public final class Engine implements AutoCloseable {
     try {
       checkpoints.bootstrapIfNeeded(); // first sync of an empty home: restore the own datasite
     } catch (IOException e) {
-      throw new SyftException("transport-unavailable", "cannot restore from checkpoints: " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.TRANSPORT_UNAVAILABLE, "cannot restore from checkpoints: " + e.getMessage(), e);
     }
     PeerManager peers = peerManager();
     try {
       peers.refresh();
     } catch (IOException e) {
-      throw new SyftException("transport-unavailable", "cannot look for peer requests: " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.TRANSPORT_UNAVAILABLE, "cannot look for peer requests: " + e.getMessage(), e);
     }
     List<String> active = peers.syncable();
     ChangeHints hints = new ChangeHints(c);
@@ -360,7 +379,7 @@ public final class Engine implements AutoCloseable {
     for (StateDb.PeerRow r : db.peers()) {
       out.add(toPeer(r));
     }
-    out.sort(Comparator.comparingInt(p -> order(p.state())));
+    out.sort(Comparator.comparingInt(p -> order(p.state().wireName())));
     return out;
   }
 
@@ -375,7 +394,7 @@ public final class Engine implements AutoCloseable {
 
   private static Peer toPeer(StateDb.PeerRow r) {
     VersionFiles.PeerVersion v = VersionFiles.describe(r.versionJson());
-    return new Peer(r.email(), r.state(), v.version(), r.skipReason(), v.warning(), r.lastSync());
+    return new Peer(r.email(), dev.syft.protocol.model.PeerState.fromWireName(r.state()).orElseThrow(), v.version(), r.skipReason(), v.warning(), r.lastSync());
   }
 
   public String addPeer(String email) {
@@ -417,7 +436,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private SyftException transport(IOException e) {
-    return new SyftException("transport-error", "transport error: " + e.getMessage(), e);
+    return new SyftException(ErrorCode.TRANSPORT_ERROR, "transport error: " + e.getMessage(), e);
   }
 
   public void progress(dev.syft.core.ProgressListener listener) {
@@ -478,6 +497,11 @@ public final class Engine implements AutoCloseable {
       @Override
       public ExecutorService io() {
         return io;
+      }
+
+      @Override
+      public dev.syft.core.ProgressListener progress() {
+        return progress;
       }
 
       @Override
@@ -568,7 +592,9 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     deferred.close();
-    io.shutdownNow();
+    if (ownIo) {
+      io.shutdownNow();
+    }
     db.close();
     if (storage != null) {
       try {

@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.Home;
 import dev.syft.jobs.Isolation;
 import dev.syft.jobs.JobConfig;
@@ -19,6 +20,7 @@ import dev.syft.jobs.RunResult;
 import dev.syft.permissions.Datasite;
 import dev.syft.permissions.GrantMode;
 import dev.syft.permissions.Level;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,7 +111,7 @@ public final class JobLifecycle {
     return locked(() -> {
       JobState cur = state(id);
       if (!from.contains(cur.status())) {
-        throw new JobsException("wrong-status", "cannot " + action + " job " + id.displayFor(me) + ": it is "
+        throw new JobsException(ErrorCode.WRONG_STATUS, "cannot " + action + " job " + id.displayFor(me) + ": it is "
             + cur.status() + " (" + action + " needs " + String.join(" or ", from.stream().map(JobStatus::wire)
                 .toList()) + ")");
       }
@@ -129,7 +131,7 @@ public final class JobLifecycle {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       for (Path p : s) {
         String n = p.getFileName().toString();
-        if (!n.equals("syft.pub.yaml") && !n.startsWith(Fs.TEMP_PREFIX)) {
+        if (!n.equals("syft.pub.yaml") && !n.startsWith(DatasiteFiles.TEMP_PREFIX)) {
           found.add(n);
         }
       }
@@ -148,8 +150,8 @@ public final class JobLifecycle {
           + (extra.isEmpty() ? "" : "; unexpected: " + String.join(", ", extra));
     }
     try {
-      if (!Fs.links(dir).isEmpty()) {
-        return "the job folder contains links: " + String.join(", ", Fs.links(dir));
+      if (!DatasiteFiles.links(dir).isEmpty()) {
+        return "the job folder contains links: " + String.join(", ", DatasiteFiles.links(dir));
       }
     } catch (IOException e) {
       return "cannot read the job folder: " + e.getMessage();
@@ -224,7 +226,7 @@ public final class JobLifecycle {
       try {
         hash = TreeHash.of(layout.jobDir(id));
       } catch (IOException e) {
-        throw new JobsException("jobs-io", "cannot hash job " + id.shortId() + ": " + e.getMessage(), e);
+        throw new JobsException(ErrorCode.JOBS_IO, "cannot hash job " + id.shortId() + ": " + e.getMessage(), e);
       }
       Instant now = now();
       String why = validate(id);
@@ -243,18 +245,18 @@ public final class JobLifecycle {
     locked(() -> {
       JobState cur = state(id);
       if (cur.status() != JobStatus.PENDING) {
-        throw new JobsException("wrong-status", "cannot approve job " + id.shortId() + ": it is " + cur.status()
+        throw new JobsException(ErrorCode.WRONG_STATUS, "cannot approve job " + id.shortId() + ": it is " + cur.status()
             + " (only pending jobs can be approved)");
       }
       String hash;
       try {
         hash = TreeHash.of(layout.jobDir(id));
       } catch (IOException e) {
-        throw new JobsException("jobs-io", "cannot hash job " + id.shortId() + ": " + e.getMessage(), e);
+        throw new JobsException(ErrorCode.JOBS_IO, "cannot hash job " + id.shortId() + ": " + e.getMessage(), e);
       }
       JobRecord r = record(id);
       if (r.receivedHash() != null && !r.receivedHash().equals(hash)) {
-        throw new JobsException("content-changed", "refusing to approve " + id.shortId() + ": its files changed since"
+        throw new JobsException(ErrorCode.CONTENT_CHANGED, "refusing to approve " + id.shortId() + ": its files changed since"
             + " it was received (received " + Runner.shortHash(r.receivedHash()) + ", now " + Runner.shortHash(hash)
             + "); reject it and ask for a new submission");
       }
@@ -280,9 +282,9 @@ public final class JobLifecycle {
         for (String f : Layout.LOG_FILES) {
           Files.deleteIfExists(r.resolve(f));
         }
-        Fs.deleteTree(r.resolve("outputs"));
+        DatasiteFiles.deleteTree(r.resolve("outputs"));
       } catch (IOException e) {
-        throw new JobsException("jobs-io", "cannot clear the results of " + id.shortId() + ": " + e.getMessage(), e);
+        throw new JobsException(ErrorCode.JOBS_IO, "cannot clear the results of " + id.shortId() + ": " + e.getMessage(), e);
       }
       // new results start hidden again
       Datasite p = perms.get();
@@ -299,12 +301,12 @@ public final class JobLifecycle {
     requireOwner(id);
     Path src = result.toAbsolutePath().normalize();
     if (!Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
-      throw new JobsException("invalid-job", "nothing to deposit: " + src + " does not exist");
+      throw new JobsException(ErrorCode.INVALID_JOB, "nothing to deposit: " + src + " does not exist");
     }
     locked(() -> {
       JobState cur = state(id);
       if (cur.status() != JobStatus.PENDING && cur.status() != JobStatus.APPROVED) {
-        throw new JobsException("wrong-status", "cannot deposit a result for " + id.shortId() + ": it is "
+        throw new JobsException(ErrorCode.WRONG_STATUS, "cannot deposit a result for " + id.shortId() + ": it is "
             + cur.status() + " (needs pending or approved)");
       }
       hideResults(id);
@@ -313,13 +315,13 @@ public final class JobLifecycle {
         Files.createDirectories(out);
         Path dest = out.resolve(src.getFileName().toString());
         if (Files.isDirectory(src)) {
-          Fs.deleteTree(dest);
-          Fs.copyTree(src, dest, rel -> true);
+          DatasiteFiles.deleteTree(dest);
+          DatasiteFiles.copyTree(src, dest, rel -> true);
         } else {
-          Fs.writeAtomic(dest, Files.readAllBytes(src));
+          DatasiteFiles.writeAtomic(dest, Files.readAllBytes(src));
         }
       } catch (IOException e) {
-        throw new JobsException("jobs-io", "cannot deposit " + src + ": " + e.getMessage(), e);
+        throw new JobsException(ErrorCode.JOBS_IO, "cannot deposit " + src + ": " + e.getMessage(), e);
       }
       JobRecord r = record(id);
       if (r.approvedHash() == null) {

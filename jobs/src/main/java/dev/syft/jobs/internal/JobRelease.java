@@ -19,6 +19,7 @@ import dev.syft.jobs.RunResult;
 import dev.syft.permissions.Datasite;
 import dev.syft.permissions.GrantMode;
 import dev.syft.permissions.Level;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,12 +99,12 @@ public final class JobRelease {
   public void share(JobId id, Set<Release> parts) {
     requireOwner(id);
     if (parts == null || parts.isEmpty()) {
-      throw new JobsException("invalid-job", "say what to release: outputs, logs or both");
+      throw new JobsException(ErrorCode.INVALID_JOB, "say what to release: outputs, logs or both");
     }
     locked(() -> {
       JobStatus s = state(id).status();
       if (s != JobStatus.DONE && s != JobStatus.FAILED) {
-        throw new JobsException("wrong-status", "nothing to share for " + id.shortId() + " yet: it is " + s);
+        throw new JobsException(ErrorCode.WRONG_STATUS, "nothing to share for " + id.shortId() + " yet: it is " + s);
       }
       Datasite p = perms.get();
       String base = Layout.reviewRel(id);

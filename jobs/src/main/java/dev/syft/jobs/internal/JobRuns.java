@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.Home;
 import dev.syft.jobs.Isolation;
 import dev.syft.jobs.JobConfig;
@@ -19,6 +20,7 @@ import dev.syft.jobs.RunResult;
 import dev.syft.permissions.Datasite;
 import dev.syft.permissions.GrantMode;
 import dev.syft.permissions.Level;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -109,23 +111,23 @@ public final class JobRuns {
   public RunResult run(JobId id) {
     store.requireOwner(id);
     Sandbox.Probe probe = executor.isolationFor(id.shortId());
-    JobConfig c = store.config(id).orElseThrow(() -> new JobsException("invalid-job", "job " + id.shortId()
+    JobConfig c = store.config(id).orElseThrow(() -> new JobsException(ErrorCode.INVALID_JOB, "job " + id.shortId()
         + " has no readable config.yaml"));
     try (Locks.Held runLock = Locks.run(layout.runLock(id))) {
       if (runLock == null) {
-        throw new JobsException("wrong-status", "job " + id.shortId() + " is being run by another runner");
+        throw new JobsException(ErrorCode.WRONG_STATUS, "job " + id.shortId() + " is being run by another runner");
       }
       String[] bound = new String[1];
       locked(() -> {
         JobRecord r = record(id);
         JobState cur = state(id);
         if (cur.status() != JobStatus.APPROVED) {
-          throw new JobsException("wrong-status", "cannot run job " + id.shortId() + ": it is " + cur.status()
+          throw new JobsException(ErrorCode.WRONG_STATUS, "cannot run job " + id.shortId() + ": it is " + cur.status()
               + " (only approved jobs run)");
         }
         bound[0] = r.approvedHash() != null ? r.approvedHash() : r.receivedHash();
         if (bound[0] == null) {
-          throw new JobsException("content-changed", "refusing to run " + id.shortId() + ": no content hash was"
+          throw new JobsException(ErrorCode.CONTENT_CHANGED, "refusing to run " + id.shortId() + ": no content hash was"
               + " recorded when it was approved; reject it or approve a new submission");
         }
         hideResults(id);
@@ -178,10 +180,10 @@ public final class JobRuns {
     Path review = layout.reviewDir(id);
     try {
       if (o == null) {
-        Fs.writeAtomic(review.resolve("stdout.txt"), "");
-        Fs.writeAtomic(review.resolve("stderr.txt"), "[syft-java] " + failure + "\n");
+        DatasiteFiles.writeAtomic(review.resolve("stdout.txt"), "");
+        DatasiteFiles.writeAtomic(review.resolve("stderr.txt"), "[syft-java] " + failure + "\n");
       }
-      Fs.writeAtomic(review.resolve("returncode.txt"), Integer.toString(rc));
+      DatasiteFiles.writeAtomic(review.resolve("returncode.txt"), Integer.toString(rc));
     } catch (IOException e) {
       LOG.warn("cannot write the logs of {}: {}", id.shortId(), e.getMessage());
     }
@@ -208,7 +210,7 @@ public final class JobRuns {
       return null;
     });
     if (!options.keepWorkDir()) {
-      Fs.deleteQuietly(work);
+      DatasiteFiles.deleteQuietly(work);
     }
     LOG.info("job {} {} (exit code {})", id.shortId(), end, rc);
     return new RunResult(id.shortId(), end, rc, probe.mode().id(), o != null && o.timedOut(), notes,
@@ -220,26 +222,26 @@ public final class JobRuns {
     Path review = layout.reviewDir(id);
     Files.createDirectories(review);
     Path out = review.resolve("outputs");
-    Fs.deleteTree(out);
+    DatasiteFiles.deleteTree(out);
     Files.createDirectories(out);
     List<String> copied = new ArrayList<>();
-    for (String link : Fs.links(o.outputsDir())) {
+    for (String link : DatasiteFiles.links(o.outputsDir())) {
       notes.add("not released: outputs/" + link + " is a link or special file");
     }
     long total = 0;
     long cap = options.limits().outputBytes();
-    for (Map.Entry<String, Path> e : Fs.files(o.outputsDir(), rel -> true).entrySet()) {
+    for (Map.Entry<String, Path> e : DatasiteFiles.files(o.outputsDir(), rel -> true).entrySet()) {
       long size = Files.size(e.getValue());
       if (total + size > cap) {
         notes.add("outputs larger than " + cap + " bytes: the rest was not released");
         break;
       }
       total += size;
-      Fs.writeAtomic(out.resolve(e.getKey()), Files.readAllBytes(e.getValue()));
+      DatasiteFiles.writeAtomic(out.resolve(e.getKey()), Files.readAllBytes(e.getValue()));
       copied.add(e.getKey());
     }
-    Fs.writeAtomic(review.resolve("stdout.txt"), Files.readAllBytes(o.stdout()));
-    Fs.writeAtomic(review.resolve("stderr.txt"), Files.readAllBytes(o.stderr()));
+    DatasiteFiles.writeAtomic(review.resolve("stdout.txt"), Files.readAllBytes(o.stdout()));
+    DatasiteFiles.writeAtomic(review.resolve("stderr.txt"), Files.readAllBytes(o.stderr()));
     return copied;
   }
 

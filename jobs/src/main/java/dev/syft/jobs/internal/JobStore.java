@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.Home;
 import dev.syft.jobs.Isolation;
 import dev.syft.jobs.JobConfig;
@@ -19,6 +20,7 @@ import dev.syft.jobs.RunResult;
 import dev.syft.permissions.Datasite;
 import dev.syft.permissions.GrantMode;
 import dev.syft.permissions.Level;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,14 +102,14 @@ public final class JobStore {
         try (DirectoryStream<Path> jobs = Files.newDirectoryStream(ds)) {
           for (Path j : jobs) {
             if (Files.isDirectory(j, LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(j.resolve("config.yaml"),
-                LinkOption.NOFOLLOW_LINKS) && !j.getFileName().toString().startsWith(Fs.TEMP_PREFIX)) {
+                LinkOption.NOFOLLOW_LINKS) && !j.getFileName().toString().startsWith(DatasiteFiles.TEMP_PREFIX)) {
               out.add(new JobId(owner, ds.getFileName().toString(), j.getFileName().toString()));
             }
           }
         }
       }
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot list the jobs in " + inbox + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot list the jobs in " + inbox + ": " + e.getMessage(), e);
     }
     return out;
   }
@@ -128,7 +130,7 @@ public final class JobStore {
         out.addAll(jobsAt(o));
       }
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot list " + home.dir() + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot list " + home.dir() + ": " + e.getMessage(), e);
     }
     return out;
   }
@@ -139,7 +141,7 @@ public final class JobStore {
    */
   public JobId resolve(String text) {
     if (text == null || text.isBlank()) {
-      throw new JobsException("no-such-job", "give a job id");
+      throw new JobsException(ErrorCode.NO_SUCH_JOB, "give a job id");
     }
     String t = text.strip();
     List<JobId> all = allJobs();
@@ -166,16 +168,16 @@ public final class JobStore {
       return hits.get(0);
     }
     if (hits.isEmpty()) {
-      throw new JobsException("no-such-job", "no job '" + t + "' here");
+      throw new JobsException(ErrorCode.NO_SUCH_JOB, "no job '" + t + "' here");
     }
-    throw new JobsException("ambiguous-job", "'" + t + "' matches several jobs: "
+    throw new JobsException(ErrorCode.AMBIGUOUS_JOB, "'" + t + "' matches several jobs: "
         + String.join(", ", hits.stream().map(h -> h.displayFor(me)).toList()) + "; use one of these ids");
   }
 
   public JobId ownJob(String text) {
     JobId id = resolve(text);
     if (!id.owner().equals(me)) {
-      throw new JobsException("not-owner", "job " + id.key() + " is in " + id.owner()
+      throw new JobsException(ErrorCode.NOT_OWNER, "job " + id.key() + " is in " + id.owner()
           + "'s datasite; only its data owner reviews and runs it");
     }
     return id;
@@ -202,7 +204,7 @@ public final class JobStore {
     try {
       return JobState.parse(Files.readString(f));
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read " + f + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read " + f + ": " + e.getMessage(), e);
     }
   }
 
@@ -221,15 +223,15 @@ public final class JobStore {
 
   public void putRecord(JobId id, JobRecord r) {
     try {
-      Fs.writeAtomic(layout.record(id), JSON.writeValueAsString(r));
+      DatasiteFiles.writeAtomic(layout.record(id), JSON.writeValueAsString(r));
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot save the job record of " + id + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot save the job record of " + id + ": " + e.getMessage(), e);
     }
   }
 
   public List<String> outputFiles(JobId id) {
     try {
-      return new ArrayList<>(Fs.files(layout.outputsDir(id), TreeHash::content).keySet());
+      return new ArrayList<>(DatasiteFiles.files(layout.outputsDir(id), TreeHash::content).keySet());
     } catch (IOException e) {
       return List.of();
     }
@@ -247,15 +249,15 @@ public final class JobStore {
 
   public void writeState(JobId id, JobState s) {
     try {
-      Fs.writeAtomic(layout.stateFile(id), s.render());
+      DatasiteFiles.writeAtomic(layout.stateFile(id), s.render());
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot write the state of " + id.shortId() + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot write the state of " + id.shortId() + ": " + e.getMessage(), e);
     }
   }
 
   void requireOwner(JobId id) {
     if (!id.owner().equals(me)) {
-      throw new JobsException("not-owner", "only " + id.owner() + " can review " + id.key());
+      throw new JobsException(ErrorCode.NOT_OWNER, "only " + id.owner() + " can review " + id.key());
     }
   }
 

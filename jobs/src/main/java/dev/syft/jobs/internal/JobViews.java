@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.Home;
 import dev.syft.jobs.Isolation;
 import dev.syft.jobs.JobConfig;
@@ -19,6 +20,7 @@ import dev.syft.jobs.RunResult;
 import dev.syft.permissions.Datasite;
 import dev.syft.permissions.GrantMode;
 import dev.syft.permissions.Level;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.hash.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,7 +81,7 @@ public final class JobViews {
   }
 
   public JobInfo info(JobId id) {
-    JobConfig c = config(id).orElseThrow(() -> new JobsException("invalid-job", "job " + id.displayFor(me)
+    JobConfig c = config(id).orElseThrow(() -> new JobsException(ErrorCode.INVALID_JOB, "job " + id.displayFor(me)
         + " has no readable config.yaml"));
     return info(id, c);
   }
@@ -171,7 +173,7 @@ public final class JobViews {
     List<JobFile> files = new ArrayList<>();
     try {
       String entry = c.entrypoint() == null ? null : "code/" + c.entrypoint();
-      for (var e : Fs.files(dir, TreeHash::content).entrySet()) {
+      for (var e : DatasiteFiles.files(dir, TreeHash::content).entrySet()) {
         byte[] b = Files.readAllBytes(e.getValue());
         boolean binary = Texts.binary(b);
         Texts.Decoded t = binary ? null : Texts.decode(b);
@@ -179,7 +181,7 @@ public final class JobViews {
             binary ? null : t.text(), binary ? 0 : t.invalid()));
       }
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read the files of job " + id.displayFor(me) + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read the files of job " + id.displayFor(me) + ": " + e.getMessage(), e);
     }
     return new JobDetails(info, executes(c, dir), files, releasePreview(id, info), logs(id));
   }
@@ -192,7 +194,7 @@ public final class JobViews {
     }
     Path review = layout.reviewDir(id);
     try {
-      for (var e : Fs.files(layout.outputsDir(id), TreeHash::content).entrySet()) {
+      for (var e : DatasiteFiles.files(layout.outputsDir(id), TreeHash::content).entrySet()) {
         out.add(new ReleaseFile("outputs/" + e.getKey(), Files.size(e.getValue()), Release.OUTPUTS,
             info.outputsShared()));
       }
@@ -203,7 +205,7 @@ public final class JobViews {
         }
       }
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot list the results of job " + id.shortId() + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot list the results of job " + id.shortId() + ": " + e.getMessage(), e);
     }
     return out;
   }
