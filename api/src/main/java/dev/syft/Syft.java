@@ -43,6 +43,52 @@ public final class Syft implements AutoCloseable {
     return new Syft(SyftClient.open(home));
   }
 
+  /**
+   * Builds a client of an existing home with its dependencies injected, each with a default:
+   * {@code Syft.builder(home).clock(c).ioExecutor(e).extensions(x).storage(s).progress(p).build()}.
+   */
+  public static Builder builder(Path home) {
+    return new Builder(SyftClient.builder(home));
+  }
+
+  /** {@link SyftClient.Builder} that opens a {@link Syft}. */
+  public static final class Builder {
+    private final SyftClient.Builder client;
+
+    private Builder(SyftClient.Builder client) {
+      this.client = client;
+    }
+
+    public Builder clock(java.time.Clock c) {
+      client.clock(c);
+      return this;
+    }
+
+    public Builder ioExecutor(java.util.concurrent.ExecutorService e) {
+      client.ioExecutor(e);
+      return this;
+    }
+
+    public Builder extensions(java.util.List<dev.syft.core.SyncExtension> x) {
+      client.extensions(x);
+      return this;
+    }
+
+    public Builder storage(dev.syft.transport.Storage s) {
+      client.storage(s);
+      return this;
+    }
+
+    public Builder progress(dev.syft.core.ProgressListener p) {
+      client.progress(p);
+      return this;
+    }
+
+    public Syft build() {
+      return new Syft(client.build());
+    }
+  }
+
   /** Wraps an already open client (for example one built over a test store). */
   public static Syft of(SyftClient client) {
     return new Syft(client);

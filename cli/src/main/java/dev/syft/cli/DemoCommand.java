@@ -12,6 +12,7 @@ import dev.syft.jobs.Jobs;
 import dev.syft.jobs.RunResult;
 import dev.syft.jobs.SandboxMode;
 import dev.syft.jobs.SubmitRequest;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -153,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
       hospital.sync();
       Jobs doJobs = Jobs.of(hospital);
       JobInfo received = doJobs.list().stream().filter(j -> j.name().equals("mean-age")).findFirst()
-          .orElseThrow(() -> new SyftException("demo-failed", "the hospital did not receive the job"));
+          .orElseThrow(() -> new SyftException(ErrorCode.DEMO_FAILED, "the hospital did not receive the job"));
       JobDetails details = doJobs.show(received.id());
       detail("from " + received.submitter() + ", status " + received.status() + ", reads dataset(s) " + received.datasets());
       detail("--- code/" + received.entrypoint() + "\n" + details.file("code/" + received.entrypoint())
@@ -178,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
       });
       if (result.returnCode() != 0) {
         JobInfo failed = doJobs.get(received.id());
-        throw new SyftException("demo-failed", "the job failed on the hospital's side: " + doJobs.logs(failed.id()).stderr());
+        throw new SyftException(ErrorCode.DEMO_FAILED, "the job failed on the hospital's side: " + doJobs.logs(failed.id()).stderr());
       }
 
       say("The hospital releases the output to the scientist and syncs");
@@ -190,13 +191,13 @@ final class DemoCommand implements Callable<Integer> {
       scientist.sync();
       List<Path> outputs = Jobs.of(scientist).outputs(group.members().get(0).id());
       Path resultFile = outputs.stream().filter(p -> p.getFileName().toString().equals("result.json")).findFirst()
-          .orElseThrow(() -> new SyftException("demo-failed", "the result did not reach the scientist"));
+          .orElseThrow(() -> new SyftException(ErrorCode.DEMO_FAILED, "the result did not reach the scientist"));
       String json = Files.readString(resultFile, StandardCharsets.UTF_8).strip();
       detail(resultFile.getFileName() + ": " + json);
       Matcher m = MEAN.matcher(json);
       double privateMean = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
       if (Double.isNaN(privateMean) || Math.abs(privateMean - mockMean) < 1e-9) {
-        throw new SyftException("demo-failed", "the released result should differ from the mock's answer");
+        throw new SyftException(ErrorCode.DEMO_FAILED, "the released result should differ from the mock's answer");
       }
       detail(String.format("mean age on the private data: %.2f (mock: %.2f): computed where the data lives,", privateMean,
           mockMean));

@@ -1,5 +1,6 @@
 package dev.syft.cli;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -112,7 +113,10 @@ public final class Main implements Runnable {
   }
 
   static String describe(Throwable ex) {
-    if (ex instanceof SyftException || ex instanceof UsageException) {
+    if (ex instanceof SyftException se) {
+      return se.getMessage() + hint(se);
+    }
+    if (ex instanceof UsageException) {
       return ex.getMessage();
     }
     if (ex instanceof java.nio.file.NoSuchFileException nsf) {
@@ -123,5 +127,14 @@ public final class Main implements Runnable {
     }
     String msg = ex.getMessage();
     return (msg == null || msg.isBlank()) ? ex.getClass().getSimpleName() : msg;
+  }
+
+  /** What to do next, for errors whose fix is a command (the library names no commands). */
+  static String hint(SyftException e) {
+    String m = String.valueOf(e.getMessage());
+    if (e.errorCode() == ErrorCode.NO_SUCH_JOB) {
+      return m.startsWith("no job '") ? " (see 'syft jobs list'; sync first if it is new)" : " (see 'syft jobs list')";
+    }
+    return "";
   }
 }

@@ -35,10 +35,26 @@ public interface ClientContext {
   /** Accepted peers that are not skipped (e.g. for an incompatible version). */
   List<String> acceptedPeers();
 
+  /** The client's clock: the one every part of this client reads (tests set it). */
   Clock clock();
+
+  /** Where long work reports progress (the client's listener; {@link ProgressListener#NONE} when none). */
+  default ProgressListener progress() {
+    return ProgressListener.NONE;
+  }
 
   /** Executor for I/O fan-out (virtual threads); bound the parallelism yourself. */
   ExecutorService io();
+
+  /**
+   * Queues long work (running an approved job) to run after this round, outside the home lock, so
+   * other rounds and commands are not locked out for its length. Work whose {@code key} is already
+   * queued or running is not queued again. It runs on one background worker, in order; it must
+   * take the locks it needs itself and must not use this context's permission engine (the next
+   * round may be using it). {@link SyftClient#sync()} waits for it and delivers its results in the
+   * same call; the daemon goes on syncing and delivers them in its next round.
+   */
+  void afterRound(String key, Runnable work);
 
   /** A durable key-value namespace in the client's state database (e.g. {@code datasets}). */
   KeyValue state(String namespace);

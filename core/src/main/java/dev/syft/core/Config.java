@@ -1,5 +1,6 @@
 package dev.syft.core;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +23,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param transportOptions options handed to the transport provider
  * @param pollSeconds polling interval of {@code sync --watch} and the daemon
  * @param requireSandbox refuse to run jobs when no sandbox is available ({@code jobs.require_sandbox}, default true)
+ * @param jobsAutoRun run approved jobs after each sync round ({@code jobs.auto_run}, default false)
+ * @param jobsAutoShare release the outputs of auto-run jobs ({@code jobs.auto_share}, default false)
  * @param skipPeerOnPatchDiff skip (rather than warn about) peers whose client patch version differs
  * @param checkpointThreshold distinct paths in the rolling state that cut an incremental checkpoint
  * @param compactThreshold incremental checkpoints that trigger a full one
@@ -36,6 +39,8 @@ public record Config(
     Map<String, String> transportOptions,
     int pollSeconds,
     boolean requireSandbox,
+    boolean jobsAutoRun,
+    boolean jobsAutoShare,
     boolean skipPeerOnPatchDiff,
     int checkpointThreshold,
     int compactThreshold,
@@ -48,10 +53,10 @@ public record Config(
   public Config {
     transportOptions = Map.copyOf(transportOptions);
     if (pollSeconds < 1) {
-      throw new SyftException("invalid-config", "sync.poll_seconds must be at least 1");
+      throw new SyftException(ErrorCode.INVALID_CONFIG, "sync.poll_seconds must be at least 1");
     }
     if (checkpointThreshold < 1 || compactThreshold < 1 || outboxCompactThreshold < 2) {
-      throw new SyftException("invalid-config", "checkpoint thresholds must be positive (outbox compaction at least 2)");
+      throw new SyftException(ErrorCode.INVALID_CONFIG, "checkpoint thresholds must be positive (outbox compaction at least 2)");
     }
     if (massDeleteMinFiles < 0 || !(massDeleteFraction >= 0 && massDeleteFraction <= 1)) {
       throw new SyftException("invalid-config",
@@ -65,7 +70,7 @@ public record Config(
 
   static Config create(String email, String transport) {
     validateTransport(transport);
-    return new Config(email, transport, Map.of(), 10, true, false, 50, 4, 20, MASS_DELETE_MIN_FILES,
+    return new Config(email, transport, Map.of(), 10, true, false, false, false, 50, 4, 20, MASS_DELETE_MIN_FILES,
         MASS_DELETE_FRACTION);
   }
 
@@ -73,24 +78,25 @@ public record Config(
     try {
       URI u = new URI(transport);
       if (u.getScheme() == null) {
-        throw new SyftException("invalid-transport", "transport '" + transport
+        throw new SyftException(ErrorCode.INVALID_TRANSPORT, "transport '" + transport
             + "' has no scheme; use e.g. local:/path/to/shared/folder");
       }
     } catch (java.net.URISyntaxException e) {
-      throw new SyftException("invalid-transport", "transport '" + transport + "' is not a URI: " + e.getReason());
+      throw new SyftException(ErrorCode.INVALID_TRANSPORT, "transport '" + transport + "' is not a URI: " + e.getReason());
     }
   }
 
   /** A copy with other checkpoint thresholds (tests and small deployments). */
   public Config withThresholds(int checkpoint, int compact, int outbox) {
-    return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, skipPeerOnPatchDiff, checkpoint,
+    return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
+        skipPeerOnPatchDiff, checkpoint,
         compact, outbox, massDeleteMinFiles, massDeleteFraction);
   }
 
   /** A copy with another mass-deletion guard (tests and small deployments). */
   public Config withMassDelete(int minFiles, double fraction) {
-    return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, skipPeerOnPatchDiff,
-        checkpointThreshold, compactThreshold, outboxCompactThreshold, minFiles, fraction);
+    return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
+        skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, minFiles, fraction);
   }
 
   /** Writes this config into {@code home}'s config.yaml, keeping keys it does not know. */
@@ -98,7 +104,7 @@ public record Config(
     try {
       write(homeDir.resolve(FILE_NAME));
     } catch (IOException e) {
-      throw new SyftException("home-io", "cannot write " + homeDir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.HOME_IO, "cannot write " + homeDir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
     }
   }
 
@@ -110,7 +116,7 @@ public record Config(
     try {
       JsonNode root = YAML.readTree(Files.readString(file));
       if (root == null || !root.isObject()) {
-        throw new SyftException("invalid-config", file + " is not a YAML mapping");
+        throw new SyftException(ErrorCode.INVALID_CONFIG, file + " is not a YAML mapping");
       }
       String email = text(root, "email", file);
       String transport = text(root, "transport", file);
@@ -127,20 +133,21 @@ public record Config(
       JsonNode cp = root.path("checkpoints");
       return new Config(Home.normalizeEmail(email), transport, options,
           sync.path("poll_seconds").asInt(10), jobs.path("require_sandbox").asBoolean(true),
+          jobs.path("auto_run").asBoolean(false), jobs.path("auto_share").asBoolean(false),
           sync.path("skip_peer_on_patch_version_diff").asBoolean(false),
           cp.path("incremental_threshold").asInt(50), cp.path("compact_threshold").asInt(4),
           cp.path("outbox_compact_threshold").asInt(20),
           sync.path("mass_delete_min_files").asInt(MASS_DELETE_MIN_FILES),
           sync.path("mass_delete_fraction").asDouble(MASS_DELETE_FRACTION));
     } catch (IOException | tools.jackson.core.JacksonException e) {
-      throw new SyftException("invalid-config", "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new SyftException(ErrorCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
   }
 
   private static String text(JsonNode root, String key, Path file) {
     JsonNode n = root.get(key);
     if (n == null || !n.isString() || n.asString().isBlank()) {
-      throw new SyftException("invalid-config", file + ": '" + key + "' is missing");
+      throw new SyftException(ErrorCode.INVALID_CONFIG, file + ": '" + key + "' is missing");
     }
     return n.asString();
   }
@@ -164,6 +171,12 @@ public record Config(
     sync.put("mass_delete_fraction", massDeleteFraction);
     ObjectNode jobs = root.has("jobs") && root.get("jobs").isObject() ? (ObjectNode) root.get("jobs") : root.putObject("jobs");
     jobs.put("require_sandbox", requireSandbox);
+    if (jobsAutoRun || jobs.has("auto_run")) {
+      jobs.put("auto_run", jobsAutoRun);
+    }
+    if (jobsAutoShare || jobs.has("auto_share")) {
+      jobs.put("auto_share", jobsAutoShare);
+    }
     ObjectNode cp = root.has("checkpoints") && root.get("checkpoints").isObject()
         ? (ObjectNode) root.get("checkpoints") : root.putObject("checkpoints");
     cp.put("incremental_threshold", checkpointThreshold);

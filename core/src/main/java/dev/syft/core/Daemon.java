@@ -1,5 +1,6 @@
 package dev.syft.core;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.IOException;
 import java.io.Writer;
@@ -73,7 +74,7 @@ public final class Daemon implements AutoCloseable {
       if (l == null) {
         ch.close();
         String pid = status(client.home().dir()).map(s -> " (pid " + s.get("pid").asLong() + ")").orElse("");
-        throw new SyftException("daemon-running", "a syft daemon is already running for " + client.home().dir() + pid
+        throw new SyftException(ErrorCode.DAEMON_RUNNING, "a syft daemon is already running for " + client.home().dir() + pid
             + "; stop it first ('syft daemon status' shows it)");
       }
       Daemon d = new Daemon(client, clock, ch, l);
@@ -81,7 +82,7 @@ public final class Daemon implements AutoCloseable {
       d.log("started", Map.of("pid", ProcessHandle.current().pid()));
       return d;
     } catch (IOException e) {
-      throw new SyftException("home-io", "cannot start the daemon: " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.HOME_IO, "cannot start the daemon: " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.syft.core;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A client's home folder: {@code config.yaml}, the own datasite {@code <email>/}, replicas of peers'
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class Home {
   /** Loose e-mail shape check: enough to refuse typos and path tricks, not an RFC 5322 parser. */
-  private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$");
 
   private final Path dir;
   private final Config config;
@@ -31,14 +29,7 @@ public final class Home {
 
   /** Validates and lower-cases an e-mail address; refuses anything that could not be a datasite name. */
   public static String normalizeEmail(String email) {
-    if (email == null || email.isBlank()) {
-      throw new SyftException("invalid-email", "an e-mail address is required");
-    }
-    String e = email.trim().toLowerCase(Locale.ROOT);
-    if (e.length() > 254 || !EMAIL.matcher(e).matches() || e.contains("..")) {
-      throw new SyftException("invalid-email", "not a usable e-mail address: '" + email + "'");
-    }
-    return e;
+    return dev.syft.protocol.names.EmailAddress.normalize(email);
   }
 
   /** The home used when none is given: {@code $SYFT_HOME}, else {@code ~/SyftBox_<email>} like the reference. */
@@ -65,7 +56,7 @@ public final class Home {
       Files.createDirectories(abs.resolve(".syft"));
       config.write(cfg);
     } catch (IOException ex) {
-      throw new SyftException("home-io", "cannot create the client home " + abs + ": " + ex.getMessage(), ex);
+      throw new SyftException(ErrorCode.HOME_IO, "cannot create the client home " + abs + ": " + ex.getMessage(), ex);
     }
     Home home = new Home(abs, config);
     // a new home has no replicas to adopt: files a user puts there before the first sync are edits
@@ -81,7 +72,7 @@ public final class Home {
     Path abs = dir.toAbsolutePath().normalize();
     Path cfg = abs.resolve(Config.FILE_NAME);
     if (Files.exists(cfg)) {
-      throw new SyftException("home-exists", "a syft client already lives in " + abs + " (" + cfg.getFileName()
+      throw new SyftException(ErrorCode.HOME_EXISTS, "a syft client already lives in " + abs + " (" + cfg.getFileName()
           + " exists); use another --home or remove it");
     }
   }
@@ -91,7 +82,7 @@ public final class Home {
     Path abs = dir.toAbsolutePath().normalize();
     Path cfg = abs.resolve(Config.FILE_NAME);
     if (!Files.isRegularFile(cfg)) {
-      throw new SyftException("no-home", "no syft client in " + abs + " (no " + Config.FILE_NAME
+      throw new SyftException(ErrorCode.NO_HOME, "no syft client in " + abs + " (no " + Config.FILE_NAME
           + "); create one with 'syft init --email E --transport URI --home " + abs + "'");
     }
     return new Home(abs, Config.read(cfg));
@@ -146,14 +137,14 @@ public final class Home {
       if (lock == null) {
         String holder = readHolder(lockFile);
         ch.close();
-        throw new SyftException("home-busy", "another syft process" + holder + " is using " + dir
+        throw new SyftException(ErrorCode.HOME_BUSY, "another syft process" + holder + " is using " + dir
             + "; wait for it to finish (or stop the daemon) and try again");
       }
       ch.truncate(0);
       ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
       return new HomeLock(ch, lock);
     } catch (IOException e) {
-      throw new SyftException("home-io", "cannot lock " + lockFile + ": " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.HOME_IO, "cannot lock " + lockFile + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,13 +1,15 @@
 package dev.syft.core;
 
+import dev.syft.protocol.model.PeerState;
+
 /**
  * A contact as this client sees it.
  *
  * @param email the peer's identity
- * @param state {@code accepted}, {@code requested_by_me}, {@code requested_by_peer} or {@code rejected}
+ * @param state accepted, requested by me, requested by the peer, or rejected
  * @param version the peer's client version, or null when unknown
  * @param skipReason why sync skips this peer (e.g. an incompatible version), or null
  * @param warning a non-blocking remark (e.g. a patch-version difference), or null
  * @param lastSync epoch seconds of the last successful sync with the peer, or null
  */
-public record Peer(String email, String state, String version, String skipReason, String warning, Double lastSync) {}
+public record Peer(String email, PeerState state, String version, String skipReason, String warning, Double lastSync) {}

@@ -1,6 +1,7 @@
 package dev.syft.core;
 
 import dev.syft.core.internal.Engine;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.transport.Storage;
 import dev.syft.transport.StorageProvider;
@@ -29,11 +30,86 @@ import java.util.ServiceLoader;
 public final class SyftClient implements AutoCloseable {
   private final Home home;
   private final Engine engine;
+  private final Clock clock;
   private String setupNote;
 
-  private SyftClient(Home home, Engine engine) {
+  private SyftClient(Home home, Engine engine, Clock clock) {
     this.home = home;
     this.engine = engine;
+    this.clock = clock;
+  }
+
+  /**
+   * Builds a client of an existing home with what it depends on injected; every part has a default
+   * (system UTC clock, own virtual-thread pool, extensions found by {@link ServiceLoader}, the
+   * transport named in {@code config.yaml}, no progress listener).
+   *
+   * <pre>{@code
+   * SyftClient c = SyftClient.builder(Path.of("do-home")).clock(testClock).storage(memoryStore).build();
+   * }</pre>
+   */
+  public static Builder builder(Path homeDir) {
+    return new Builder(null, homeDir);
+  }
+
+  /** {@link #builder(Path)} for an already opened home. */
+  public static Builder builder(Home home) {
+    return new Builder(home, null);
+  }
+
+  /** Collects a client's dependencies; {@link #build} opens it. */
+  public static final class Builder {
+    private final Home home;
+    private final Path homeDir;
+    private Clock clock = Clock.systemUTC();
+    private java.util.concurrent.ExecutorService io;
+    private List<SyncExtension> extensions;
+    private Storage storage;
+    private ProgressListener progress = ProgressListener.NONE;
+
+    private Builder(Home home, Path homeDir) {
+      this.home = home;
+      this.homeDir = homeDir;
+    }
+
+    /** The clock every part of the client reads (sync, jobs, datasets); default system UTC. */
+    public Builder clock(Clock c) {
+      this.clock = java.util.Objects.requireNonNull(c, "clock");
+      return this;
+    }
+
+    /** The executor for I/O fan-out, owned by the caller (not shut down on close); default an own virtual-thread pool. */
+    public Builder ioExecutor(java.util.concurrent.ExecutorService e) {
+      this.io = java.util.Objects.requireNonNull(e, "ioExecutor");
+      return this;
+    }
+
+    /** Exactly these sync extensions instead of those {@link ServiceLoader} finds. */
+    public Builder extensions(List<SyncExtension> x) {
+      this.extensions = List.copyOf(x);
+      return this;
+    }
+
+    /** This store instead of opening the transport named in {@code config.yaml}. */
+    public Builder storage(Storage s) {
+      this.storage = java.util.Objects.requireNonNull(s, "storage");
+      return this;
+    }
+
+    /** Receives progress of long work; also handed to extensions ({@link ClientContext#progress()}). */
+    public Builder progress(ProgressListener p) {
+      this.progress = p == null ? ProgressListener.NONE : p;
+      return this;
+    }
+
+    public SyftClient build() {
+      Home h = home != null ? home : Home.open(homeDir);
+      Storage s = storage;
+      Engine engine = Engine.create(h, s != null ? () -> s : () -> openStorage(h.config()), clock,
+          extensions != null ? extensions : Engine.discoverExtensions(), io);
+      engine.progress(progress);
+      return new SyftClient(h, engine, clock);
+    }
   }
 
   /**
@@ -49,7 +125,7 @@ public final class SyftClient implements AutoCloseable {
     try {
       note = prepareStorage(Config.create(e, transportUri)).orElse(null);
     } catch (IOException ex) {
-      throw new SyftException("transport-unreachable", "cannot prepare the transport " + transportUri + ": "
+      throw new SyftException(ErrorCode.TRANSPORT_UNREACHABLE, "cannot prepare the transport " + transportUri + ": "
           + ex.getMessage(), ex);
     }
     SyftClient c = open(Home.init(homeDir, e, transportUri));
@@ -78,12 +154,12 @@ public final class SyftClient implements AutoCloseable {
   }
 
   static SyftClient open(Home home) {
-    return new SyftClient(home, Engine.create(home, () -> openStorage(home.config()), Clock.systemUTC()));
+    return builder(home).build();
   }
 
-  /** For tests and embedders: a client over an explicit store and clock. */
+  /** For tests and embedders: a client over an explicit store and clock ({@link #builder} for more). */
   public static SyftClient open(Home home, Storage storage, Clock clock) {
-    return new SyftClient(home, Engine.create(home, () -> storage, clock));
+    return builder(home).storage(storage).clock(clock).build();
   }
 
   /** Opens the transport named by a config through the {@link StorageProvider} for its scheme. */
@@ -95,7 +171,7 @@ public final class SyftClient implements AutoCloseable {
       }
     }
     List<String> known = ServiceLoader.load(StorageProvider.class).stream().map(pr -> pr.get().scheme() + ":").toList();
-    throw new SyftException("unknown-transport", "no transport for '" + uri.getScheme() + ":' (available: "
+    throw new SyftException(ErrorCode.UNKNOWN_TRANSPORT, "no transport for '" + uri.getScheme() + ":' (available: "
         + String.join(", ", known) + ")");
   }
 
@@ -107,13 +183,20 @@ public final class SyftClient implements AutoCloseable {
     return home;
   }
 
+  /** The clock this client was built with; modules built on it (jobs, datasets) read it too. */
+  public Clock clock() {
+    return clock;
+  }
+
   /** Contacts: requests, approvals, the list. */
   public Peers peers() {
     return new Peers(engine);
   }
 
   /**
-   * Runs one sync round (both roles) and reports what happened. Deletions of more than a threshold of
+   * Runs one sync round (both roles) and reports what happened. Long work an extension deferred
+   * (auto-run jobs) runs after the round, outside the home lock; this call waits for it and delivers
+   * its results with one more round. Deletions of more than a threshold of
    * one tree's files (config {@code sync.mass_delete_*}) are held back and reported instead.
    */
   public SyncReport sync() {
@@ -126,6 +209,16 @@ public final class SyftClient implements AutoCloseable {
    */
   public SyncReport sync(boolean allowMassDelete) {
     return engine.sync(allowMassDelete);
+  }
+
+  /** A round for the daemon: deferred work goes on in the background and the next round delivers it. */
+  SyncReport syncKeepGoing() {
+    return engine.sync(false, false);
+  }
+
+  /** Called after deferred work finished (the daemon asks for a round then). */
+  void onDeferredDone(Runnable r) {
+    engine.onDeferredDone(r);
   }
 
   /**

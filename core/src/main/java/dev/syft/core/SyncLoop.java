@@ -53,11 +53,12 @@ public final class SyncLoop implements Runnable {
   @Override
   public void run() {
     AutoCloseable watch = startWatch();
+    client.onDeferredDone(this::poke); // deliver the results of background work promptly
     Duration wait = interval;
     try {
       while (!stopped) {
         try {
-          onRound.accept(client.sync());
+          onRound.accept(client.syncKeepGoing());
           wait = interval;
         } catch (RuntimeException e) {
           onError.accept(e);
@@ -73,6 +74,7 @@ public final class SyncLoop implements Runnable {
           LOG.debug("closing the watcher: {}", e.getMessage());
         }
       }
+      client.onDeferredDone(null);
     }
   }
 

@@ -165,7 +165,7 @@ public final class CrashWorkload {
   }
 
   private String state(String who, String peer) {
-    return client(who).peers().list().stream().filter(p -> p.email().equals(peer)).map(Peer::state).findFirst()
+    return client(who).peers().list().stream().filter(p -> p.email().equals(peer)).map(p -> p.state().wireName()).findFirst()
         .orElse("none");
   }
 

@@ -130,7 +130,7 @@ class FaultConvergenceTest {
       SortedMap<String, String> t = Trees.home(c.homeDir(e));
       // the contact states are part of the converged state too
       for (Peer p : c.client(e).peers().list()) {
-        t.put("peer:" + p.email(), p.state());
+        t.put("peer:" + p.email(), p.state().wireName());
       }
       out.put(e, t);
     }

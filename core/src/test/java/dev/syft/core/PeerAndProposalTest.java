@@ -37,13 +37,13 @@ class PeerAndProposalTest {
   @Test
   void requestApproveAndAcceptanceAreSeenOnBothSides() {
     assertThat(c.client(DS).peers().add(DO)).isEqualTo("requested");
-    assertThat(peer(DS, DO).state()).isEqualTo("requested_by_me");
+    assertThat(peer(DS, DO).state().wireName()).isEqualTo("requested_by_me");
     c.client(DO).sync();
-    assertThat(peer(DO, DS).state()).isEqualTo("requested_by_peer");
+    assertThat(peer(DO, DS).state().wireName()).isEqualTo("requested_by_peer");
     c.client(DO).peers().approve(DS);
-    assertThat(peer(DO, DS).state()).isEqualTo("accepted");
+    assertThat(peer(DO, DS).state().wireName()).isEqualTo("accepted");
     c.client(DS).sync();
-    assertThat(peer(DS, DO).state()).isEqualTo("accepted");
+    assertThat(peer(DS, DO).state().wireName()).isEqualTo("accepted");
     // approval set up the reference's job folders for the DS
     assertThat(c.datasite(DO).resolve("app_data/job/inbox/" + DS + "/syft.pub.yaml")).exists();
     assertThat(c.datasite(DO).resolve("app_data/job/review/" + DS + "/syft.pub.yaml")).exists();
@@ -55,7 +55,7 @@ class PeerAndProposalTest {
     assertThat(c.client(DS).peers().add(DO)).isEqualTo("already");
     c.client(DO).sync();
     assertThat(c.client(DO).peers().add(DS)).isEqualTo("approved");
-    assertThat(peer(DO, DS).state()).isEqualTo("accepted");
+    assertThat(peer(DO, DS).state().wireName()).isEqualTo("accepted");
   }
 
   @Test
@@ -63,9 +63,9 @@ class PeerAndProposalTest {
     c.client(DS).peers().add(DO);
     c.client(DO).sync();
     c.client(DO).peers().reject(DS);
-    assertThat(peer(DO, DS).state()).isEqualTo("rejected");
+    assertThat(peer(DO, DS).state().wireName()).isEqualTo("rejected");
     c.client(DS).sync();
-    assertThat(peer(DS, DO).state()).isEqualTo("requested_by_me");
+    assertThat(peer(DS, DO).state().wireName()).isEqualTo("requested_by_me");
     assertThatThrownBy(() -> c.client(DO).peers().reject(DS)).isInstanceOf(SyftException.class)
         .hasMessageContaining("no pending request");
   }

@@ -58,7 +58,7 @@ class StateDbLossTest {
   }
 
   String state(String who, String peer) {
-    return c.client(who).peers().list().stream().filter(p -> p.email().equals(peer)).findFirst().orElseThrow().state();
+    return c.client(who).peers().list().stream().filter(p -> p.email().equals(peer)).findFirst().orElseThrow().state().wireName();
   }
 
   Path db(String who) {

@@ -1,5 +1,6 @@
 package dev.syft.datasets;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.nio.charset.StandardCharsets;
 
@@ -46,14 +47,14 @@ public final class DatasetNames {
    */
   public static String validate(String name) {
     if (name == null || name.isEmpty()) {
-      throw new SyftException("invalid-dataset-name", "a dataset name is required");
+      throw new SyftException(ErrorCode.INVALID_DATASET_NAME, "a dataset name is required");
     }
     if (!isWordOrHyphen(name)) {
-      throw new SyftException("invalid-dataset-name", "invalid dataset name " + dev.syft.protocol.DatasitePaths.printable(name)
+      throw new SyftException(ErrorCode.INVALID_DATASET_NAME, "invalid dataset name " + dev.syft.protocol.DatasitePaths.printable(name)
           + ": use only letters, digits, '_' and '-' (no spaces, dots or slashes)");
     }
     if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-      throw new SyftException("invalid-dataset-name", "dataset name is longer than " + MAX_NAME_BYTES + " bytes");
+      throw new SyftException(ErrorCode.INVALID_DATASET_NAME, "dataset name is longer than " + MAX_NAME_BYTES + " bytes");
     }
     return name;
   }

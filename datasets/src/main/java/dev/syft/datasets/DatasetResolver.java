@@ -4,6 +4,7 @@ import dev.syft.core.Home;
 import dev.syft.core.SyftClient;
 import dev.syft.datasets.internal.Catalog;
 import dev.syft.protocol.DatasitePaths;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class DatasetResolver {
     boolean inJob = "true".equalsIgnoreCase(String.valueOf(env.get(ENV_IN_JOB)).strip());
     String folder = env.get(ENV_FOLDER);
     if (folder == null || folder.isBlank()) {
-      throw new SyftException("dataset-resolve-failed", "cannot find datasets: " + ENV_FOLDER + " is not set; "
+      throw new SyftException(ErrorCode.DATASET_RESOLVE_FAILED, "cannot find datasets: " + ENV_FOLDER + " is not set; "
           + "outside a job, resolve through your client (Datasets.of(client).resolver()) for local testing");
     }
     String email = env.get(ENV_EMAIL);
@@ -104,13 +105,13 @@ public final class DatasetResolver {
    */
   public List<Path> files(String name, String owner) {
     if (!DatasetNames.isSafeReceivedName(name) || name.contains("/")) {
-      throw new SyftException("dataset-resolve-failed", "not a dataset name: " + DatasitePaths.printable(String.valueOf(name)));
+      throw new SyftException(ErrorCode.DATASET_RESOLVE_FAILED, "not a dataset name: " + DatasitePaths.printable(String.valueOf(name)));
     }
     String o = owner != null && !owner.isBlank() ? Home.normalizeEmail(owner) : ownerOf(name);
     if (inJob) {
       Path dir = DatasetPaths.privateDir(syftbox.resolve(o), name);
       if (!Files.isDirectory(dir)) {
-        throw new SyftException("dataset-resolve-failed", "no private data for dataset '" + name + "' of " + o
+        throw new SyftException(ErrorCode.DATASET_RESOLVE_FAILED, "no private data for dataset '" + name + "' of " + o
             + " in " + syftbox);
       }
       return Catalog.privateFiles(dir);
@@ -124,7 +125,7 @@ public final class DatasetResolver {
   public Path file(String name, String owner) {
     List<Path> all = files(name, owner);
     if (all.isEmpty()) {
-      throw new SyftException("dataset-resolve-failed", "dataset '" + name + "' has no " + (inJob ? "private" : "mock")
+      throw new SyftException(ErrorCode.DATASET_RESOLVE_FAILED, "dataset '" + name + "' has no " + (inJob ? "private" : "mock")
           + " files");
     }
     return all.get(0);
@@ -148,9 +149,9 @@ public final class DatasetResolver {
       return defaultOwner;
     }
     if (owners.isEmpty()) {
-      throw new SyftException("dataset-resolve-failed", "no datasets named '" + name + "' in " + syftbox);
+      throw new SyftException(ErrorCode.DATASET_RESOLVE_FAILED, "no datasets named '" + name + "' in " + syftbox);
     }
-    throw new SyftException("dataset-resolve-failed", "several owners have a dataset named '" + name + "' ("
+    throw new SyftException(ErrorCode.DATASET_RESOLVE_FAILED, "several owners have a dataset named '" + name + "' ("
         + String.join(", ", owners) + "); pass the owner's e-mail");
   }
 }

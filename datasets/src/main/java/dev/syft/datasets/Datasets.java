@@ -5,6 +5,7 @@ import dev.syft.core.SyftClient;
 import dev.syft.datasets.internal.Catalog;
 import dev.syft.datasets.internal.OwnerOps;
 import dev.syft.protocol.DatasitePaths;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.util.Collection;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class Datasets {
   private SyftException notFound(String name, String owner) {
     List<String> all = catalog().all().stream().map(d -> d.name() + " (from " + d.owner() + ")").toList();
     boolean own = owner.equals(client.email());
-    return new SyftException("dataset-not-found", "no dataset " + DatasitePaths.printable(name)
+    return new SyftException(ErrorCode.DATASET_NOT_FOUND, "no dataset " + DatasitePaths.printable(name)
         + (own ? " in your datasite" : " from " + owner) + "; available: "
         + (all.isEmpty() ? "none found" : String.join(", ", all))
         + (own ? "" : " (not shared with you, not a peer yet, or not synced: run 'syft sync')"));

@@ -2,6 +2,7 @@ package dev.syft.jobs;
 
 import dev.syft.jobs.internal.Fields;
 import dev.syft.jobs.internal.Times;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.yaml.PyYaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code inbox/<ds>/<job>/config.yaml}: what a data scientist submitted (the reference's
@@ -45,8 +45,6 @@ public record JobConfig(
     Map<String, List<String>> datasets,
     Map<String, Object> headers) {
 
-  /** The reference's check on the datasite folder name. */
-  private static final Pattern DATASITE_EMAIL = Pattern.compile("^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$");
 
   public JobConfig {
     dependencies = List.copyOf(dependencies);
@@ -99,7 +97,7 @@ public record JobConfig(
       if (jobType != null && !jobType.equals("local") && !jobType.equals("enclave")) {
         f.error("job_type: '" + jobType + "' is not one of local, enclave");
       }
-      if (datasiteEmail != null && !DATASITE_EMAIL.matcher(datasiteEmail).matches()) {
+      if (datasiteEmail != null && !dev.syft.protocol.names.EmailAddress.isValid(datasiteEmail)) {
         f.error("datasite_email: '" + datasiteEmail + "' is not an e-mail address");
       }
       JobConfig c = new JobConfig(name, type, submittedBy, datasiteEmail, f.time("submitted_at"),
@@ -109,7 +107,7 @@ public record JobConfig(
       f.done();
       return c;
     } catch (IllegalArgumentException e) {
-      throw new JobsException("invalid-job", "invalid config.yaml: " + e.getMessage());
+      throw new JobsException(ErrorCode.INVALID_JOB, "invalid config.yaml: " + e.getMessage());
     }
   }
 
@@ -125,7 +123,7 @@ public record JobConfig(
     try {
       text = Files.readString(abs);
     } catch (java.io.IOException | java.io.UncheckedIOException e) {
-      throw new JobsException("jobs-io", "cannot read " + abs + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read " + abs + ": " + e.getMessage(), e);
     }
     return parse(text, owner, ds);
   }

@@ -78,8 +78,14 @@ public record JobInfo(
     outputs = List.copyOf(outputs);
   }
 
+  /** {@link #status} typed. */
   public JobStatus jobStatus() {
     return JobStatus.parse(status);
+  }
+
+  /** {@link #kind} typed. */
+  public JobKind jobKind() {
+    return JobKind.parse(kind);
   }
 
   public JobId jobId() {

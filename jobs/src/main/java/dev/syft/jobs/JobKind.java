@@ -1,5 +1,6 @@
 package dev.syft.jobs;
 
+import dev.syft.protocol.ErrorCode;
 import java.util.Locale;
 
 /**
@@ -31,7 +32,7 @@ public enum JobKind {
         return k;
       }
     }
-    throw new JobsException("invalid-job", "job type '" + s + "' is not one of python, bash, java");
+    throw new JobsException(ErrorCode.INVALID_JOB, "job type '" + s + "' is not one of python, bash, java");
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.syft.jobs;
 
 import dev.syft.jobs.internal.Fields;
 import dev.syft.jobs.internal.Times;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.yaml.PyYaml;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -96,7 +97,7 @@ public record JobState(
       f.done();
       return st;
     } catch (IllegalArgumentException e) {
-      throw new JobsException("invalid-job", "invalid state.yaml: " + e.getMessage());
+      throw new JobsException(ErrorCode.INVALID_JOB, "invalid state.yaml: " + e.getMessage());
     }
   }
 

@@ -1,12 +1,12 @@
 package dev.syft.jobs;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.Home;
 import dev.syft.core.Peer;
 import dev.syft.core.SyftClient;
 import dev.syft.core.SyncReport;
-import dev.syft.jobs.internal.Fs;
 import dev.syft.jobs.internal.Groups;
-import dev.syft.jobs.internal.JobService;
+import dev.syft.jobs.internal.JobParts;
 import dev.syft.jobs.internal.Layout;
 import dev.syft.jobs.internal.Policies;
 import dev.syft.jobs.internal.Runner;
@@ -14,6 +14,8 @@ import dev.syft.jobs.internal.Sandbox;
 import dev.syft.jobs.internal.Submitter;
 import dev.syft.jobs.internal.Times;
 import dev.syft.permissions.Datasite;
+import dev.syft.protocol.model.PeerState;
+import dev.syft.protocol.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,27 +64,19 @@ public final class Jobs {
   private final SyftClient client;
   private final Clock clock;
   private final RunOptions options;
-  private final JobService service;
+  private final JobParts parts;
 
   private Jobs(SyftClient client, RunOptions options, Clock clock) {
     this.client = client;
     this.clock = clock;
     this.options = options;
     Home home = client.home();
-    Datasite[] lazy = new Datasite[1];
-    this.service = new JobService(home, () -> {
-      synchronized (lazy) {
-        if (lazy[0] == null) {
-          lazy[0] = Datasite.builder(home.datasite()).owner(home.email()).statInterval(Duration.ZERO).build();
-        }
-        return lazy[0];
-      }
-    }, clock, options);
+    this.parts = JobParts.of(home, JobParts.privatePermissions(home), clock, options);
   }
 
-  /** Jobs of {@code client}, with default run options ({@code jobs.require_sandbox} from its config). */
+  /** Jobs of {@code client}, with default run options ({@code jobs.require_sandbox} from its config) and its clock. */
   public static Jobs of(SyftClient client) {
-    return of(client, RunOptions.defaults(client.home().config().requireSandbox()), Clock.systemUTC());
+    return of(client, RunOptions.defaults(client.home().config().requireSandbox()), client.clock());
   }
 
   /** Jobs of {@code client} with explicit run options and clock (tests, embedders). */
@@ -157,15 +151,15 @@ public final class Jobs {
     client.peers().list().forEach(p -> peers.put(p.email(), p));
     for (String o : owners) {
       if (o.equals(me)) {
-        throw new JobsException("peer-unavailable", "you cannot submit a job to yourself (" + me + ")");
+        throw new JobsException(ErrorCode.PEER_UNAVAILABLE, "you cannot submit a job to yourself (" + me + ")");
       }
       Peer p = peers.get(o);
-      if (p == null || !p.state().equals("accepted")) {
-        throw new JobsException("peer-unavailable", o + " is not an approved peer" + (p == null ? ""
+      if (p == null || p.state() != PeerState.ACCEPTED) {
+        throw new JobsException(ErrorCode.PEER_UNAVAILABLE, o + " is not an approved peer" + (p == null ? ""
             : " (" + p.state() + ")") + ": ask them with 'syft peers add " + o + "' and wait for their approval");
       }
       if (p.skipReason() != null) {
-        throw new JobsException("peer-unavailable", "not submitting to " + o + ": sync skips this peer ("
+        throw new JobsException(ErrorCode.PEER_UNAVAILABLE, "not submitting to " + o + ": sync skips this peer ("
             + p.skipReason() + ")");
       }
     }
@@ -173,17 +167,17 @@ public final class Jobs {
     try {
       prepared = Submitter.prepare(request);
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read the job's code: " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read the job's code: " + e.getMessage(), e);
     }
-    Layout layout = service.layout();
+    Layout layout = parts.store().layout();
     Groups groups = new Groups(layout);
     if (groups.exists(prepared.name())) {
-      throw new JobsException("duplicate-job", "you already submitted a job named '" + prepared.name()
+      throw new JobsException(ErrorCode.DUPLICATE_JOB, "you already submitted a job named '" + prepared.name()
           + "'; choose another --name");
     }
     for (String o : owners) {
       if (Files.exists(layout.jobDir(new JobId(o, me, prepared.name())))) {
-        throw new JobsException("duplicate-job", "a job named '" + prepared.name() + "' already exists at " + o
+        throw new JobsException(ErrorCode.DUPLICATE_JOB, "a job named '" + prepared.name() + "' already exists at " + o
             + "; choose another --name");
       }
     }
@@ -200,11 +194,11 @@ public final class Jobs {
         written.add(dir);
       }
     } catch (IOException | RuntimeException e) {
-      written.forEach(Fs::deleteQuietly); // all owners or none
+      written.forEach(DatasiteFiles::deleteQuietly); // all owners or none
       if (e instanceof JobsException je) {
         throw je;
       }
-      throw new JobsException("jobs-io", "cannot write the job: " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot write the job: " + e.getMessage(), e);
     }
     groups.save(new Groups.Group(prepared.name(), prepared.name(), Times.format(now), owners));
     if (sync) {
@@ -221,7 +215,7 @@ public final class Jobs {
   /** The groups this client submitted, newest first. */
   public List<JobGroup> groups() {
     List<JobGroup> out = new ArrayList<>();
-    for (Groups.Group g : new Groups(service.layout()).all()) {
+    for (Groups.Group g : new Groups(parts.store().layout()).all()) {
       out.add(toGroup(g));
     }
     return out;
@@ -229,17 +223,17 @@ public final class Jobs {
 
   /** One group with every member's current state (as last synced). */
   public JobGroup group(String id) {
-    return toGroup(new Groups(service.layout()).get(id).orElseThrow(() -> new JobsException("no-such-job",
-        "no job group '" + id + "' (see 'syft jobs list')")));
+    return toGroup(new Groups(parts.store().layout()).get(id).orElseThrow(() -> new JobsException("no-such-job",
+        "no job group '" + id + "'")));
   }
 
   private JobGroup toGroup(Groups.Group g) {
     List<JobInfo> members = new ArrayList<>();
     for (String o : g.owners()) {
       JobId id = new JobId(o, client.email(), g.name());
-      Optional<JobConfig> c = service.config(id);
+      Optional<JobConfig> c = parts.store().config(id);
       if (c.isPresent()) {
-        members.add(service.info(id));
+        members.add(parts.views().info(id));
       }
     }
     return new JobGroup(g.id(), g.name(), g.submittedAt(), members);
@@ -250,18 +244,18 @@ public final class Jobs {
    * outputs are not shared (or not synced) yet are reported, not waited for.
    */
   public CollectResult collect(String groupId, Path into) {
-    Groups.Group g = new Groups(service.layout()).get(groupId).orElseThrow(() -> new JobsException("no-such-job",
+    Groups.Group g = new Groups(parts.store().layout()).get(groupId).orElseThrow(() -> new JobsException("no-such-job",
         "no job group '" + groupId + "'"));
     List<CollectResult.Member> members = new ArrayList<>();
     Path base = into.toAbsolutePath().normalize();
     for (String o : g.owners()) {
       JobId id = new JobId(o, client.email(), g.name());
-      JobStatus s = service.state(id).status();
-      List<String> files = service.outputFiles(id);
+      JobStatus s = parts.store().state(id).status();
+      List<String> files = parts.store().outputFiles(id);
       if (files.isEmpty()) {
         String note = switch (s) {
           case DONE, FAILED -> "no outputs released yet: ask " + o + " to share them, then sync";
-          case REJECTED -> "rejected: " + Optional.ofNullable(service.state(id).reviewReason()).orElse("no reason given");
+          case REJECTED -> "rejected: " + Optional.ofNullable(parts.store().state(id).reviewReason()).orElse("no reason given");
           default -> "not finished (" + s + "); sync later";
         };
         members.add(new CollectResult.Member(o, s.wire(), false, List.of(), note));
@@ -269,11 +263,11 @@ public final class Jobs {
       }
       try {
         Path dest = base.resolve(o);
-        List<String> copied = Fs.copyTree(service.layout().outputsDir(id), dest,
+        List<String> copied = DatasiteFiles.copyTree(parts.store().layout().outputsDir(id), dest,
             rel -> !rel.endsWith("syft.pub.yaml"));
         members.add(new CollectResult.Member(o, s.wire(), true, copied, null));
       } catch (IOException e) {
-        throw new JobsException("jobs-io", "cannot copy the outputs of " + o + ": " + e.getMessage(), e);
+        throw new JobsException(ErrorCode.JOBS_IO, "cannot copy the outputs of " + o + ": " + e.getMessage(), e);
       }
     }
     return new CollectResult(g.id(), base.toString(), members);
@@ -287,14 +281,14 @@ public final class Jobs {
    * {@code running} are marked failed.
    */
   public List<JobInfo> list() {
-    service.recoverStale();
-    service.receiveAll();
-    service.hideUnreleased();
-    return service.list();
+    parts.lifecycle().recoverStale();
+    parts.lifecycle().receiveAll();
+    parts.release().hideUnreleased();
+    return parts.views().list();
   }
 
   public JobInfo get(String id) {
-    return service.info(service.resolve(id));
+    return parts.views().info(parts.store().resolve(id));
   }
 
   /**
@@ -303,37 +297,41 @@ public final class Jobs {
    * would send.
    */
   public JobDetails show(String id) {
-    return service.details(service.resolve(id));
+    return parts.views().details(parts.store().resolve(id));
   }
 
   public JobLogs logs(String id) {
-    return service.logs(service.resolve(id));
+    return parts.views().logs(parts.store().resolve(id));
   }
 
   /** Output files present here (the owner's after a run; the submitter's once shared and synced). */
   public List<Path> outputs(String id) {
-    JobId j = service.resolve(id);
-    Path dir = service.layout().outputsDir(j);
-    return service.outputFiles(j).stream().map(dir::resolve).toList();
+    JobId j = parts.store().resolve(id);
+    Path dir = parts.store().layout().outputsDir(j);
+    return parts.store().outputFiles(j).stream().map(dir::resolve).toList();
   }
 
   // ------------------------------------------------------------------ data owner
 
   /** Validates new submissions now (a sync does it too). Returns how many were received. */
   public int receive() {
-    return service.receiveAll();
+    return parts.lifecycle().receiveAll();
   }
 
   /** Approves a pending job, binding the approval to the hash of its whole content. */
   public JobInfo approve(String id, String reason) {
-    return service.approve(service.ownJob(id), reason, "manual", null);
+    JobId j = parts.store().ownJob(id);
+    parts.lifecycle().approve(j, reason, "manual", null);
+    return parts.views().info(j);
   }
 
   public JobInfo reject(String id, String reason) {
     if (reason == null || reason.isBlank()) {
-      throw new JobsException("invalid-job", "give a reason for the rejection; the submitter sees it");
+      throw new JobsException(ErrorCode.INVALID_JOB, "give a reason for the rejection; the submitter sees it");
     }
-    return service.reject(service.ownJob(id), reason);
+    JobId j = parts.store().ownJob(id);
+    parts.lifecycle().reject(j, reason);
+    return parts.views().info(j);
   }
 
   /**
@@ -344,17 +342,17 @@ public final class Jobs {
    *     required and missing
    */
   public RunResult run(String id) {
-    return service.run(service.ownJob(id));
+    return parts.runs().run(parts.store().ownJob(id));
   }
 
   /** Runs every approved job of the own datasite, one after the other. */
   public List<RunResult> runApproved() {
     List<RunResult> out = new ArrayList<>();
-    for (JobId id : service.approvedJobs()) {
+    for (JobId id : parts.store().approvedJobs()) {
       try {
-        out.add(service.run(id));
+        out.add(parts.runs().run(id));
       } catch (JobsException e) {
-        if (e.code().equals("sandbox-required")) {
+        if (e.errorCode() == ErrorCode.SANDBOX_REQUIRED) {
           throw e; // true of every job: say it instead of running none
         }
         LOG.warn("not running {}: {}", id.shortId(), e.getMessage());
@@ -371,35 +369,41 @@ public final class Jobs {
    * @throws JobsException when {@code parts} is empty or the job is not done or failed
    */
   public JobInfo share(String id, Set<Release> parts) {
-    return service.share(service.ownJob(id), parts);
+    JobId j = this.parts.store().ownJob(id);
+    this.parts.release().share(j, parts);
+    return this.parts.views().info(j);
   }
 
   /** Puts a finished job back to approved, clearing (and hiding again) its results. */
   public JobInfo rerun(String id) {
-    return service.rerun(service.ownJob(id));
+    JobId j = parts.store().ownJob(id);
+    parts.lifecycle().rerun(j);
+    return parts.views().info(j);
   }
 
   /** Completes a pending or approved job with a result the owner provides (hidden until shared). */
   public JobInfo deposit(String id, Path result) {
-    return service.deposit(service.ownJob(id), result);
+    JobId j = parts.store().ownJob(id);
+    parts.lifecycle().deposit(j, result);
+    return parts.views().info(j);
   }
 
   /** Marks jobs left running by a crashed runner as failed. */
   public int recoverStale() {
-    return service.recoverStale();
+    return parts.lifecycle().recoverStale();
   }
 
   // ------------------------------------------------------------------ auto-approval
 
   /** A policy approving future jobs with the same fingerprint as job {@code jobId}. */
   public ApprovalPolicy addPolicyFromJob(String name, String jobId, List<String> peers, boolean anyPeer) {
-    JobId id = service.ownJob(jobId);
-    Policies p = new Policies(service);
+    JobId id = parts.store().ownJob(jobId);
+    Policies p = new Policies(parts);
     try {
       List<String> who = peers.isEmpty() && !anyPeer ? List.of(id.submitter()) : normalize(peers);
       return p.add(name, p.of(id), who, anyPeer, "job " + id.shortId());
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
     }
   }
 
@@ -407,10 +411,10 @@ public final class Jobs {
   public ApprovalPolicy addPolicyFromFiles(String name, List<Path> files, String entrypoint, List<String> dependencies,
       List<String> peers, boolean anyPeer) {
     try {
-      return new Policies(service).add(name, Policies.ofFiles(files, entrypoint, dependencies), normalize(peers),
+      return new Policies(parts).add(name, Policies.ofFiles(files, entrypoint, dependencies), normalize(peers),
           anyPeer, "files");
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read the files: " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read the files: " + e.getMessage(), e);
     }
   }
 
@@ -419,25 +423,25 @@ public final class Jobs {
   }
 
   public List<ApprovalPolicy> policies() {
-    return new Policies(service).list();
+    return new Policies(parts).list();
   }
 
   public void removePolicy(String name) {
-    new Policies(service).remove(name);
+    new Policies(parts).remove(name);
   }
 
   /** Approves the pending jobs a policy matches (a sync does it too). */
   public List<JobInfo> applyPolicies() {
-    service.receiveAll();
-    return new Policies(service).apply();
+    parts.lifecycle().receiveAll();
+    return new Policies(parts).apply();
   }
 
   /** Why a policy does or does not match a job ({@code null} when it matches). */
   public String explainPolicy(String policyName, String jobId) {
-    JobId id = service.ownJob(jobId);
-    Policies p = new Policies(service);
+    JobId id = parts.store().ownJob(jobId);
+    Policies p = new Policies(parts);
     ApprovalPolicy pol = p.list().stream().filter(x -> x.name().equals(policyName)).findFirst()
-        .orElseThrow(() -> new JobsException("invalid-policy", "no policy named '" + policyName + "'"));
+        .orElseThrow(() -> new JobsException(ErrorCode.INVALID_POLICY, "no policy named '" + policyName + "'"));
     try {
       String why = Policies.mismatch(pol, p.of(id));
       if (why == null && !pol.appliesTo(id.submitter())) {
@@ -445,7 +449,7 @@ public final class Jobs {
       }
       return why;
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read job " + id.shortId() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.syft.jobs;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 
 /**
@@ -10,6 +11,14 @@ import dev.syft.protocol.SyftException;
  */
 public class JobsException extends SyftException {
   private static final long serialVersionUID = 1L;
+
+  public JobsException(ErrorCode code, String message) {
+    super(code, message);
+  }
+
+  public JobsException(ErrorCode code, String message, Throwable cause) {
+    super(code, message, cause);
+  }
 
   public JobsException(String code, String message) {
     super(code, message);

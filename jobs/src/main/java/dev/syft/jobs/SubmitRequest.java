@@ -1,5 +1,6 @@
 package dev.syft.jobs;
 
+import dev.syft.protocol.ErrorCode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -26,10 +27,10 @@ public record SubmitRequest(List<String> to, Path path, String script, String na
     dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
     datasets = datasets == null ? List.of() : List.copyOf(datasets);
     if (to.isEmpty()) {
-      throw new JobsException("invalid-job", "say which data owner(s) the job goes to");
+      throw new JobsException(ErrorCode.INVALID_JOB, "say which data owner(s) the job goes to");
     }
     if ((path == null) == (script == null)) {
-      throw new JobsException("invalid-job", "give either a code path or a bash script text");
+      throw new JobsException(ErrorCode.INVALID_JOB, "give either a code path or a bash script text");
     }
   }
 

@@ -1,12 +1,14 @@
 package dev.syft.permissions;
 
+import dev.syft.protocol.names.EmailAddress;
 import java.util.Locale;
 
 /**
  * The boundary where user ids enter the normalising permissions API. E-mails are lower-cased once
  * here (the decision engine itself compares ids exactly, as the reference does), so {@code Bob@X.org}
  * and {@code bob@x.org} are the same requester in that API; {@link #requireAddress} validates without
- * changing the id, for exact comparisons.
+ * changing the id, for exact comparisons. What counts as an address is {@link EmailAddress}'s rule;
+ * the checks here only add clearer messages for the usual mistakes.
  */
 public final class Emails {
   /** Longest accepted id (RFC 5321 path limit is 256; be generous). */
@@ -59,6 +61,9 @@ public final class Emails {
     if (at <= 0 || at != s.lastIndexOf('@') || at == s.length() - 1) {
       throw new InvalidPermissionRequestException(
           "not an e-mail address: '" + shown(s) + "' (expected one '@' between a name and a domain)");
+    }
+    if (!EmailAddress.isValid(s)) {
+      throw new InvalidPermissionRequestException("not an e-mail address: '" + shown(s) + "'");
     }
     return s;
   }

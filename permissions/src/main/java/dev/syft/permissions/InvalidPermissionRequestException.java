@@ -1,5 +1,6 @@
 package dev.syft.permissions;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 
 /**
@@ -10,6 +11,6 @@ public class InvalidPermissionRequestException extends SyftException {
   private static final long serialVersionUID = 1L;
 
   public InvalidPermissionRequestException(String message) {
-    super("invalid-request", message);
+    super(ErrorCode.INVALID_REQUEST, message);
   }
 }

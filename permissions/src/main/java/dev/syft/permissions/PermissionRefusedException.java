@@ -1,5 +1,6 @@
 package dev.syft.permissions;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 
 /**
@@ -11,6 +12,6 @@ public class PermissionRefusedException extends SyftException {
   private static final long serialVersionUID = 1L;
 
   public PermissionRefusedException(String message) {
-    super("permission-refused", message);
+    super(ErrorCode.PERMISSION_REFUSED, message);
   }
 }

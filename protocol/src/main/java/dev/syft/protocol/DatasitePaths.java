@@ -12,6 +12,12 @@ public final class DatasitePaths {
   /** Longest accepted path, in characters; far above any real datasite path. */
   public static final int MAX_PATH_LENGTH = 4096;
 
+  /**
+   * Prefix of temporary files (half-written, to be renamed): the sync scan, job and dataset walks and
+   * the local transport's listings skip names that start with it, so they never travel.
+   */
+  public static final String TEMP_PREFIX = ".syft-tmp-";
+
   private DatasitePaths() {}
 
   /**

@@ -5,6 +5,6 @@ public class LimitExceededException extends SyftException {
   private static final long serialVersionUID = 1L;
 
   public LimitExceededException(String message) {
-    super("limit-exceeded", message);
+    super(ErrorCode.LIMIT_EXCEEDED, message);
   }
 }

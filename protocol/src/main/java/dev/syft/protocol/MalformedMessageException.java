@@ -8,10 +8,10 @@ public class MalformedMessageException extends SyftException {
   private static final long serialVersionUID = 1L;
 
   public MalformedMessageException(String message) {
-    super("malformed-message", message);
+    super(ErrorCode.MALFORMED_MESSAGE, message);
   }
 
   public MalformedMessageException(String message, Throwable cause) {
-    super("malformed-message", message, cause);
+    super(ErrorCode.MALFORMED_MESSAGE, message, cause);
   }
 }

@@ -12,11 +12,21 @@ public class SyftException extends RuntimeException {
 
   private final String code;
 
+  public SyftException(ErrorCode code, String message) {
+    this(code.id(), message);
+  }
+
+  public SyftException(ErrorCode code, String message, Throwable cause) {
+    this(code.id(), message, cause);
+  }
+
+  /** With a code spelled as a string; prefer the {@link ErrorCode} constructors. */
   public SyftException(String code, String message) {
     super(message);
     this.code = code;
   }
 
+  /** With a code spelled as a string; prefer the {@link ErrorCode} constructors. */
   public SyftException(String code, String message, Throwable cause) {
     super(message, cause);
     this.code = code;
@@ -25,5 +35,10 @@ public class SyftException extends RuntimeException {
   /** A short stable identifier such as {@code malformed-message} or {@code unsafe-path}. */
   public String code() {
     return code;
+  }
+
+  /** The code as an enum ({@link ErrorCode#OTHER} for a code this version does not name). */
+  public ErrorCode errorCode() {
+    return ErrorCode.of(code);
   }
 }

@@ -9,6 +9,6 @@ public class UnsafePathException extends SyftException {
   private static final long serialVersionUID = 1L;
 
   public UnsafePathException(String message) {
-    super("unsafe-path", message);
+    super(ErrorCode.UNSAFE_PATH, message);
   }
 }

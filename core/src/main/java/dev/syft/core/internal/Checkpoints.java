@@ -1,5 +1,6 @@
 package dev.syft.core.internal;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.protocol.archive.ArchiveCodec;
 import dev.syft.protocol.archive.ArchiveLimits;
@@ -497,13 +498,13 @@ final class Checkpoints {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new SyftException("interrupted", "bootstrap interrupted");
+        throw new SyftException(ErrorCode.INTERRUPTED, "bootstrap interrupted");
       } catch (java.util.concurrent.ExecutionException e) {
         Throwable c = e.getCause();
         if (c instanceof IOException io) {
           throw io;
         }
-        throw new SyftException("bootstrap-failed", "cannot restore the datasite: " + c.getMessage(), c);
+        throw new SyftException(ErrorCode.BOOTSTRAP_FAILED, "cannot restore the datasite: " + c.getMessage(), c);
       }
     }
     return out;

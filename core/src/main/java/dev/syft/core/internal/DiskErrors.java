@@ -1,5 +1,6 @@
 package dev.syft.core.internal;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -20,7 +21,7 @@ final class DiskErrors {
   /** True when {@code t} or one of its causes says the device or the quota is full. */
   static boolean isDiskFull(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof SyftException s && CODE.equals(s.code())) {
+      if (c instanceof SyftException s && s.errorCode() == ErrorCode.DISK_FULL) {
         return true;
       }
       String text = c instanceof FileSystemException f ? f.getReason() : c.getMessage();
@@ -38,7 +39,7 @@ final class DiskErrors {
 
   /** The one-line error for a full disk while writing {@code where}. */
   static SyftException diskFull(Path where, Throwable cause) {
-    return new SyftException(CODE, "no space left on the device of " + where + " (free some space; nothing was lost,"
+    return new SyftException(ErrorCode.DISK_FULL, "no space left on the device of " + where + " (free some space; nothing was lost,"
         + " the work is retried next round)", cause);
   }
 

@@ -6,6 +6,7 @@ import dev.syft.core.Status;
 import dev.syft.core.SyncReport;
 import dev.syft.core.ClientContext;
 import dev.syft.core.SyncExtension;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.transport.Storage;
 import java.io.IOException;
@@ -43,24 +44,48 @@ public final class Engine implements AutoCloseable {
   private final StorageOpener opener;
   private final Clock clock;
   private final StateDb db;
-  private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService io;
+  private final boolean ownIo;
+  private final DeferredWork deferred = new DeferredWork();
   private Storage storage;
   private SyncContext ctx;
   private DatasitePolicy policy;
   private volatile dev.syft.core.ProgressListener progress = dev.syft.core.ProgressListener.NONE;
   private final List<SyncExtension> extensions;
 
-  private Engine(Home home, StorageOpener opener, Clock clock) {
+  private Engine(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions, ExecutorService io) {
     this.home = home;
     this.opener = opener;
     this.clock = clock;
+    this.ownIo = io == null;
+    this.io = io != null ? io : Executors.newVirtualThreadPerTaskExecutor();
     this.db = StateDb.open(home.stateDbFile());
-    this.extensions = java.util.ServiceLoader.load(SyncExtension.class).stream()
-        .map(java.util.ServiceLoader.Provider::get).toList();
+    this.extensions = List.copyOf(extensions);
   }
 
+  /** An engine with the extensions found by {@link java.util.ServiceLoader}. */
   public static Engine create(Home home, StorageOpener opener, Clock clock) {
-    return new Engine(home, opener, clock);
+    return create(home, opener, clock, discoverExtensions());
+  }
+
+  public static Engine create(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions) {
+    return new Engine(home, opener, clock, extensions, null);
+  }
+
+  /**
+   * An engine with everything injected.
+   *
+   * @param io the executor for I/O fan-out, owned by the caller (not shut down by {@link #close}); null
+   *     for an own pool of virtual threads
+   */
+  public static Engine create(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions,
+      ExecutorService io) {
+    return new Engine(home, opener, clock, extensions, io);
+  }
+
+  public static List<SyncExtension> discoverExtensions() {
+    return java.util.ServiceLoader.load(SyncExtension.class).stream().map(java.util.ServiceLoader.Provider::get)
+        .toList();
   }
 
   private SyncContext ctx() {
@@ -69,11 +94,11 @@ public final class Engine implements AutoCloseable {
         storage = opener.open();
       } catch (IOException e) {
         String m = String.valueOf(e.getMessage());
-        throw new SyftException("transport-unavailable", m.startsWith("transport unreachable") ? m
+        throw new SyftException(ErrorCode.TRANSPORT_UNAVAILABLE, m.startsWith("transport unreachable") ? m
             : "cannot open the transport " + home.config().transport() + ": " + m, e);
       }
       if (!storage.identity().equalsIgnoreCase(home.email())) {
-        throw new SyftException("identity-mismatch", "the transport is logged in as " + storage.identity()
+        throw new SyftException(ErrorCode.IDENTITY_MISMATCH, "the transport is logged in as " + storage.identity()
             + " but this client is " + home.email());
       }
       ctx = new SyncContext(home, storage, db, clock, io, IO_PARALLELISM, CLIENT_VERSION, SyncContext.Limits.defaults());
@@ -105,9 +130,48 @@ public final class Engine implements AutoCloseable {
    * the daemon and {@code --watch} never pass it.
    */
   public SyncReport sync(boolean allowMassDelete) {
+    return sync(allowMassDelete, true);
+  }
+
+  /**
+   * One round under the home lock; afterwards, with the lock released, the work extensions deferred
+   * ({@link ClientContext#afterRound}) starts. With {@code awaitDeferred} this call waits for it and
+   * runs one more round that delivers its results (and defers nothing new); without it (the daemon)
+   * the work goes on in the background and the next round delivers.
+   */
+  public SyncReport sync(boolean allowMassDelete, boolean awaitDeferred) {
+    SyncReport first;
+    List<java.util.concurrent.CompletableFuture<Void>> started;
     try (Home.HomeLock lock = home.lock()) {
-      return syncLocked(allowMassDelete);
+      first = syncLocked(allowMassDelete);
+    } finally {
+      started = deferred.start();
     }
+    if (!awaitDeferred || started.isEmpty()) {
+      return first;
+    }
+    deferred.awaitIdle();
+    deferred.accepting(false);
+    try (Home.HomeLock lock = home.lock()) {
+      return merge(first, syncLocked(allowMassDelete));
+    } finally {
+      deferred.accepting(true);
+    }
+  }
+
+  /** Called whenever deferred work finished (the daemon asks for a round then). */
+  public void onDeferredDone(Runnable r) {
+    deferred.onDone(r);
+  }
+
+  private static SyncReport merge(SyncReport a, SyncReport b) {
+    Map<String, String> errors = new LinkedHashMap<>(a.peerErrors());
+    b.peerErrors().forEach((k, v) -> errors.merge(k, v, (x, y) -> x.equals(y) ? x : x + "; " + y));
+    Map<String, String> skipped = new LinkedHashMap<>(a.skippedPeers());
+    skipped.putAll(b.skippedPeers());
+    return new SyncReport(a.localChanges() + b.localChanges(), a.accepted() + b.accepted(), a.rejected() + b.rejected(),
+        a.proposed() + b.proposed(), a.pulled() + b.pulled(), a.uploaded() + b.uploaded(), b.pendingUploads(), errors,
+        skipped, b.heldDeletions());
   }
 
   /**
@@ -118,7 +182,7 @@ public final class Engine implements AutoCloseable {
     try {
       new LocalTree(home.datasite()).requireRoot();
     } catch (IOException e) {
-      throw new SyftException("datasite-missing", "your datasite folder " + home.datasite() + " cannot be used ("
+      throw new SyftException(ErrorCode.DATASITE_MISSING, "your datasite folder " + home.datasite() + " cannot be used ("
           + reason(e) + "); restore it and sync again; nothing was synced, so no peer lost a file");
     }
   }
@@ -205,13 +269,13 @@ public final class Engine implements AutoCloseable {
     try {
       checkpoints.bootstrapIfNeeded(); // first sync of an empty home: restore the own datasite
     } catch (IOException e) {
-      throw new SyftException("transport-unavailable", "cannot restore from checkpoints: " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.TRANSPORT_UNAVAILABLE, "cannot restore from checkpoints: " + e.getMessage(), e);
     }
     PeerManager peers = peerManager();
     try {
       peers.refresh();
     } catch (IOException e) {
-      throw new SyftException("transport-unavailable", "cannot look for peer requests: " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.TRANSPORT_UNAVAILABLE, "cannot look for peer requests: " + e.getMessage(), e);
     }
     List<String> active = peers.syncable();
     ChangeHints hints = new ChangeHints(c);
@@ -315,7 +379,7 @@ public final class Engine implements AutoCloseable {
     for (StateDb.PeerRow r : db.peers()) {
       out.add(toPeer(r));
     }
-    out.sort(Comparator.comparingInt(p -> order(p.state())));
+    out.sort(Comparator.comparingInt(p -> order(p.state().wireName())));
     return out;
   }
 
@@ -330,7 +394,7 @@ public final class Engine implements AutoCloseable {
 
   private static Peer toPeer(StateDb.PeerRow r) {
     VersionFiles.PeerVersion v = VersionFiles.describe(r.versionJson());
-    return new Peer(r.email(), r.state(), v.version(), r.skipReason(), v.warning(), r.lastSync());
+    return new Peer(r.email(), dev.syft.protocol.model.PeerState.fromWireName(r.state()).orElseThrow(), v.version(), r.skipReason(), v.warning(), r.lastSync());
   }
 
   public String addPeer(String email) {
@@ -372,7 +436,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private SyftException transport(IOException e) {
-    return new SyftException("transport-error", "transport error: " + e.getMessage(), e);
+    return new SyftException(ErrorCode.TRANSPORT_ERROR, "transport error: " + e.getMessage(), e);
   }
 
   public void progress(dev.syft.core.ProgressListener listener) {
@@ -390,6 +454,8 @@ public final class Engine implements AutoCloseable {
   public <T> T withContext(java.util.function.Function<ClientContext, T> work) {
     try (Home.HomeLock lock = home.lock()) {
       return work.apply(context(peerManager().syncable()));
+    } finally {
+      deferred.start();
     }
   }
 
@@ -434,6 +500,16 @@ public final class Engine implements AutoCloseable {
       }
 
       @Override
+      public dev.syft.core.ProgressListener progress() {
+        return progress;
+      }
+
+      @Override
+      public void afterRound(String key, Runnable work) {
+        deferred.add(key, work);
+      }
+
+      @Override
       public KeyValue state(String namespace) {
         String prefix = "x:" + namespace + ":";
         return new KeyValue() {
@@ -470,6 +546,8 @@ public final class Engine implements AutoCloseable {
       return new Checkpoints(ctx()).createFull();
     } catch (IOException e) {
       throw transport(e);
+    } finally {
+      deferred.start();
     }
   }
 
@@ -513,7 +591,10 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
-    io.shutdownNow();
+    deferred.close();
+    if (ownIo) {
+      io.shutdownNow();
+    }
     db.close();
     if (storage != null) {
       try {

@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  */
 public final class LocalTree {
   /** Prefix of our temporary files; scans skip them. */
-  static final String TEMP_PREFIX = ".syft-tmp-";
+  static final String TEMP_PREFIX = dev.syft.protocol.DatasitePaths.TEMP_PREFIX;
   /**
    * Our temporary files carry the process id, so a scan can tell the leftovers of a process killed
    * mid-write (they used to stay forever; InterruptedApplyTest) from a write in progress in this one.

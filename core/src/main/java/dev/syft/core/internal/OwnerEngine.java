@@ -3,6 +3,7 @@ package dev.syft.core.internal;
 import dev.syft.core.internal.AccessPolicy.Level;
 import dev.syft.core.internal.Outgoing.Target;
 import dev.syft.protocol.DatasitePaths;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileChangeEventsMessage;
@@ -94,7 +95,7 @@ final class OwnerEngine {
     try {
       seen = tree.scan(OwnerEngine::syncable);
     } catch (IOException e) {
-      throw new SyftException("scan-failed", "cannot scan the datasite " + tree.root() + ": " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.SCAN_FAILED, "cannot scan the datasite " + tree.root() + ": " + e.getMessage(), e);
     }
     Map<String, StateDb.IndexedFile> index = ctx.db().ownFiles();
     List<LocalTree.Seen> candidates = new ArrayList<>();
@@ -466,7 +467,7 @@ final class OwnerEngine {
       }
     } catch (IOException | SyftException e) {
       if (e instanceof StorageException se && se.isTransient()) {
-        throw new SyftException("transient", "could not download " + file.name() + ": " + e.getMessage(), e);
+        throw new SyftException(ErrorCode.TRANSIENT, "could not download " + file.name() + ": " + e.getMessage(), e);
       }
       if (DiskErrors.isDiskFull(e)) {
         throw DiskErrors.diskFull(spoolRoot(), e);
@@ -522,7 +523,7 @@ final class OwnerEngine {
           try {
             content = c.content() == null ? dev.syft.protocol.model.FileContent.of(new byte[0]) : blobs.of(c.content());
           } catch (IOException e) {
-            throw new SyftException("spool-failed", "cannot read back " + DatasitePaths.printable(v.path())
+            throw new SyftException(ErrorCode.SPOOL_FAILED, "cannot read back " + DatasitePaths.printable(v.path())
                 + " of " + file.name() + ": " + e.getMessage(), e);
           }
           events.add(Wire.changeEvent(c.id(), v.path(), ctx.me(), content, ctx.db().ownHash(v.path()).orElse(null), hash,
@@ -591,7 +592,7 @@ final class OwnerEngine {
         spoolSwept = true;
       }
     } catch (IOException e) {
-      throw DiskErrors.classify(e, dir, x -> new SyftException("spool-failed", "cannot create " + dir + ": " + x.getMessage(), x));
+      throw DiskErrors.classify(e, dir, x -> new SyftException(ErrorCode.SPOOL_FAILED, "cannot create " + dir + ": " + x.getMessage(), x));
     }
     return dir;
   }

@@ -2,6 +2,7 @@ package dev.syft.core.internal;
 
 import dev.syft.core.Home;
 import dev.syft.core.internal.AccessPolicy.Level;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ final class PeerManager {
       return;
     }
     if (row.isEmpty() || !(row.get().state().equals(REQUESTED_BY_PEER) || row.get().state().equals(REJECTED))) {
-      throw new SyftException("no-request", "no pending request from " + peer
+      throw new SyftException(ErrorCode.NO_REQUEST, "no pending request from " + peer
           + "; they must run 'syft peers add " + ctx.me() + "' first (see 'syft peers list')");
     }
     ctx.folders().ensurePairFor(peer);
@@ -103,7 +104,7 @@ final class PeerManager {
     String peer = checkPeer(email);
     Optional<StateDb.PeerRow> row = get(peer);
     if (row.isEmpty() || !row.get().state().equals(REQUESTED_BY_PEER)) {
-      throw new SyftException("no-request", "no pending request from " + peer + " to reject");
+      throw new SyftException(ErrorCode.NO_REQUEST, "no pending request from " + peer + " to reject");
     }
     StateDb.PeerRow r = row.get();
     ctx.db().upsertPeer(new StateDb.PeerRow(peer, REJECTED, r.iRequested(), r.theyRequested(), r.versionJson(),
@@ -246,7 +247,7 @@ final class PeerManager {
   private String checkPeer(String email) {
     String peer = Home.normalizeEmail(email);
     if (peer.equals(ctx.me())) {
-      throw new SyftException("invalid-peer", "you cannot add yourself (" + peer + ") as a peer");
+      throw new SyftException(ErrorCode.INVALID_PEER, "you cannot add yourself (" + peer + ") as a peer");
     }
     return peer;
   }

@@ -2,6 +2,7 @@ package dev.syft.core.internal;
 
 import dev.syft.core.internal.Outgoing.Target;
 import dev.syft.protocol.DatasitePaths;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileChangeEventsMessage;
@@ -73,7 +74,7 @@ final class ScientistEngine {
     try {
       seen = tree.scan(p -> OwnerEngine.syncable(p) && !Notices.isNoticeFile(p, ctx.me()));
     } catch (IOException e) {
-      throw new SyftException("scan-failed", "cannot scan the replica " + tree.root() + ": " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.SCAN_FAILED, "cannot scan the replica " + tree.root() + ": " + e.getMessage(), e);
     }
     Map<String, StateDb.IndexedFile> index = ctx.db().replicaFiles(peer);
     Map<String, String> held = InFlight.held(ctx.db(), peer);
@@ -319,7 +320,7 @@ final class ScientistEngine {
         out.put(f.getKey(), f.getValue().get());
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
-        throw new SyftException("interrupted", "sync interrupted");
+        throw new SyftException(ErrorCode.INTERRUPTED, "sync interrupted");
       } catch (java.util.concurrent.ExecutionException ex) {
         out.put(f.getKey(), new Failed(describe(ex.getCause()), true));
       }
@@ -374,7 +375,7 @@ final class ScientistEngine {
           work.add(() -> ctx.db().removeReplicaFile(peer, path));
         } else {
           if (ev.content() == null && ev.newHash() != null && !ev.newHash().equals(EMPTY_SHA256)) {
-            throw new SyftException("bad-event", "the event has no content but announces hash " + ev.newHash());
+            throw new SyftException(ErrorCode.BAD_EVENT, "the event has no content but announces hash " + ev.newHash());
           }
           // streamed from the spool: any size in bounded memory
           LocalTree.Seen s;
@@ -395,10 +396,10 @@ final class ScientistEngine {
         dbWork.addAll(work);
         applied++;
       } catch (IOException | RuntimeException | Error e) {
-        if (e instanceof SyftException se && "state-db".equals(se.code()) || linkOnTheWay(tree, path)) {
+        if (e instanceof SyftException se && se.errorCode() == ErrorCode.STATE_DB || linkOnTheWay(tree, path)) {
           // our own database or a link the user put in the replica, not the event: stop here and
           // retry the message next round (recoverInterruptedApply indexes what was written)
-          throw new SyftException("apply-failed", "could not apply " + name + " from " + peer + ": " + describe(e), e);
+          throw new SyftException(ErrorCode.APPLY_FAILED, "could not apply " + name + " from " + peer + ": " + describe(e), e);
         }
         refused.add(new Unapplied(ev, path, describe(e)));
       }

@@ -1,5 +1,6 @@
 package dev.syft.core.internal;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class StateDb implements AutoCloseable {
           }
         }
       } catch (java.io.IOException e) {
-        throw new SyftException("state-db", "the state database " + file + " is damaged (" + d.getMessage()
+        throw new SyftException(ErrorCode.STATE_DB, "the state database " + file + " is damaged (" + d.getMessage()
             + ") and cannot be moved aside: " + e.getMessage(), e);
       }
       LOG.warn("the state database {} was damaged ({}); moved it to {} and started a new one; peers are"
@@ -112,9 +113,9 @@ public final class StateDb implements AutoCloseable {
       if (damaged(e)) {
         throw new Damaged(e.getMessage());
       }
-      throw new SyftException("state-db", "cannot open the state database " + file + ": " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.STATE_DB, "cannot open the state database " + file + ": " + e.getMessage(), e);
     } catch (java.io.IOException e) {
-      throw new SyftException("state-db", "cannot open the state database " + file + ": " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.STATE_DB, "cannot open the state database " + file + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(c);
       throw e;
@@ -145,7 +146,7 @@ public final class StateDb implements AutoCloseable {
       s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
       int version = metaInt("schema_version").orElse(0);
       if (version > SCHEMA_VERSION) {
-        throw new SyftException("state-db", "the state database was written by a newer syft-java (schema "
+        throw new SyftException(ErrorCode.STATE_DB, "the state database was written by a newer syft-java (schema "
             + version + "); upgrade syft-java");
       }
       if (version == SCHEMA_VERSION) {
@@ -678,7 +679,7 @@ public final class StateDb implements AutoCloseable {
     if (DiskErrors.isDiskFull(e)) {
       return DiskErrors.diskFull(file, e);
     }
-    return new SyftException("state-db", "local state database error: " + e.getMessage(), e);
+    return new SyftException(ErrorCode.STATE_DB, "local state database error: " + e.getMessage(), e);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.syft.datasets.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.datasets.Dataset;
 import dev.syft.datasets.DatasetPaths;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +61,7 @@ public final class Catalog {
         }
       }
     } catch (IOException e) {
-      throw new SyftException("datasets-io", "cannot list " + syftbox + ": " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.DATASETS_IO, "cannot list " + syftbox + ": " + e.getMessage(), e);
     }
     owners.sort(FlatNames.CODE_POINT_ORDER);
     return owners;
@@ -81,7 +83,7 @@ public final class Catalog {
         }
       }
     } catch (IOException e) {
-      throw new SyftException("datasets-io", "cannot list " + base + ": " + e.getMessage(), e);
+      throw new SyftException(ErrorCode.DATASETS_IO, "cannot list " + base + ": " + e.getMessage(), e);
     }
     names.sort(FlatNames.CODE_POINT_ORDER);
     for (String n : names) {
@@ -147,7 +149,7 @@ public final class Catalog {
     if (out.isEmpty() && meta.mockFilesUrls().isEmpty()) {
       // no list in the metadata: everything in the folder but the reserved files
       try {
-        for (String rel : Fs.listFiles(mockDir)) {
+        for (String rel : DatasiteFiles.listFiles(mockDir, FlatNames.CODE_POINT_ORDER)) {
           Path p = mockDir.resolve(rel);
           if (!isReservedMockName(rel) && !p.equals(readme)) {
             out.add(p);
@@ -207,7 +209,7 @@ public final class Catalog {
   public static List<Path> privateFiles(Path privateDir) {
     List<Path> out = new ArrayList<>();
     try {
-      for (String rel : Fs.listFiles(privateDir)) {
+      for (String rel : DatasiteFiles.listFiles(privateDir, FlatNames.CODE_POINT_ORDER)) {
         if (rel.equals(DatasetPaths.PRIVATE_METADATA_FILE) || rel.equals(DatasetPaths.ACL_FILE)
             || rel.endsWith("/" + DatasetPaths.ACL_FILE)) {
           continue;

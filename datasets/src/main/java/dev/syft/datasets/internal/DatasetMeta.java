@@ -1,5 +1,6 @@
 package dev.syft.datasets.internal;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.protocol.yaml.PyYaml;
 import java.time.Instant;
@@ -60,15 +61,15 @@ public record DatasetMeta(String uid, String createdAt, String updatedAt, String
     try {
       root = YAML.readTree(text);
     } catch (JacksonException e) {
-      throw new SyftException("invalid-dataset-metadata", "dataset.yaml is not valid YAML: "
+      throw new SyftException(ErrorCode.INVALID_DATASET_METADATA, "dataset.yaml is not valid YAML: "
           + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse(""));
     }
     if (root == null || !root.isObject()) {
-      throw new SyftException("invalid-dataset-metadata", "dataset.yaml is not a mapping");
+      throw new SyftException(ErrorCode.INVALID_DATASET_METADATA, "dataset.yaml is not a mapping");
     }
     String name = text(root, "name");
     if (name == null || name.isEmpty()) {
-      throw new SyftException("invalid-dataset-metadata", "dataset.yaml has no name");
+      throw new SyftException(ErrorCode.INVALID_DATASET_METADATA, "dataset.yaml has no name");
     }
     return new DatasetMeta(text(root, "uid"), text(root, "created_at"), text(root, "updated_at"), name,
         text(root, "summary"), list(root, "tags"), text(root, "location"), text(root, "mock_url"),

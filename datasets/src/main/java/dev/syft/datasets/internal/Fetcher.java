@@ -1,5 +1,6 @@
 package dev.syft.datasets.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.ClientContext;
 import dev.syft.datasets.DatasetPaths;
 import dev.syft.transport.Entry;
@@ -62,7 +63,7 @@ final class Fetcher implements AutoCloseable {
   Fetcher(ClientContext ctx) throws IOException {
     this.ctx = ctx;
     Path root = ctx.home().stateDir().resolve("datasets-staging");
-    Fs.deleteTree(root); // leftovers of an interrupted round; the home lock is held
+    DatasiteFiles.deleteTree(root); // leftovers of an interrupted round; the home lock is held
     this.staging = root.resolve(UUID.randomUUID().toString());
     Files.createDirectories(staging);
   }
@@ -170,7 +171,7 @@ final class Fetcher implements AutoCloseable {
 
   private static boolean verify(Path flat, String expected) throws IOException {
     List<Blob> blobs = new ArrayList<>();
-    for (String name : Fs.listFiles(flat)) {
+    for (String name : DatasiteFiles.listFiles(flat, FlatNames.CODE_POINT_ORDER)) {
       blobs.add(Blob.ofFile(name, flat.resolve(name)));
     }
     return CollectionHash.of(blobs).equals(expected);
@@ -202,7 +203,7 @@ final class Fetcher implements AutoCloseable {
         }
       }
     }
-    for (String name : Fs.listFiles(flat)) {
+    for (String name : DatasiteFiles.listFiles(flat, FlatNames.CODE_POINT_ORDER)) {
       if (used.contains(name) || (!keepAcl && name.equals(DatasetPaths.ACL_FILE))) {
         continue;
       }
@@ -248,7 +249,7 @@ final class Fetcher implements AutoCloseable {
     }
     move(f.tree(), dir);
     if (old != null) {
-      Fs.deleteTree(old);
+      DatasiteFiles.deleteTree(old);
     }
   }
 
@@ -263,7 +264,7 @@ final class Fetcher implements AutoCloseable {
   @Override
   public void close() {
     try {
-      Fs.deleteTree(staging);
+      DatasiteFiles.deleteTree(staging);
     } catch (IOException e) {
       LOG.debug("cannot remove {}: {}", staging, e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.syft.datasets.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.datasets.DatasetPaths;
 import dev.syft.permissions.Access;
 import dev.syft.permissions.AclFile;
@@ -31,7 +32,7 @@ final class LocalAcl {
   /** Writes the permission file of datasite-relative {@code folder} and tells the permission engine. */
   static void write(Path datasite, Datasite permissions, String folder, List<String> readers) throws IOException {
     Path file = datasite.resolve(folder).resolve(DatasetPaths.ACL_FILE);
-    Fs.writeAtomic(file, render(folder, readers).getBytes(StandardCharsets.UTF_8));
+    DatasiteFiles.writeAtomic(file, render(folder, readers).getBytes(StandardCharsets.UTF_8));
     permissions.fileChanged(AclFile.pathOf(folder));
   }
 

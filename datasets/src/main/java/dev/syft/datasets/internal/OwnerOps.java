@@ -1,5 +1,6 @@
 package dev.syft.datasets.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.ClientContext;
 import dev.syft.datasets.Audience;
 import dev.syft.datasets.Dataset;
@@ -7,6 +8,7 @@ import dev.syft.datasets.DatasetNames;
 import dev.syft.datasets.DatasetPaths;
 import dev.syft.datasets.DeleteResult;
 import dev.syft.datasets.NewDataset;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.transport.Entry;
 import dev.syft.transport.Role;
@@ -63,15 +65,15 @@ public final class OwnerOps {
     Path privSrc = spec.privateData().toAbsolutePath().normalize();
     Path mockDir = DatasetPaths.mockDir(datasite, name);
     Path privDir = DatasetPaths.privateDir(datasite, name);
-    List<Fs.SourceFile> mock = new ArrayList<>(Fs.scan(mockSrc, "mock data"));
-    List<Fs.SourceFile> priv = Fs.scan(privSrc, "private data");
-    for (Fs.SourceFile f : mock) {
+    List<SourceFiles.SourceFile> mock = new ArrayList<>(SourceFiles.scan(mockSrc, "mock data"));
+    List<SourceFiles.SourceFile> priv = SourceFiles.scan(privSrc, "private data");
+    for (SourceFiles.SourceFile f : mock) {
       if (f.rel().equals(DatasetPaths.METADATA_FILE) || f.rel().equals(DatasetPaths.MANIFEST_FILE)) {
         throw refused("mock data at " + mockSrc + " contains the reserved file " + f.rel() + "; rename it and try again");
       }
       refuseAclFile(f, "mock data");
     }
-    for (Fs.SourceFile f : priv) {
+    for (SourceFiles.SourceFile f : priv) {
       if (f.rel().equals(DatasetPaths.PRIVATE_METADATA_FILE)) {
         throw refused("private data at " + privSrc + " contains the reserved file " + f.rel() + "; rename it");
       }
@@ -101,23 +103,23 @@ public final class OwnerOps {
     String hash;
     try {
       undo.localDir(mockDir);
-      Fs.copyAll(mock, mockDir);
+      SourceFiles.copyAll(mock, mockDir);
       if (readme != null) {
         Files.copy(readme, mockDir.resolve(readmeName), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
       undo.localDir(privDir);
-      Fs.copyAll(priv, privDir);
+      SourceFiles.copyAll(priv, privDir);
       String uid = UUID.randomUUID().toString();
       String ts = DatasetMeta.timestamp(Instant.now(ctx.clock()));
-      Fs.writeAtomic(privDir.resolve(DatasetPaths.PRIVATE_METADATA_FILE),
+      DatasiteFiles.writeAtomic(privDir.resolve(DatasetPaths.PRIVATE_METADATA_FILE),
           DatasetMeta.renderPrivate(uid, privDir.toString()).getBytes(StandardCharsets.UTF_8));
-      List<String> rels = mock.stream().map(Fs.SourceFile::rel).toList();
+      List<String> rels = mock.stream().map(SourceFiles.SourceFile::rel).toList();
       String mockRel = DatasetPaths.mockRel(name);
       DatasetMeta meta = new DatasetMeta(uid, ts, ts, name, spec.summary(), spec.tags(), spec.location(),
           SyftUrl.of(me, mockRel), SyftUrl.of(me, DatasetPaths.privateRel(name)),
           readmeName == null ? null : SyftUrl.of(me, mockRel + "/" + readmeName),
           rels.stream().map(r -> SyftUrl.of(me, mockRel + "/" + r)).toList());
-      Fs.writeAtomic(mockDir.resolve(DatasetPaths.METADATA_FILE), meta.render().getBytes(StandardCharsets.UTF_8));
+      DatasiteFiles.writeAtomic(mockDir.resolve(DatasetPaths.METADATA_FILE), meta.render().getBytes(StandardCharsets.UTF_8));
       if (!audience.isNobody()) {
         LocalAcl.write(datasite, ctx.permissions(), mockRel, audience.any() ? List.of(LocalAcl.EVERYONE) : audience.users());
       }
@@ -138,7 +140,7 @@ public final class OwnerOps {
       String cause = describe(e);
       String tail = problems.isEmpty() ? "; everything it created was removed"
           : "; clean-up was incomplete (" + String.join("; ", problems) + ")";
-      throw new SyftException("dataset-create-failed", "could not create dataset '" + name + "': " + cause + tail, e);
+      throw new SyftException(ErrorCode.DATASET_CREATE_FAILED, "could not create dataset '" + name + "': " + cause + tail, e);
     }
     ctx.state(STATE).remove(GONE + name);
     removeStale(name, hash);
@@ -161,7 +163,7 @@ public final class OwnerOps {
     }
   }
 
-  private static void refuseAclFile(Fs.SourceFile f, String what) {
+  private static void refuseAclFile(SourceFiles.SourceFile f, String what) {
     if (f.rel().equals(DatasetPaths.ACL_FILE) || f.rel().endsWith("/" + DatasetPaths.ACL_FILE)) {
       throw refused(what + " contains a permission file (" + f.path() + "); remove it, dataset permissions are set by"
           + " sharing");
@@ -169,9 +171,9 @@ public final class OwnerOps {
   }
 
   /** The reference copies the readme over a same-named top-level mock file; we allow it only when identical. */
-  private static void dropReadmeFromMock(List<Fs.SourceFile> mock, Path readme, String readmeName) {
+  private static void dropReadmeFromMock(List<SourceFiles.SourceFile> mock, Path readme, String readmeName) {
     for (int i = 0; i < mock.size(); i++) {
-      Fs.SourceFile f = mock.get(i);
+      SourceFiles.SourceFile f = mock.get(i);
       if (f.rel().equalsIgnoreCase(readmeName)) {
         if (!sameContent(f.path(), readme)) {
           throw refused("the mock data has a different file named " + f.rel() + " than the README " + readme);
@@ -192,7 +194,7 @@ public final class OwnerOps {
 
   private void checkTarget(Path dir, String name, Path mockSrc, Path privSrc) {
     try {
-      if (!Fs.missingOrEmpty(dir)) {
+      if (!DatasiteFiles.missingOrEmpty(dir)) {
         throw refused("dataset '" + name + "' already exists (" + dir + " is not empty); delete it first with"
             + " 'syft datasets delete " + name + "'");
       }
@@ -235,7 +237,7 @@ public final class OwnerOps {
       List<String> readers = LocalAcl.plus(d.sharedWith(), audience.any() ? List.of(LocalAcl.EVERYONE) : users);
       LocalAcl.write(datasite, ctx.permissions(), DatasetPaths.mockRel(name), readers);
     } catch (IOException e) {
-      throw new SyftException("dataset-share-failed", "could not share '" + name + "': " + describe(e), e);
+      throw new SyftException(ErrorCode.DATASET_SHARE_FAILED, "could not share '" + name + "': " + describe(e), e);
     }
     return own(name);
   }
@@ -274,7 +276,7 @@ public final class OwnerOps {
             LocalAcl.minus(d.sharedWith(), audience.users()));
       }
     } catch (IOException e) {
-      throw new SyftException("dataset-share-failed", "could not unshare '" + name + "': " + describe(e), e);
+      throw new SyftException(ErrorCode.DATASET_SHARE_FAILED, "could not unshare '" + name + "': " + describe(e), e);
     }
     return own(name);
   }
@@ -297,10 +299,10 @@ public final class OwnerOps {
     // the mock folder changed since it was published: describe what is there now, then publish that
     String mockRel = DatasetPaths.mockRel(name);
     List<String> rels = new ArrayList<>();
-    for (String rel : Fs.listFiles(mockDir)) {
+    for (String rel : DatasiteFiles.listFiles(mockDir, FlatNames.CODE_POINT_ORDER)) {
       boolean reserved = rel.equals(DatasetPaths.METADATA_FILE) || rel.equals(DatasetPaths.MANIFEST_FILE)
           || rel.equals(readmeName) || rel.equals(DatasetPaths.ACL_FILE) || rel.endsWith("/" + DatasetPaths.ACL_FILE)
-          || rel.contains(".syft-tmp-");
+          || rel.contains(DatasiteFiles.TEMP_PREFIX);
       if (!reserved && FlatNames.safeRel(rel) != null) {
         rels.add(rel);
       }
@@ -308,7 +310,7 @@ public final class OwnerOps {
     DatasetMeta updated = new DatasetMeta(meta.uid(), meta.createdAt(), DatasetMeta.timestamp(Instant.now(ctx.clock())),
         meta.name(), meta.summary(), meta.tags(), meta.location(), meta.mockUrl(), meta.privateUrl(), meta.readmeUrl(),
         rels.stream().map(r -> SyftUrl.of(me, mockRel + "/" + r)).toList());
-    Fs.writeAtomic(mockDir.resolve(DatasetPaths.METADATA_FILE), updated.render().getBytes(StandardCharsets.UTF_8));
+    DatasiteFiles.writeAtomic(mockDir.resolve(DatasetPaths.METADATA_FILE), updated.render().getBytes(StandardCharsets.UTF_8));
     files = Plans.mock(mockDir, rels, readmeName);
     hash = CollectionHash.of(files);
     List<SharedCollection> old = Transport.mine(ctx, CollectionKind.DATASET, name);
@@ -347,7 +349,7 @@ public final class OwnerOps {
 
   private SyftException notFound(String name) {
     List<String> mine = catalog().of(me).stream().map(Dataset::name).toList();
-    return new SyftException("dataset-not-found", "you have no dataset named " + dev.syft.protocol.DatasitePaths.printable(name)
+    return new SyftException(ErrorCode.DATASET_NOT_FOUND, "you have no dataset named " + dev.syft.protocol.DatasitePaths.printable(name)
         + (mine.isEmpty() ? " (you have none yet)" : " (yours: " + String.join(", ", mine) + ")"));
   }
 
@@ -378,10 +380,10 @@ public final class OwnerOps {
     for (Path dir : List.of(mockDir, privDir)) {
       if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         try {
-          Fs.deleteTree(dir);
+          DatasiteFiles.deleteTree(dir);
           removedLocal.add(dir);
         } catch (IOException e) {
-          throw new SyftException("dataset-delete-failed", "could not delete " + dir + ": " + e.getMessage(), e);
+          throw new SyftException(ErrorCode.DATASET_DELETE_FAILED, "could not delete " + dir + ": " + e.getMessage(), e);
         }
       }
     }
@@ -406,7 +408,7 @@ public final class OwnerOps {
   // ------------------------------------------------------------------ helpers
 
   static SyftException refused(String message) {
-    return new SyftException("invalid-dataset-input", message);
+    return new SyftException(ErrorCode.INVALID_DATASET_INPUT, message);
   }
 
   /** A one-line description of a failure for the user. */
@@ -483,9 +485,9 @@ public final class OwnerOps {
             }
           } else if (s instanceof Local l) {
             if (l.existed()) {
-              Fs.deleteContents(l.dir());
+              DatasiteFiles.deleteContents(l.dir());
             } else {
-              Fs.deleteTree(l.dir());
+              DatasiteFiles.deleteTree(l.dir());
             }
           }
         } catch (IOException | RuntimeException e) {
@@ -498,7 +500,7 @@ public final class OwnerOps {
       }
       for (Object s : steps) {
         if (s instanceof Local l) {
-          ctx.permissions().fileChanged(Fs.relative(ctx.home().datasite(), l.dir()));
+          ctx.permissions().fileChanged(SourceFiles.relative(ctx.home().datasite(), l.dir()));
         }
       }
       return problems;

@@ -1,5 +1,6 @@
 package dev.syft.datasets.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.ClientContext;
 import dev.syft.datasets.DatasetNames;
 import dev.syft.datasets.DatasetPaths;
@@ -124,7 +125,7 @@ final class OwnerSync {
     List<SharedCollection> sources = new ArrayList<>();
     for (Map.Entry<String, SharedCollection> e : mock.entrySet()) {
       Path dir = DatasetPaths.mockDir(datasite, e.getKey());
-      if (usable(e.getKey(), st) && Fs.missingOrEmpty(dir)) {
+      if (usable(e.getKey(), st) && DatasiteFiles.missingOrEmpty(dir)) {
         targets.add(new Fetcher.Target("own dataset " + e.getKey(), e.getValue().folder(),
             e.getValue().name().contentHash(), false));
         dirs.add(dir);
@@ -133,7 +134,7 @@ final class OwnerSync {
     }
     for (Map.Entry<String, SharedCollection> e : priv.entrySet()) {
       Path dir = DatasetPaths.privateDir(datasite, e.getKey());
-      if (usable(e.getKey(), st) && Fs.missingOrEmpty(dir)) {
+      if (usable(e.getKey(), st) && DatasiteFiles.missingOrEmpty(dir)) {
         targets.add(new Fetcher.Target("private data of " + e.getKey(), e.getValue().folder(), null, true));
         dirs.add(dir);
         sources.add(e.getValue());
@@ -211,7 +212,7 @@ final class OwnerSync {
       }
     }
     if (uid != null) {
-      Fs.writeAtomic(file, DatasetMeta.renderPrivate(uid, dir.toString()).getBytes(StandardCharsets.UTF_8));
+      DatasiteFiles.writeAtomic(file, DatasetMeta.renderPrivate(uid, dir.toString()).getBytes(StandardCharsets.UTF_8));
     }
   }
 

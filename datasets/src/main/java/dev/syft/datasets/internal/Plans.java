@@ -1,5 +1,6 @@
 package dev.syft.datasets.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.datasets.DatasetPaths;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class Plans {
   static List<Blob> privateFiles(Path privateDir, String uid) throws IOException {
     List<String> rels = new ArrayList<>();
     boolean acl = false;
-    for (String rel : Fs.listFiles(privateDir)) {
+    for (String rel : DatasiteFiles.listFiles(privateDir, FlatNames.CODE_POINT_ORDER)) {
       if (rel.equals(DatasetPaths.PRIVATE_METADATA_FILE)) {
         continue;
       }

@@ -1,5 +1,6 @@
 package dev.syft.datasets.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.core.ClientContext;
 import dev.syft.datasets.DatasetNames;
 import dev.syft.datasets.DatasetPaths;
@@ -147,7 +148,7 @@ final class Replicator {
         }
       }
       for (Path p : stale) {
-        Fs.deleteTree(p);
+        DatasiteFiles.deleteTree(p);
         LOG.info("dataset {} of {} was deleted or unshared; removed the local copy", p.getFileName(), owner);
       }
     }

@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.jobs.JobConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class DatasetRefs {
   /** Dataset names used as literals in the Python files below {@code codeDir}. */
   public static List<String> detect(Path codeDir) throws IOException {
     java.util.Map<String, byte[]> code = new java.util.TreeMap<>();
-    for (var e : Fs.files(codeDir, TreeHash::content).entrySet()) {
+    for (var e : DatasiteFiles.files(codeDir, TreeHash::content).entrySet()) {
       if (e.getKey().endsWith(".py") && Files.size(e.getValue()) <= 2 * 1024 * 1024) {
         code.put(e.getKey(), Files.readAllBytes(e.getValue()));
       }

@@ -1,6 +1,8 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.jobs.JobsException;
+import dev.syft.protocol.ErrorCode;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,9 +41,9 @@ public final class Groups {
 
   public void save(Group g) {
     try {
-      Fs.writeAtomic(file(g.id()), JobService.JSON.writeValueAsString(g));
+      DatasiteFiles.writeAtomic(file(g.id()), JobStore.JSON.writeValueAsString(g));
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot save group " + g.id() + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot save group " + g.id() + ": " + e.getMessage(), e);
     }
   }
 
@@ -50,9 +52,9 @@ public final class Groups {
       return Optional.empty();
     }
     try {
-      return Optional.of(JobService.JSON.readValue(Files.readString(file(id)), Group.class));
+      return Optional.of(JobStore.JSON.readValue(Files.readString(file(id)), Group.class));
     } catch (IOException | tools.jackson.core.JacksonException e) {
-      throw new JobsException("jobs-io", "cannot read group " + id + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot read group " + id + ": " + e.getMessage(), e);
     }
   }
 
@@ -67,7 +69,7 @@ public final class Groups {
         get(n.substring(0, n.length() - 5)).ifPresent(out::add);
       }
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot list groups: " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot list groups: " + e.getMessage(), e);
     }
     out.sort(java.util.Comparator.comparing(Group::submittedAt).reversed());
     return out;

@@ -1,6 +1,7 @@
 package dev.syft.jobs.internal;
 
 import dev.syft.jobs.JobsException;
+import dev.syft.protocol.ErrorCode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -53,7 +54,7 @@ public final class Locks {
       };
     } catch (IOException | RuntimeException e) {
       l.unlock();
-      throw new JobsException("jobs-io", "cannot lock " + key + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot lock " + key + ": " + e.getMessage(), e);
     }
   }
 
@@ -93,7 +94,7 @@ public final class Locks {
       };
     } catch (IOException e) {
       RUNNING_HERE.remove(key);
-      throw new JobsException("jobs-io", "cannot create the run lock " + key + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot create the run lock " + key + ": " + e.getMessage(), e);
     }
   }
 

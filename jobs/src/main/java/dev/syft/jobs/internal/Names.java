@@ -1,6 +1,7 @@
 package dev.syft.jobs.internal;
 
 import dev.syft.jobs.JobsException;
+import dev.syft.protocol.ErrorCode;
 import java.util.regex.Pattern;
 
 /** Job and dataset names that are safe as one path segment on every platform and in YAML. */
@@ -21,7 +22,7 @@ public final class Names {
   /** Returns the name or throws a {@code invalid-job-name} error saying what is allowed. */
   public static String checkJobName(String name) {
     if (!isSafe(name)) {
-      throw new JobsException("invalid-job-name", "job name '" + (name == null ? "" : name)
+      throw new JobsException(ErrorCode.INVALID_JOB_NAME, "job name '" + (name == null ? "" : name)
           + "' is not allowed: use 1-100 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit"
           + " (no '..', no trailing space or dot)");
     }

@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.jobs.ApprovalPolicy;
 import dev.syft.jobs.JobConfig;
 import dev.syft.jobs.JobId;
@@ -8,6 +9,7 @@ import dev.syft.jobs.JobKind;
 import dev.syft.jobs.JobState;
 import dev.syft.jobs.JobStatus;
 import dev.syft.jobs.JobsException;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.hash.Hashes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +29,12 @@ public final class Policies {
   private static final Logger LOG = LoggerFactory.getLogger(Policies.class);
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-  private final JobService jobs;
+  private final JobStore jobs;
+  private final JobParts parts;
 
-  public Policies(JobService jobs) {
-    this.jobs = jobs;
+  public Policies(JobParts parts) {
+    this.parts = parts;
+    this.jobs = parts.store();
   }
 
   /** What a job would make the owner execute, reduced to what must match exactly. */
@@ -52,7 +56,7 @@ public final class Policies {
 
   /** The fingerprint of a received job of the own datasite. */
   public Fingerprint of(JobId id) throws IOException {
-    JobConfig c = jobs.config(id).orElseThrow(() -> new JobsException("invalid-job", "job " + id.shortId()
+    JobConfig c = jobs.config(id).orElseThrow(() -> new JobsException(ErrorCode.INVALID_JOB, "job " + id.shortId()
         + " has no readable config.yaml"));
     Path dir = jobs.layout().jobDir(id);
     JobKind kind = c.kind();
@@ -69,17 +73,17 @@ public final class Policies {
     for (Path p : paths) {
       Path a = p.toAbsolutePath().normalize();
       if (Files.isDirectory(a)) {
-        for (var e : Fs.files(a, TreeHash::content).entrySet()) {
+        for (var e : DatasiteFiles.files(a, TreeHash::content).entrySet()) {
           put(code, e.getKey(), Files.readAllBytes(e.getValue()));
         }
       } else if (Files.isRegularFile(a)) {
         put(code, a.getFileName().toString(), Files.readAllBytes(a));
       } else {
-        throw new JobsException("invalid-policy", "no such file: " + a);
+        throw new JobsException(ErrorCode.INVALID_POLICY, "no such file: " + a);
       }
     }
     if (code.isEmpty()) {
-      throw new JobsException("invalid-policy", "no files to approve");
+      throw new JobsException(ErrorCode.INVALID_POLICY, "no files to approve");
     }
     Map<String, String> hashes = new TreeMap<>();
     code.forEach((k, v) -> hashes.put(k, Hashes.sha256Hex(v)));
@@ -100,11 +104,11 @@ public final class Policies {
         e = jars.size() == 1 ? jars.get(0) : null;
       }
       if (e == null) {
-        throw new JobsException("invalid-policy", "Could not auto-detect entrypoint among " + code.keySet()
+        throw new JobsException(ErrorCode.INVALID_POLICY, "Could not auto-detect entrypoint among " + code.keySet()
             + "; use --entrypoint");
       }
     } else if (!code.containsKey(e)) {
-      throw new JobsException("invalid-policy", "entrypoint " + e + " is not one of the files " + code.keySet());
+      throw new JobsException(ErrorCode.INVALID_POLICY, "entrypoint " + e + " is not one of the files " + code.keySet());
     }
     return new Fingerprint(kind, e, deps == null ? List.of() : List.copyOf(deps), DatasetRefs.detect(code), hashes,
         null);
@@ -112,7 +116,7 @@ public final class Policies {
 
   private static void put(Map<String, byte[]> code, String rel, byte[] b) {
     if (code.put(rel, b) != null) {
-      throw new JobsException("invalid-policy", "two files would be '" + rel + "' in the job");
+      throw new JobsException(ErrorCode.INVALID_POLICY, "two files would be '" + rel + "' in the job");
     }
   }
 
@@ -124,23 +128,23 @@ public final class Policies {
       return List.of();
     }
     try {
-      return JobService.JSON.readValue(Files.readString(f), new TypeReference<List<ApprovalPolicy>>() {});
+      return JobStore.JSON.readValue(Files.readString(f), new TypeReference<List<ApprovalPolicy>>() {});
     } catch (IOException | tools.jackson.core.JacksonException e) {
-      throw new JobsException("invalid-policy", "cannot read " + f + ": " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.INVALID_POLICY, "cannot read " + f + ": " + e.getMessage(), e);
     }
   }
 
   private void save(List<ApprovalPolicy> all) {
     try {
-      Fs.writeAtomic(jobs.layout().policiesFile(), JobService.JSON.writeValueAsString(all));
+      DatasiteFiles.writeAtomic(jobs.layout().policiesFile(), JobStore.JSON.writeValueAsString(all));
     } catch (IOException e) {
-      throw new JobsException("jobs-io", "cannot save the policies: " + e.getMessage(), e);
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot save the policies: " + e.getMessage(), e);
     }
   }
 
   public ApprovalPolicy add(String name, Fingerprint f, List<String> peers, boolean anyPeer, String source) {
     if (!anyPeer && peers.isEmpty()) {
-      throw new JobsException("invalid-policy", "say whose jobs the policy approves: --peer EMAIL (repeatable) or --any");
+      throw new JobsException(ErrorCode.INVALID_POLICY, "say whose jobs the policy approves: --peer EMAIL (repeatable) or --any");
     }
     return jobs.locked(() -> {
       List<ApprovalPolicy> all = new ArrayList<>(list());
@@ -156,9 +160,9 @@ public final class Policies {
           n = base + "_" + i;
         }
       } else if (!NAME.matcher(n).matches()) {
-        throw new JobsException("invalid-policy", "policy name '" + n + "' is not allowed (letters, digits, '.', '_', '-')");
+        throw new JobsException(ErrorCode.INVALID_POLICY, "policy name '" + n + "' is not allowed (letters, digits, '.', '_', '-')");
       } else if (exists(all, n)) {
-        throw new JobsException("invalid-policy", "a policy named '" + n + "' exists; remove it first or choose another name");
+        throw new JobsException(ErrorCode.INVALID_POLICY, "a policy named '" + n + "' exists; remove it first or choose another name");
       }
       ApprovalPolicy p = new ApprovalPolicy(n, peers, anyPeer, f.hash(), f.kind().id(), f.entrypoint(), f.dependencies(),
           f.datasets(), f.files(), f.runScriptSha256(), source, Times.format(jobs.now()));
@@ -176,7 +180,7 @@ public final class Policies {
     jobs.locked(() -> {
       List<ApprovalPolicy> all = new ArrayList<>(list());
       if (!all.removeIf(p -> p.name().equals(name))) {
-        throw new JobsException("invalid-policy", "no policy named '" + name + "' (see 'syft jobs policy list')");
+        throw new JobsException(ErrorCode.INVALID_POLICY, "no policy named '" + name + "' (see 'syft jobs policy list')");
       }
       save(all);
       return null;
@@ -248,7 +252,8 @@ public final class Policies {
           }
           String why = mismatch(p, f);
           if (why == null) {
-            approved.add(jobs.approve(id, "auto-approved by policy " + p.name(), "auto", p.name()));
+            parts.lifecycle().approve(id, "auto-approved by policy " + p.name(), "auto", p.name());
+            approved.add(parts.views().info(id));
             LOG.info("auto-approved {} (policy {})", id.shortId(), p.name());
             break;
           }

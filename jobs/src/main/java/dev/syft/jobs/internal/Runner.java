@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.jobs.Isolation;
 import dev.syft.jobs.JobConfig;
 import dev.syft.jobs.JobKind;
@@ -7,6 +8,7 @@ import dev.syft.jobs.JobsException;
 import dev.syft.jobs.RunLimits;
 import dev.syft.jobs.RunOptions;
 import dev.syft.jobs.SandboxMode;
+import dev.syft.protocol.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -76,7 +78,7 @@ public final class Runner {
     private static final long serialVersionUID = 1L;
 
     ContentChanged(String message) {
-      super("content-changed", message);
+      super(ErrorCode.CONTENT_CHANGED, message);
     }
   }
 
@@ -120,7 +122,7 @@ public final class Runner {
     }
     String why = String.join("; ", probes.stream().map(p -> p.mode().id() + ": " + p.reason()).toList());
     if (o.sandbox() == SandboxMode.REQUIRE) {
-      throw new JobsException("sandbox-required", "refusing to run job " + jobId + " on private data without"
+      throw new JobsException(ErrorCode.SANDBOX_REQUIRED, "refusing to run job " + jobId + " on private data without"
           + " isolation (" + why + "): " + REFUSAL_FIX);
     }
     return Sandbox.none("no sandbox works here (" + why + ") and jobs.require_sandbox is false");
@@ -132,7 +134,7 @@ public final class Runner {
     Path home = Files.createDirectories(work.resolve("home"));
     Path ctl = Files.createDirectories(work.resolve("ctl"));
     Path logs = Files.createDirectories(work.resolve("logs"));
-    Fs.copyTree(plan.submission(), job, TreeHash::content);
+    DatasiteFiles.copyTree(plan.submission(), job, TreeHash::content);
     String hash = TreeHash.of(job);
     if (!hash.equals(plan.approvedHash())) {
       throw new ContentChanged("refused to run " + plan.id() + ": its files changed after approval (approved "
@@ -156,7 +158,7 @@ public final class Runner {
     Optional<Host.Python> python = Host.python();
     JobKind kind = plan.config().kind();
     if (kind == JobKind.PYTHON && python.isEmpty()) {
-      throw new JobsException("no-python", "cannot run " + plan.id() + ": python3 is not installed on this machine");
+      throw new JobsException(ErrorCode.NO_PYTHON, "cannot run " + plan.id() + ": python3 is not installed on this machine");
     }
     // paths as the job sees them
     String jobIn = sandboxed ? Sandbox.JOB : job.toString();
@@ -166,7 +168,7 @@ public final class Runner {
     Path shim = Files.createDirectories(ctl.resolve("python/syft_client"));
     try (InputStream in = Runner.class.getResourceAsStream("/dev/syft/jobs/python/syft_client/__init__.py")) {
       if (in == null) {
-        throw new JobsException("jobs-io", "the bundled syft_client module is missing from the jar");
+        throw new JobsException(ErrorCode.JOBS_IO, "the bundled syft_client module is missing from the jar");
       }
       Files.write(shim.resolve("__init__.py"), in.readAllBytes());
     }
@@ -261,7 +263,7 @@ public final class Runner {
         if (p.waitFor(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200), TimeUnit.MILLISECONDS)) {
           break;
         }
-        long[] used = sum(Fs.usage(job, lim.workBytes(), MAX_WORK_ENTRIES), Fs.usage(home, lim.workBytes(),
+        long[] used = sum(DatasiteFiles.usage(job, lim.workBytes(), MAX_WORK_ENTRIES), DatasiteFiles.usage(home, lim.workBytes(),
             MAX_WORK_ENTRIES));
         if (used[0] > lim.workBytes() || used[1] > MAX_WORK_ENTRIES) {
           quota = "the job used more than " + lim.workBytes() + " bytes (or " + MAX_WORK_ENTRIES

@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.jobs.Isolation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -218,7 +219,7 @@ public final class Sandbox {
       return unavailable(candidate, what + " could not be started: " + e.getMessage());
     } finally {
       if (tmp != null) {
-        Fs.deleteQuietly(tmp);
+        DatasiteFiles.deleteQuietly(tmp);
       }
     }
   }
@@ -410,7 +411,7 @@ public final class Sandbox {
     for (String f : List.of("passwd", "group", "hosts")) {
       Files.copy(spec.ctlDir().resolve(f), etc.resolve(f));
     }
-    Fs.copyTree(spec.ctlDir().resolve("python"), inRoot(root, SHIM), rel -> true);
+    DatasiteFiles.copyTree(spec.ctlDir().resolve("python"), inRoot(root, SHIM), rel -> true);
     Files.copy(spec.ctlDir().resolve("run.sh"), inRoot(root, WRAPPER));
     for (Mount m : spec.readOnly()) {
       ro.add(new String[] {m.host().toString(), m.inside()});

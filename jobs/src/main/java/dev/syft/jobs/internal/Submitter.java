@@ -1,9 +1,11 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.jobs.JobConfig;
 import dev.syft.jobs.JobKind;
 import dev.syft.jobs.JobsException;
 import dev.syft.jobs.SubmitRequest;
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.paths.PathFilters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +57,7 @@ public final class Submitter {
     }
     Path src = r.path().toAbsolutePath().normalize();
     if (!Files.exists(src)) {
-      throw new JobsException("invalid-job", "code path " + src + " does not exist");
+      throw new JobsException(ErrorCode.INVALID_JOB, "code path " + src + " does not exist");
     }
     boolean folder = Files.isDirectory(src);
     JobKind kind = r.kind() != null ? r.kind() : infer(src, folder);
@@ -63,13 +65,13 @@ public final class Submitter {
     Map<String, byte[]> code = new TreeMap<>();
     if (folder) {
       if (kind == JobKind.BASH) {
-        throw new JobsException("invalid-job", "a bash job is one script file, not a folder");
+        throw new JobsException(ErrorCode.INVALID_JOB, "a bash job is one script file, not a folder");
       }
-      for (String link : Fs.links(src)) {
+      for (String link : DatasiteFiles.links(src)) {
         skipped.add(link + " (a link)");
       }
       long total = 0;
-      for (var e : Fs.files(src, rel -> !PathFilters.isExcluded(rel)).entrySet()) {
+      for (var e : DatasiteFiles.files(src, rel -> !PathFilters.isExcluded(rel)).entrySet()) {
         if (e.getKey().equals("syft.pub.yaml") || e.getKey().endsWith("/syft.pub.yaml")) {
           skipped.add(e.getKey() + " (permission files cannot be submitted)");
           continue;
@@ -78,12 +80,12 @@ public final class Submitter {
         total += b.length;
         code.put(e.getKey(), b);
         if (total > MAX_BYTES || code.size() > MAX_FILES) {
-          throw new JobsException("invalid-job", "the folder " + src + " is too large for a job (more than "
+          throw new JobsException(ErrorCode.INVALID_JOB, "the folder " + src + " is too large for a job (more than "
               + MAX_BYTES / (1024 * 1024) + " MiB or " + MAX_FILES + " files)");
         }
       }
       if (code.isEmpty()) {
-        throw new JobsException("invalid-job", "the folder " + src + " has no files to submit");
+        throw new JobsException(ErrorCode.INVALID_JOB, "the folder " + src + " has no files to submit");
       }
     } else {
       code.put(src.getFileName().toString(), Files.readAllBytes(src));
@@ -114,7 +116,7 @@ public final class Submitter {
       if (n.endsWith(".java") || n.endsWith(".jar")) {
         return JobKind.JAVA;
       }
-      throw new JobsException("invalid-job", "cannot tell the job type of " + src.getFileName()
+      throw new JobsException(ErrorCode.INVALID_JOB, "cannot tell the job type of " + src.getFileName()
           + ": use a .py, .sh, .java or .jar file, or say --type python|bash|java");
     }
     List<String> top;
@@ -128,7 +130,7 @@ public final class Submitter {
     if (top.stream().anyMatch(n -> n.endsWith(".jar") || n.endsWith(".java"))) {
       return JobKind.JAVA;
     }
-    throw new JobsException("invalid-job", "cannot tell the job type of the folder " + src
+    throw new JobsException(ErrorCode.INVALID_JOB, "cannot tell the job type of the folder " + src
         + ": it has no .py, pyproject.toml, .jar or .java file at its top; say --type python|java");
   }
 
@@ -139,26 +141,26 @@ public final class Submitter {
     if (!folder) {
       String n = src.getFileName().toString();
       if (given != null && !given.equals(n)) {
-        throw new JobsException("invalid-job", "the entrypoint of a single-file job is the file itself (" + n + ")");
+        throw new JobsException(ErrorCode.INVALID_JOB, "the entrypoint of a single-file job is the file itself (" + n + ")");
       }
       if (kind == JobKind.PYTHON && !n.endsWith(".py")) {
-        throw new JobsException("invalid-job", "a Python job file must end in .py: " + n);
+        throw new JobsException(ErrorCode.INVALID_JOB, "a Python job file must end in .py: " + n);
       }
       if (kind == JobKind.JAVA && !(n.endsWith(".java") || n.endsWith(".jar"))) {
-        throw new JobsException("invalid-job", "a Java job file must end in .java or .jar: " + n);
+        throw new JobsException(ErrorCode.INVALID_JOB, "a Java job file must end in .java or .jar: " + n);
       }
       return n;
     }
     if (given != null) {
       String e = given.replace('\\', '/');
       if (e.startsWith("/") || e.contains("..") || !code.containsKey(e)) {
-        throw new JobsException("invalid-job", "entrypoint " + given + " is not a file in " + src);
+        throw new JobsException(ErrorCode.INVALID_JOB, "entrypoint " + given + " is not a file in " + src);
       }
       if (kind == JobKind.PYTHON && !e.endsWith(".py")) {
-        throw new JobsException("invalid-job", "the entrypoint of a Python job must end in .py: " + given);
+        throw new JobsException(ErrorCode.INVALID_JOB, "the entrypoint of a Python job must end in .py: " + given);
       }
       if (kind == JobKind.JAVA && !(e.endsWith(".java") || e.endsWith(".jar"))) {
-        throw new JobsException("invalid-job", "the entrypoint of a Java job must end in .java or .jar: " + given);
+        throw new JobsException(ErrorCode.INVALID_JOB, "the entrypoint of a Java job must end in .java or .jar: " + given);
       }
       return e;
     }
@@ -171,7 +173,7 @@ public final class Submitter {
       if (py.size() == 1) {
         return py.get(0);
       }
-      throw new JobsException("invalid-job", "Could not auto-detect entrypoint in " + src + ": no main.py and "
+      throw new JobsException(ErrorCode.INVALID_JOB, "Could not auto-detect entrypoint in " + src + ": no main.py and "
           + (py.isEmpty() ? "no .py file" : py.size() + " .py files") + " at the top; use --entrypoint");
     }
     List<String> jars = top.stream().filter(k -> k.endsWith(".jar")).toList();
@@ -185,7 +187,7 @@ public final class Submitter {
     if (jars.isEmpty() && java.size() == 1) {
       return java.get(0);
     }
-    throw new JobsException("invalid-job", "Could not auto-detect entrypoint in " + src
+    throw new JobsException(ErrorCode.INVALID_JOB, "Could not auto-detect entrypoint in " + src
         + ": expected one .jar (or Main.java) at the top; use --entrypoint");
   }
 
@@ -267,21 +269,21 @@ public final class Submitter {
   /** Writes the job folder; refuses when it exists. */
   public static void write(Prepared p, JobConfig c, String runSh, Path jobDir) throws IOException {
     if (Files.exists(jobDir, LinkOption.NOFOLLOW_LINKS)) {
-      throw new JobsException("duplicate-job", "a job named '" + p.name() + "' already exists at "
+      throw new JobsException(ErrorCode.DUPLICATE_JOB, "a job named '" + p.name() + "' already exists at "
           + jobDir.getParent().getParent().getParent().getParent().getParent().getFileName()
           + "; choose another --name");
     }
     Files.createDirectories(jobDir.resolve("code"));
     for (var e : p.code().entrySet()) {
-      Fs.writeAtomic(jobDir.resolve("code").resolve(e.getKey()), e.getValue());
+      DatasiteFiles.writeAtomic(jobDir.resolve("code").resolve(e.getKey()), e.getValue());
     }
-    Fs.writeAtomic(jobDir.resolve("run.sh"), runSh);
+    DatasiteFiles.writeAtomic(jobDir.resolve("run.sh"), runSh);
     try {
       Files.setPosixFilePermissions(jobDir.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString(
           "rwxr-xr-x"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system: the runner calls bash explicitly anyway
     }
-    Fs.writeAtomic(jobDir.resolve("config.yaml"), c.render());
+    DatasiteFiles.writeAtomic(jobDir.resolve("config.yaml"), c.render());
   }
 }

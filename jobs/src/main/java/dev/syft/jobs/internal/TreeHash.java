@@ -1,5 +1,6 @@
 package dev.syft.jobs.internal;
 
+import dev.syft.core.DatasiteFiles;
 import dev.syft.protocol.hash.Hashes;
 import dev.syft.protocol.paths.PathFilters;
 import java.io.IOException;
@@ -26,7 +27,7 @@ public final class TreeHash {
   /** Relative path to SHA-256 (hex) of every content file. */
   public static Map<String, String> fileHashes(Path dir) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
-    for (var e : Fs.files(dir, TreeHash::content).entrySet()) {
+    for (var e : DatasiteFiles.files(dir, TreeHash::content).entrySet()) {
       out.put(e.getKey(), Hashes.sha256Hex(Files.readAllBytes(e.getValue())));
     }
     return out;

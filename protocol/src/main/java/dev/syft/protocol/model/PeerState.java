@@ -21,6 +21,12 @@ public enum PeerState {
     return wireName;
   }
 
+  /** The wire name, so logs, CLI text and JSON show {@code accepted}, not {@code ACCEPTED}. */
+  @Override
+  public String toString() {
+    return wireName;
+  }
+
   /** The state with this exact wire name, if any. */
   public static Optional<PeerState> fromWireName(String name) {
     for (PeerState s : values()) {

@@ -1,5 +1,6 @@
 package dev.syft.transport.layout;
 
+import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.transport.Entry;
 import java.util.List;
@@ -17,7 +18,7 @@ public class AmbiguousFolderException extends SyftException {
   private final transient List<Entry> folders;
 
   public AmbiguousFolderException(String role, List<Entry> folders, Entry keep) {
-    super("ambiguous-folder", message(role, folders, keep));
+    super(ErrorCode.AMBIGUOUS_FOLDER, message(role, folders, keep));
     this.folders = List.copyOf(folders);
   }
 

@@ -14,7 +14,7 @@ final class LocalNames {
   static final String RESERVED_PREFIX = ".syft-";
   static final String META = ".syft-meta.json";
   static final String LOCK = ".syft-lock";
-  static final String TMP_PREFIX = ".syft-tmp-";
+  static final String TMP_PREFIX = dev.syft.protocol.DatasitePaths.TEMP_PREFIX;
   /** Top-level folder of the shared-with index (one sub-folder per grantee). */
   static final String SHARES_DIR = ".syft-shares";
   static final int MAX_NAME_BYTES = 255;

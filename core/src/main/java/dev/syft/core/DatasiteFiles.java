@@ -1,8 +1,10 @@
-package dev.syft.jobs.internal;
+package dev.syft.core;
 
+import dev.syft.protocol.DatasitePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,17 +14,23 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-/** File helpers: atomic writes the sync scanner never sees half-done, link-free copies and walks. */
-public final class Fs {
-  /** The sync engine's scan skips files with this prefix, so half-written files never travel. */
-  public static final String TEMP_PREFIX = ".syft-tmp-";
+/**
+ * File handling inside a client home, for core and the modules built on it (jobs, datasets): atomic
+ * writes the sync scan never sees half-done (a rename, falling back to a plain replace where the file
+ * system has no atomic move), walks and copies that never follow links and tolerate files vanishing
+ * while they run, and deletes.
+ */
+public final class DatasiteFiles {
+  /** Temporary files start with this ({@link DatasitePaths#TEMP_PREFIX}); walks skip them. */
+  public static final String TEMP_PREFIX = DatasitePaths.TEMP_PREFIX;
 
-  private Fs() {}
+  private DatasiteFiles() {}
 
   /** Writes {@code bytes} to {@code file} through a temporary file in the same folder and a rename. */
   public static void writeAtomic(Path file, byte[] bytes) throws IOException {
@@ -70,8 +78,58 @@ public final class Fs {
         }
         return FileVisitResult.CONTINUE;
       }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+        return skipVanished(exc);
+      }
     });
     return out;
+  }
+
+  /** A file or folder deleted while a walk ran is skipped; other errors stop the walk. */
+  private static FileVisitResult skipVanished(IOException exc) throws IOException {
+    if (exc instanceof NoSuchFileException) {
+      return FileVisitResult.CONTINUE;
+    }
+    throw exc;
+  }
+
+  /**
+   * The regular files below {@code dir} (relative, {@code /}-separated), temporary files left out,
+   * sorted by code point; empty when {@code dir} is missing.
+   */
+  public static List<String> listFiles(Path dir, Comparator<String> order) throws IOException {
+    List<String> out = new ArrayList<>(files(dir, r -> true).keySet());
+    out.sort(order);
+    return out;
+  }
+
+  /** True when {@code dir} is missing or an empty folder. */
+  public static boolean missingOrEmpty(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return true;
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      return !s.iterator().hasNext();
+    }
+  }
+
+  /** Deletes what is inside {@code dir}, keeping the folder. */
+  public static void deleteContents(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      s.forEach(children::add);
+    }
+    for (Path c : children) {
+      deleteTree(c);
+    }
   }
 
   /** Symbolic links below {@code root} (relative paths), which copies leave out. */
@@ -87,6 +145,11 @@ public final class Fs {
           out.add(rel(root, file));
         }
         return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+        return skipVanished(exc);
       }
     });
     return out;
@@ -116,7 +179,7 @@ public final class Fs {
     return copied;
   }
 
-  /** Deletes a tree without following links; a missing tree is fine. */
+  /** Deletes a tree without following links; a missing tree, or files vanishing meanwhile, are fine. */
   public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
@@ -134,10 +197,7 @@ public final class Fs {
 
       @Override
       public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-        if (exc instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw exc;
+        return skipVanished(exc);
       }
 
       @Override
@@ -153,7 +213,7 @@ public final class Fs {
     try {
       deleteTree(root);
     } catch (IOException | UncheckedIOException e) {
-      org.slf4j.LoggerFactory.getLogger(Fs.class).debug("could not delete {}: {}", root, e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(DatasiteFiles.class).debug("could not delete {}: {}", root, e.getMessage());
     }
   }
 

@@ -1,0 +1,42 @@
+package dev.syft.jobs.internal;
+
+import dev.syft.core.Home;
+import dev.syft.jobs.RunOptions;
+import dev.syft.permissions.Datasite;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The jobs of one home, split by concern and wired together: the store (finding and reading jobs),
+ * the lifecycle (atomic state transitions), release (permission edits), runs (through an executor)
+ * and views. {@code perms} is the permission engine of the own datasite: the engine's during a sync
+ * round, else a private one ({@link #privatePermissions}), created on first use.
+ */
+public record JobParts(JobStore store, JobLifecycle lifecycle, JobRelease release, JobRuns runs, JobViews views) {
+
+  /** A permission engine of the home's own datasite, built on first use, that re-reads changed rule files at once. */
+  public static Supplier<Datasite> privatePermissions(Home home) {
+    Datasite[] lazy = new Datasite[1];
+    return () -> {
+      synchronized (lazy) {
+        if (lazy[0] == null) {
+          lazy[0] = Datasite.builder(home.datasite()).owner(home.email()).statInterval(Duration.ZERO).build();
+        }
+        return lazy[0];
+      }
+    };
+  }
+
+  public static JobParts of(Home home, Supplier<Datasite> perms, Clock clock, RunOptions options) {
+    return of(home, perms, clock, options, new LocalExecutor(options));
+  }
+
+  public static JobParts of(Home home, Supplier<Datasite> perms, Clock clock, RunOptions options,
+      JobExecutor executor) {
+    JobStore store = new JobStore(home, clock);
+    JobRelease release = new JobRelease(store, perms);
+    return new JobParts(store, new JobLifecycle(store, perms, release), release,
+        new JobRuns(store, release, executor, options), new JobViews(store, perms));
+  }
+}
