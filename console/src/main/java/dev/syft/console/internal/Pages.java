@@ -14,6 +14,7 @@ import dev.syft.jobs.Jobs;
 import dev.syft.jobs.Release;
 import dev.syft.jobs.ReleaseFile;
 import dev.syft.protocol.SyftException;
+import dev.syft.protocol.model.PeerState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -199,11 +200,11 @@ final class Pages {
         .raw(s == null ? "" : "<th></th>").raw("</tr></thead><tbody>");
     for (Peer p : peers) {
       h.raw("<tr data-peer=\"").text(p.email()).raw("\">").el("td", null, p.email())
-          .el("td", "state " + stateClass(p.state()), p.state()).el("td", null, time(p.lastSync()))
+          .el("td", "state " + stateClass(p.state()), p.state().toString()).el("td", null, time(p.lastSync()))
           .el("td", null, p.skipReason() != null ? "skipped: " + p.skipReason() : or(p.warning(), ""));
       if (s != null) {
         h.raw("<td>");
-        if ("requested_by_peer".equals(p.state())) {
+        if (p.state() == PeerState.REQUESTED_BY_PEER) {
           form(h, s, "/peers/approve", "inline").hidden("email", p.email())
               .raw("<button type=\"submit\" class=\"approve\">Approve</button></form>");
           form(h, s, "/peers/reject", "inline").hidden("email", p.email())
@@ -216,10 +217,10 @@ final class Pages {
     h.raw("</tbody></table>");
   }
 
-  private static String stateClass(String state) {
+  private static String stateClass(PeerState state) {
     return switch (state) {
-      case "accepted" -> "ok";
-      case "requested_by_peer" -> "attention";
+      case ACCEPTED -> "ok";
+      case REQUESTED_BY_PEER -> "attention";
       default -> "muted";
     };
   }
@@ -591,7 +592,7 @@ final class Pages {
     }
     h.raw("</section>");
 
-    List<String> approved = v.peers().stream().filter(p -> "accepted".equals(p.state())).map(Peer::email).toList();
+    List<String> approved = v.peers().stream().filter(p -> p.state() == PeerState.ACCEPTED).map(Peer::email).toList();
     h.raw("<section><h2>Submit a job</h2>");
     if (approved.isEmpty()) {
       h.el("p", "muted", "no approved peers yet: a data owner must approve you first (Peers)");
