@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A file far larger than the heap syncs end to end (issue #14, item 3): every step runs in a child
  * JVM with {@code -Xmx64m}, so holding the file in memory anywhere would end in an
- * OutOfMemoryError (and a quarantine instead of the file). The scientist proposes a 200 MB file
- * (about 200 KB gzipped), the owner applies it and routes it to a second reader, that reader applies
+ * OutOfMemoryError (and a quarantine instead of the file). The scientist proposes a 128 MiB file
+ * (twice the heap; about 130 KB gzipped), the owner applies it and routes it to a second reader, that reader applies
  * it, the owner writes a full checkpoint, loses its home and restores the file from the checkpoint.
  * The content mixes quotes, backslashes, control characters and non-ASCII text, so the streamed JSON
  * escaping is checked byte for byte through the hashes.
@@ -36,7 +36,7 @@ class BigFileEndToEndTest {
   static final String DO = SyncScenariosTest.DO;
   static final String DS = SyncScenariosTest.DS;
   static final String DS2 = SyncScenariosTest.DS2;
-  static final long BIG = 200L * 1000 * 1000;
+  static final long BIG = 128L << 20;
   static final String HEAP = "-Xmx64m";
 
   @TempDir Path tmp;
