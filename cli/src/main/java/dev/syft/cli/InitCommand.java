@@ -27,6 +27,9 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--home", paramLabel = "DIR", description = "Home folder (default: $SYFT_HOME or ~/SyftBox_<email>).")
   Path home;
 
+  @Option(names = "--offline", description = "Do not check the transport now (it is checked at the first sync).")
+  boolean offline;
+
   @Override
   public Integer call() {
     String e = Home.normalizeEmail(email);

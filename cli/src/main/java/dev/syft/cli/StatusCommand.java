@@ -40,7 +40,7 @@ final class StatusCommand implements Callable<Integer> {
       java.util.List<dev.syft.jobs.JobInfo> review = java.util.List.of();
       java.util.List<dev.syft.jobs.JobInfo> mine = java.util.List.of();
       try {
-        var jobs = dev.syft.jobs.Jobs.of(c).list();
+        var jobs = dev.syft.jobs.Jobs.of(c).listWithoutHashes(); // a read path: no hashing
         review = jobs.stream().filter(j -> j.owner().equals(c.email())
             && (j.jobStatus() == dev.syft.jobs.JobStatus.PENDING || j.jobStatus() == dev.syft.jobs.JobStatus.RECEIVED)).toList();
         mine = jobs.stream().filter(j -> j.submitter().equals(c.email()) && !j.owner().equals(c.email())).toList();

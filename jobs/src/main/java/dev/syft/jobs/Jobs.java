@@ -293,6 +293,17 @@ public final class Jobs {
     return service.list();
   }
 
+  /**
+   * Like {@link #list()} without re-hashing each own job's files: {@link JobInfo#contentHash()} is null
+   * and {@link JobInfo#changed()} false. For read paths that need ids and states only (status).
+   */
+  public List<JobInfo> listWithoutHashes() {
+    service.recoverStale();
+    service.receiveAll();
+    service.hideUnreleased();
+    return service.list(false);
+  }
+
   public JobInfo get(String id) {
     return service.info(service.resolve(id));
   }

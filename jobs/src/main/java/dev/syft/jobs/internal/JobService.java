@@ -242,6 +242,10 @@ public final class JobService {
   }
 
   JobInfo info(JobId id, JobConfig c) {
+    return info(id, c, true);
+  }
+
+  JobInfo info(JobId id, JobConfig c, boolean hashed) {
     boolean own = id.owner().equals(me);
     JobState s;
     try {
@@ -265,14 +269,16 @@ public final class JobService {
     boolean logShared;
     if (own) {
       JobRecord r = record(id);
-      try {
-        hash = TreeHash.of(jobDir);
-      } catch (IOException e) {
-        hash = null;
+      if (hashed) {
+        try {
+          hash = TreeHash.of(jobDir);
+        } catch (IOException e) {
+          hash = null;
+        }
       }
       approvedHash = r.approvedHash();
       String bound = r.approvedHash() != null ? r.approvedHash() : r.receivedHash();
-      changed = bound != null && !bound.equals(hash);
+      changed = hashed && bound != null && !bound.equals(hash);
       isolation = "bwrap".equals(r.isolation()) ? Isolation.BUBBLEWRAP.id() : r.isolation(); // older records
       isolationNote = r.isolationNote();
       Datasite p = perms.get();
@@ -299,9 +305,14 @@ public final class JobService {
 
   /** Every job this home knows, sorted as the reference lists them. */
   public List<JobInfo> list() {
+    return list(true);
+  }
+
+  /** Every job; without {@code hashed} the own jobs' content is not re-hashed (no hash, never changed). */
+  public List<JobInfo> list(boolean hashed) {
     List<JobInfo> out = new ArrayList<>();
     for (JobId id : allJobs()) {
-      config(id).ifPresent(c -> out.add(info(id, c)));
+      config(id).ifPresent(c -> out.add(info(id, c, hashed)));
     }
     out.sort(Comparator.comparing((JobInfo j) -> j.submittedAt() == null ? "" : j.submittedAt(),
             Comparator.reverseOrder())
