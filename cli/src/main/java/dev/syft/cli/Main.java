@@ -36,10 +36,17 @@ import picocli.CommandLine.Command;
     },
     footer = {
       "",
-      "Examples:",
-      "  syft demo                         run the whole flow on a temporary local transport",
-      "  syft wire decode msgv2_....tar.gz print a message archive as JSON",
-      "  syft perms check --root ./alice@example.com --user bob@example.com --path public/x --level read",
+      "Everyday commands:",
+      "  syft init --email you@example.com --transport local:/shared/folder",
+      "  syft peers add them@example.org        ask someone to connect",
+      "  syft sync                              exchange with every peer",
+      "  syft status                            peers, last sync, jobs to review, problems",
+      "  syft datasets list                     what you and your peers share",
+      "  syft jobs list                         jobs here; then show / approve / run / share",
+      "  syft daemon start                      keep syncing in the background",
+      "  syft demo                              the whole flow on a temporary local transport",
+      "",
+      "Every command has --help with examples. Home: --home DIR, else $SYFT_HOME.",
     })
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
@@ -90,6 +97,10 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // help fits the terminal (the examples are written to stay whole at 80 columns)
+    cl.setUsageHelpAutoWidth(true);
+    cl.setUsageHelpLongOptionsMaxWidth(30);
+    useFooterRenderer(cl);
     cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_REFUSED);
     cl.setParameterExceptionHandler((ex, a) -> {
       CommandLine cmd = ex.getCommandLine();
@@ -136,6 +147,65 @@ public final class Main implements Runnable {
     }
     String msg = ex.getMessage();
     return (msg == null || msg.isBlank()) ? "unexpected error (run again with --debug for details)" : userMessage(msg);
+  }
+
+  private static void useFooterRenderer(CommandLine cl) {
+    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, Main::footer);
+    cl.getSubcommands().values().forEach(Main::useFooterRenderer);
+  }
+
+  /**
+   * The footer, fitted to the help width without cutting an example in the middle of a word: an example
+   * ({@code "  syft ..."}) too long for the line is continued with {@code \} at a space, and its trailing
+   * explanation moves to the next line; prose is wrapped at spaces.
+   */
+  static String footer(CommandLine.Help help) {
+    int width = Math.max(40, help.commandSpec().usageMessage().width());
+    StringBuilder sb = new StringBuilder();
+    for (String line : help.commandSpec().usageMessage().footer()) {
+      if (line.length() <= width) {
+        sb.append(line).append('\n');
+        continue;
+      }
+      if (line.startsWith("  ")) {
+        String body = line.strip();
+        String note = null;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s{3,}|\\s{2}(?=\\()").matcher(body);
+        if (m.find()) {
+          note = body.substring(m.end()).strip();
+          body = body.substring(0, m.start());
+        }
+        wrap(sb, body, "  ", "      ", width, " \\");
+        if (note != null) {
+          wrap(sb, note, "      ", "      ", width, "");
+        }
+      } else {
+        wrap(sb, line.strip(), "", "", width, "");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void wrap(StringBuilder sb, String text, String first, String next, int width, String cont) {
+    StringBuilder cur = new StringBuilder(first);
+    boolean empty = true;
+    // a command is cut between words only, never inside a quoted argument
+    java.util.regex.Matcher words = java.util.regex.Pattern.compile("(?:[^\\s'\"]|'[^']*'|\"[^\"]*\")+|\\S+")
+        .matcher(text);
+    while (words.find()) {
+      String word = words.group();
+      if (!empty && cur.length() + 1 + word.length() + cont.length() > width) {
+        sb.append(cur).append(cont).append('\n');
+        cur = new StringBuilder(next);
+        empty = true;
+      }
+      if (!empty) {
+        cur.append(' ');
+      }
+      cur.append(word);
+      empty = false;
+    }
+    sb.append(cur).append('\n');
   }
 
   /** The suggestions nearest to what was typed (edit distance, a swap of two letters counting one). */
