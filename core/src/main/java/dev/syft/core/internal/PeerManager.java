@@ -129,6 +129,7 @@ final class PeerManager {
           + "' declines it");
     }
     ctx.folders().deletePairFor(peer);
+    versions.unshareOwnWith(peer);
     if (row.get().state().equals(ACCEPTED)) {
       policy.revokeFolder("app_data/job/inbox/" + peer, peer, Level.READ);
       policy.revokeFolder("app_data/job/review/" + peer, peer, Level.READ);
