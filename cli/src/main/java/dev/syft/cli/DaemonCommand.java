@@ -18,12 +18,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "daemon", mixinStandardHelpOptions = true,
-    description = "Keep a home in sync in the foreground (change notifications plus polling); one daemon per home.",
-    subcommands = {DaemonCommand.StatusCmd.class, DaemonCommand.Install.class},
-    footer = {"", "Examples:", "  syft daemon --home ~/alice                 run until Ctrl-C (or SIGTERM)",
+    description = {"Keep a home in sync (change notifications plus polling); one daemon per home.",
+        "Without a sub-command it runs in the foreground; 'start' runs it in the background.",
+        "While it runs, other commands on the home wait for its current round to end (and say so)."},
+    subcommands = {DaemonCommand.Start.class, DaemonCommand.Stop.class, DaemonCommand.StatusCmd.class,
+        DaemonCommand.Install.class},
+    footer = {"", "Examples:",
+        "  syft daemon start --home ~/alice           in the background; returns once it runs",
+        "  syft daemon status --home ~/alice          exit code 0 when it runs, 1 when not",
+        "  syft daemon stop --home ~/alice            ends it after its current round",
+        "  syft daemon --home ~/alice                 in the foreground until Ctrl-C (or SIGTERM)",
         "  syft daemon --console --home ~/alice       and serve the web console",
-        "  syft daemon status --home ~/alice", "  syft daemon install --home ~/alice         write a systemd user unit",
-        "", "Rounds are logged as JSON lines in <home>/.syft/logs/daemon.jsonl."})
+        "  syft daemon install --home ~/alice         write a systemd user unit (foreground mode)",
+        "", "Rounds are logged as JSON lines in <home>/.syft/logs/daemon.jsonl; the output of a background",
+        "daemon goes to <home>/.syft/logs/daemon.out."})
 final class DaemonCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HomeOption home;
@@ -37,7 +45,7 @@ final class DaemonCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    try (SyftClient c = SyftClient.open(home.resolve()); Daemon d = Daemon.start(c, Clock.systemUTC())) {
+    try (SyftClient c = SyftClient.open(home.resolveReadOnly()); Daemon d = Daemon.start(c, Clock.systemUTC())) {
       int seconds = interval != null ? interval : c.home().config().pollSeconds();
       CountDownLatch done = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
@@ -67,7 +75,114 @@ final class DaemonCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Is a daemon running for this home?")
+  /** The running daemon's status, if one runs on {@code dir}. */
+  static java.util.Optional<tools.jackson.databind.JsonNode> running(Path dir) {
+    return Daemon.status(dir).filter(n -> n.path("alive").asBoolean());
+  }
+
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Start the daemon in the background and return once it runs (exit 1 when it does not start).")
+  static final class Start implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", description = "Polling interval (default: config, 10).")
+    Integer interval;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      Path dir = home.resolveReadOnly().toAbsolutePath();
+      dev.syft.core.Home.open(dir); // a clear error for a folder that is no home
+      PrintWriter out = spec.commandLine().getOut();
+      var already = running(dir);
+      if (already.isPresent()) {
+        out.println("already running (pid " + already.get().path("pid").asLong() + ") for " + dir);
+        return Main.EXIT_OK;
+      }
+      Path logs = Files.createDirectories(dir.resolve(".syft").resolve("logs"));
+      Path output = logs.resolve("daemon.out");
+      java.util.List<String> cmd = new java.util.ArrayList<>();
+      if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+        cmd.add("/usr/bin/setsid"); // its own session: closing the terminal does not end it
+      }
+      cmd.addAll(javaCommand());
+      cmd.addAll(java.util.List.of("daemon", "--home", dir.toString()));
+      if (interval != null) {
+        cmd.addAll(java.util.List.of("--interval", interval.toString()));
+      }
+      Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (System.nanoTime() < deadline) {
+        var s = running(dir);
+        if (s.isPresent()) {
+          out.println("started the daemon (pid " + s.get().path("pid").asLong() + ") for " + dir + "; output: " + output
+              + "; 'syft daemon stop' ends it");
+          return Main.EXIT_OK;
+        }
+        if (p.waitFor(200, TimeUnit.MILLISECONDS) && running(dir).isEmpty()) {
+          throw new dev.syft.protocol.SyftException("daemon-failed", "the daemon did not start: " + lastLine(output));
+        }
+      }
+      throw new dev.syft.protocol.SyftException("daemon-failed", "the daemon did not report running within 120 s; see "
+          + output);
+    }
+
+    private static String lastLine(Path f) {
+      try {
+        var lines = Files.readAllLines(f).stream().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1).replaceFirst("^syft: ", "");
+      } catch (IOException e) {
+        return "(no output)";
+      }
+    }
+
+    /** This JVM and jar, so the daemon runs the same build as the command that started it. */
+    private static java.util.List<String> javaCommand() {
+      try {
+        Path jar = Path.of(DaemonCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-jar", jar.toString());
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        throw new dev.syft.protocol.SyftException("daemon-failed", "cannot find the syft jar to start the daemon");
+      }
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "Stop the daemon of this home after its current round (exit 1 when none runs).")
+  static final class Stop implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Path dir = home.resolveReadOnly();
+      var s = running(dir);
+      if (s.isEmpty()) {
+        spec.commandLine().getErr().println("syft: no daemon is running for " + dir);
+        return Main.EXIT_REFUSED;
+      }
+      long pid = s.get().path("pid").asLong();
+      var ph = ProcessHandle.of(pid);
+      if (ph.isEmpty()) {
+        spec.commandLine().getOut().println("stopped (pid " + pid + " had already ended)");
+        return Main.EXIT_OK;
+      }
+      ph.get().destroy(); // SIGTERM: the daemon ends its round, logs and exits
+      try {
+        ph.get().onExit().get(90, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new dev.syft.protocol.SyftException("daemon-stop", "the daemon (pid " + pid
+            + ") did not stop within 90 s; it may still be finishing a round");
+      }
+      spec.commandLine().getOut().println("stopped the daemon (pid " + pid + ") for " + dir);
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Is a daemon running for this home? Exit code 0 when it runs, 1 when not.")
   static final class StatusCmd implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption home;
@@ -77,16 +192,17 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path dir = home.resolve();
+      Path dir = home.resolveReadOnly();
       var s = Daemon.status(dir);
       PrintWriter out = spec.commandLine().getOut();
+      int code = s.isPresent() && s.get().path("alive").asBoolean() ? Main.EXIT_OK : Main.EXIT_REFUSED;
       if (json) {
-        out.println(s.map(Json::write).orElse("{\"alive\" : false}"));
-        return Main.EXIT_OK;
+        out.println(s.map(Json::write).orElse("{\n  \"alive\" : false\n}"));
+        return code;
       }
       if (s.isEmpty()) {
-        out.println("no daemon has run for " + dir);
-        return Main.EXIT_OK;
+        out.println("not running (no daemon has run for " + dir + ")");
+        return code;
       }
       var n = s.get();
       if (n.path("alive").asBoolean()) {
@@ -98,7 +214,7 @@ final class DaemonCommand implements Callable<Integer> {
       if (!n.path("last_error").isNull() && !n.path("last_error").asString("").isEmpty()) {
         out.println("last problem: " + n.path("last_error").asString());
       }
-      return Main.EXIT_OK;
+      return code;
     }
   }
 

@@ -164,7 +164,7 @@ final class DatasetsCommand implements Runnable {
     public Integer call() {
       try (SyftClient c = SyftClient.open(home.resolve())) {
         Datasets ds = Datasets.of(c);
-        Dataset d = peer == null ? ds.get(name) : ds.get(name, peer);
+        Dataset d = peer == null ? byName(ds, c.email(), name) : ds.get(name, peer);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
           out.println(Json.write(view(d)));
@@ -186,6 +186,26 @@ final class DatasetsCommand implements Runnable {
         return Main.EXIT_OK;
       }
     }
+  }
+
+  /**
+   * A dataset by name without {@code --peer}: your own, else the only peer's dataset of that name (a
+   * scientist rarely has datasets of its own); several peers' datasets of that name ask for {@code --peer}.
+   */
+  static Dataset byName(Datasets ds, String me, String name) {
+    var own = ds.find(name, me);
+    if (own.isPresent()) {
+      return own.get();
+    }
+    List<Dataset> theirs = ds.list().stream().filter(d -> d.name().equals(name) && !d.owner().equals(me)).toList();
+    if (theirs.size() == 1) {
+      return theirs.get(0);
+    }
+    if (theirs.size() > 1) {
+      throw new UsageException("several peers share a dataset '" + name + "': "
+          + String.join(", ", theirs.stream().map(Dataset::owner).toList()) + "; choose one with --peer EMAIL");
+    }
+    return ds.get(name); // not found: the library lists what exists
   }
 
   @Command(name = "share", mixinStandardHelpOptions = true,

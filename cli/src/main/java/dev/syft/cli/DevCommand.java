@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * server (Apache MINA SSHD) for the {@code sftp:} transport.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true, description = "Developer tools.",
-    subcommands = {DevCommand.FakeDrive.class, DevCommand.FakeSftp.class})
+    subcommands = {DevCommand.FakeDrive.class, DevCommand.FakeSftp.class, DevCommand.AotTrain.class})
 final class DevCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -102,6 +102,41 @@ final class DevCommand implements Runnable {
       out.flush();
       new CountDownLatch(1).await(); // until Ctrl-C
       return Main.EXIT_OK;
+    }
+  }
+
+  /**
+   * The training run of the JDK 25+ AOT cache the launcher builds next to the jar
+   * ({@code -XX:AOTCacheOutput}): the everyday read commands on a throw-away home, in one JVM, so their
+   * classes are loaded and linked ahead of time. Hidden; prints nothing.
+   */
+  @Command(name = "aot-train", hidden = true)
+  static final class AotTrain implements Callable<Integer> {
+    @Override
+    public Integer call() throws IOException {
+      Path tmp = java.nio.file.Files.createTempDirectory("syft-aot-train");
+      try {
+        String home = tmp.resolve("home").toString();
+        java.io.StringWriter sink = new java.io.StringWriter();
+        PrintWriter w = new PrintWriter(sink);
+        String[][] runs = {
+            {"--version"}, {"--help"}, {"status", "--help"}, {"stauts"},
+            {"init", "--offline", "--email", "train@example.com", "--transport", "local:" + tmp.resolve("shared"),
+                "--home", home},
+            {"whoami", "--home", home}, {"status", "--home", home}, {"status", "--json", "--home", home},
+            {"peers", "list", "--home", home}, {"peers", "list", "--json", "--home", home},
+            {"jobs", "list", "--home", home}, {"jobs", "list", "--json", "--home", home},
+            {"datasets", "list", "--home", home}, {"daemon", "status", "--home", home},
+        };
+        for (String[] args : runs) {
+          Main.run(args, w, w);
+        }
+        return Main.EXIT_OK;
+      } finally {
+        try (var files = java.nio.file.Files.walk(tmp)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
     }
   }
 }

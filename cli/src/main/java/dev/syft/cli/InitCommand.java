@@ -3,6 +3,7 @@ package dev.syft.cli;
 import dev.syft.core.Home;
 import dev.syft.core.SyftClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,11 +28,36 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--home", paramLabel = "DIR", description = "Home folder (default: $SYFT_HOME or ~/SyftBox_<email>).")
   Path home;
 
+  @Option(names = "--offline", description = "Do not check now that the transport can be reached and knows you"
+      + " (the first sync does).")
+  boolean offline;
+
   @Override
   public Integer call() {
     String e = Home.normalizeEmail(email);
     Path dir = home != null ? home : Home.defaultDir(e);
+    TransportCheck.schemeProblem(transport).ifPresent(p -> {
+      throw new UsageException(p);
+    });
+    boolean existed = java.nio.file.Files.exists(dir);
+    // what init creates in a folder that already exists; only those that were not there are undone
+    java.util.List<Path> created = java.util.stream.Stream.of(dev.syft.core.Config.FILE_NAME, ".syft", e)
+        .map(dir::resolve).filter(p -> !java.nio.file.Files.exists(p)).toList();
     try (SyftClient c = SyftClient.init(e, transport, dir)) {
+      if (!offline) {
+        var problem = TransportCheck.problem(c.home().config(), Duration.ofSeconds(15));
+        if (problem.isPresent()) {
+          c.close();
+          // leave no half-made home behind, and nothing else touched
+          if (existed) {
+            created.forEach(InitCommand::deleteTree);
+          } else {
+            deleteTree(dir);
+          }
+          throw new dev.syft.protocol.SyftException("transport-unreachable", problem.get()
+              + " (no home created; fix the transport, or use --offline to create it anyway)");
+        }
+      }
       var out = spec.commandLine().getOut();
       out.println("created client home " + c.home().dir() + " for " + c.email());
       out.println("datasite: " + c.home().datasite());
@@ -39,5 +65,13 @@ final class InitCommand implements Callable<Integer> {
       out.println("next: syft peers add <email> --home " + c.home().dir());
     }
     return Main.EXIT_OK;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = java.nio.file.Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // best effort
+    }
   }
 }

@@ -65,6 +65,35 @@ final class JobsCommand implements Runnable {
     }
   }
 
+  /**
+   * Expands what a person typed into a job id: an id the library resolves as it is (full id, name,
+   * owner/name) is passed on unchanged; otherwise a unique job whose id or name starts with, or whose
+   * name contains, the text (e.g. the 8 hex digits of a default name) is chosen, and several matches are
+   * listed in the error.
+   */
+  static String expand(Jobs jobs, String typed) {
+    if (typed == null || typed.isBlank()) {
+      return typed;
+    }
+    String t = typed.strip();
+    List<JobInfo> all = jobs.listWithoutHashes();
+    boolean exact = all.stream().anyMatch(j -> j.id().equals(t) || j.name().equals(t) || j.id().endsWith("/" + t));
+    if (exact) {
+      return t;
+    }
+    String lower = t.toLowerCase(java.util.Locale.ROOT);
+    List<JobInfo> hits = all.stream().filter(j -> j.id().toLowerCase(java.util.Locale.ROOT).startsWith(lower)
+        || j.name().toLowerCase(java.util.Locale.ROOT).contains(lower)).toList();
+    if (hits.size() == 1) {
+      return hits.get(0).id();
+    }
+    if (hits.size() > 1) {
+      throw new dev.syft.protocol.SyftException("ambiguous-job", "'" + t + "' matches " + hits.size() + " jobs: "
+          + String.join(", ", hits.stream().map(JobInfo::id).toList()) + "; give more of the id");
+    }
+    return t; // the library names the miss
+  }
+
   static String or(String s, String dflt) {
     return s == null || s.isBlank() ? dflt : s;
   }
@@ -133,7 +162,7 @@ final class JobsCommand implements Runnable {
     @Parameters(paramLabel = "PATH", description = "The code: a file or a folder.")
     Path path;
 
-    @Option(names = "--name", paramLabel = "N", description = "Job name (default: 'Job - <8 hex>').")
+    @Option(names = "--name", paramLabel = "N", description = "Job name (default: job-<8 hex>).")
     String name;
 
     @Option(names = "--entrypoint", paramLabel = "F", description = "File to run inside a folder (default: main.py,"
@@ -228,7 +257,7 @@ final class JobsCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      JobDetails d = withJobs(home, j -> j.show(id));
+      JobDetails d = withJobs(home, j -> j.show(expand(j, id)));
       if (json) {
         out.println(Json.write(d));
         return Main.EXIT_OK;
@@ -382,7 +411,7 @@ final class JobsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JobInfo j = withJobs(home, jobs -> jobs.approve(id, reason));
+      JobInfo j = withJobs(home, jobs -> jobs.approve(expand(jobs, id), reason));
       spec.commandLine().getOut().println("approved " + j.id() + " (content " + j.approvedHash().substring(0, 12)
           + "); run it with 'syft jobs run " + j.id() + "'");
       return Main.EXIT_OK;
@@ -401,7 +430,7 @@ final class JobsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JobInfo j = withJobs(home, jobs -> jobs.reject(id, reason));
+      JobInfo j = withJobs(home, jobs -> jobs.reject(expand(jobs, id), reason));
       spec.commandLine().getOut().println("rejected " + j.id() + "; the submitter sees it after your next sync");
       return Main.EXIT_OK;
     }
@@ -458,7 +487,7 @@ final class JobsCommand implements Runnable {
           o = o.withSandbox(SandboxMode.OFF);
         }
         Jobs j = jobs.withOptions(o);
-        return id == null ? j.runApproved() : List.of(j.run(id));
+        return id == null ? j.runApproved() : List.of(j.run(expand(j, id)));
       });
       if (json) {
         out.println(Json.write(results));
@@ -485,7 +514,7 @@ final class JobsCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      JobLogs l = withJobs(home, j -> j.logs(id));
+      JobLogs l = withJobs(home, j -> j.logs(expand(j, id)));
       if (json) {
         out.println(Json.write(l));
         return Main.EXIT_OK;
@@ -512,7 +541,7 @@ final class JobsCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      List<String> files = withJobs(home, j -> j.outputs(id).stream().map(Path::toString).toList());
+      List<String> files = withJobs(home, j -> j.outputs(expand(j, id)).stream().map(Path::toString).toList());
       if (json) {
         out.println(Json.write(files));
       } else if (files.isEmpty()) {
@@ -555,7 +584,7 @@ final class JobsCommand implements Runnable {
         throw new UsageException("nothing to release: --no-outputs without --logs");
       }
       JobDetails d = withJobs(home, jobs -> {
-        JobInfo j = jobs.share(id, parts);
+        JobInfo j = jobs.share(expand(jobs, id), parts);
         return jobs.show(j.id());
       });
       PrintWriter out = spec.commandLine().getOut();
@@ -584,7 +613,7 @@ final class JobsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JobInfo j = withJobs(home, jobs -> jobs.rerun(id));
+      JobInfo j = withJobs(home, jobs -> jobs.rerun(expand(jobs, id)));
       spec.commandLine().getOut().println(j.id() + " is approved again; run it with 'syft jobs run " + j.id() + "'");
       return Main.EXIT_OK;
     }
@@ -602,7 +631,7 @@ final class JobsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JobInfo j = withJobs(home, jobs -> jobs.deposit(id, file));
+      JobInfo j = withJobs(home, jobs -> jobs.deposit(expand(jobs, id), file));
       spec.commandLine().getOut().println(j.id() + " is done with " + String.join(", ", j.outputs())
           + "; share it with 'syft jobs share " + j.id() + "'");
       return Main.EXIT_OK;

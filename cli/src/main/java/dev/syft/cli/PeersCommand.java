@@ -12,12 +12,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "peers", mixinStandardHelpOptions = true,
-    description = "Manage contacts: request, approve, reject, list.",
-    subcommands = {PeersCommand.ListCmd.class, PeersCommand.Add.class, PeersCommand.Approve.class, PeersCommand.Reject.class},
+    description = "Manage contacts: request, approve, reject, remove, list.",
+    subcommands = {PeersCommand.ListCmd.class, PeersCommand.Add.class, PeersCommand.Approve.class, PeersCommand.Reject.class,
+        PeersCommand.Remove.class},
     footer = {"", "Examples:",
         "  syft peers add do@hospital.example --home ~/ds      ask a data owner to connect",
         "  syft peers list --home ~/do                          see pending requests",
-        "  syft peers approve ds@university.example --home ~/do"})
+        "  syft peers approve ds@university.example --home ~/do",
+        "  syft peers remove do@hosptial.example --home ~/ds    withdraw a mistyped request"})
 final class PeersCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -112,6 +114,32 @@ final class PeersCommand implements Runnable {
       try (SyftClient c = SyftClient.open(home.resolve())) {
         c.peers().reject(email);
         spec.commandLine().getOut().println("rejected " + email);
+        return Main.EXIT_OK;
+      }
+    }
+  }
+
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = {"Withdraw your request to EMAIL, or drop EMAIL as a contact.",
+          "Your folders for them are deleted (with anything still queued for them), the access an approval"
+              + " gave them is revoked, and they are forgotten here. A request of theirs shows up again at the"
+              + " next sync, to approve or reject."})
+  static final class Remove implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Override
+    public Integer call() {
+      try (SyftClient c = SyftClient.open(home.resolve())) {
+        String was = c.peers().remove(email);
+        var out = spec.commandLine().getOut();
+        out.println(switch (was) {
+          case "requested_by_me" -> "withdrew your request to " + email;
+          case "accepted" -> "removed the contact " + email + " (their access is revoked)";
+          default -> "removed " + email + " (" + was + ")";
+        });
         return Main.EXIT_OK;
       }
     }

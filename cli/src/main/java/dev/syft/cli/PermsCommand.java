@@ -58,7 +58,11 @@ final class PermsCommand implements Runnable {
   static final class LevelConverter implements ITypeConverter<Level> {
     @Override
     public Level convert(String value) {
-      return Level.parse(value);
+      try {
+        return Level.parse(value);
+      } catch (RuntimeException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage()); // the reason, not the class
+      }
     }
   }
 

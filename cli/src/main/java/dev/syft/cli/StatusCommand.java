@@ -35,21 +35,27 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (SyftClient c = SyftClient.open(home.resolve())) {
+    try (SyftClient c = SyftClient.open(home.resolveReadOnly())) {
+      // checked alongside the rest; a transport that does not answer in time is reported as such
+      var transportCheck = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> TransportCheck.problem(c.home().config(), java.time.Duration.ofSeconds(10)));
       Status s = c.status();
       java.util.List<dev.syft.jobs.JobInfo> review = java.util.List.of();
       java.util.List<dev.syft.jobs.JobInfo> mine = java.util.List.of();
       try {
-        var jobs = dev.syft.jobs.Jobs.of(c).list();
+        var jobs = dev.syft.jobs.Jobs.of(c).listWithoutHashes(); // a read path: no hashing
         review = jobs.stream().filter(j -> j.owner().equals(c.email())
             && (j.jobStatus() == dev.syft.jobs.JobStatus.PENDING || j.jobStatus() == dev.syft.jobs.JobStatus.RECEIVED)).toList();
         mine = jobs.stream().filter(j -> j.submitter().equals(c.email()) && !j.owner().equals(c.email())).toList();
       } catch (RuntimeException e) {
         // job listing is a convenience here; status must work even with a damaged job folder
       }
+      String transportProblem = transportCheck.join().orElse(null);
       if (json) {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("status", s);
+        m.put("transport_reachable", transportProblem == null);
+        m.put("transport_problem", transportProblem);
         m.put("jobs_waiting_for_review", review.stream().map(dev.syft.jobs.JobInfo::id).toList());
         m.put("my_jobs", mine.stream().map(j -> java.util.Map.of("id", j.id(), "status", j.jobStatus().wire())).toList());
         out.println(Json.write(m));
@@ -57,6 +63,9 @@ final class StatusCommand implements Callable<Integer> {
       }
       out.println(s.email() + " on " + s.transport());
       out.println("home: " + s.home() + "   last sync: " + time(s.lastSync()));
+      if (transportProblem != null) {
+        out.println("TRANSPORT UNREACHABLE: " + transportProblem);
+      }
       out.println();
       out.println("peers (" + s.peers().size() + "):");
       if (s.peers().isEmpty()) {

@@ -45,8 +45,18 @@ final class SyncCommand implements Callable<Integer> {
     try (SyftClient c = SyftClient.open(home.resolve())) {
       c.onProgress(new TerminalProgress(spec.commandLine().getErr()));
       if (!watch) {
+        Snapshot before = Snapshot.of(c);
         SyncReport r = c.sync(allowMassDelete);
-        print(out, r);
+        Snapshot after = Snapshot.of(c);
+        if (json) {
+          java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("report", r);
+          m.put("changes", after.changesSince(before));
+          out.println(Json.write(m));
+        } else {
+          print(out, r);
+          after.changesSince(before).forEach(line -> out.println("  " + line));
+        }
         return r.clean() ? Main.EXIT_OK : Main.EXIT_REFUSED;
       }
       int seconds = interval != null ? interval : c.home().config().pollSeconds();
@@ -61,6 +71,63 @@ final class SyncCommand implements Callable<Integer> {
       out.flush();
       loop.run();
       return Main.EXIT_OK;
+    }
+  }
+
+  /**
+   * What a user sees change across a round besides the protocol counters: peers (incoming requests,
+   * approvals), datasets that arrived or changed (with their file counts), job states. Read before and
+   * after the round; nothing of it is sync logic.
+   */
+  record Snapshot(java.util.Map<String, String> peers, java.util.Map<String, Integer> datasets,
+      java.util.Map<String, String> jobs) {
+    static Snapshot of(SyftClient c) {
+      java.util.Map<String, String> peers = new java.util.TreeMap<>();
+      c.peers().list().forEach(p -> peers.put(p.email(), p.state().toString()));
+      java.util.Map<String, Integer> datasets = new java.util.TreeMap<>();
+      java.util.Map<String, String> jobs = new java.util.TreeMap<>();
+      try {
+        dev.syft.datasets.Datasets.of(c).list()
+            .forEach(d -> datasets.put(d.name() + " (from " + d.owner() + ")", d.mockFiles().size()));
+      } catch (RuntimeException e) {
+        // a report nicety: never fail a sync over it
+      }
+      try {
+        dev.syft.jobs.Jobs.of(c).listWithoutHashes().forEach(j -> jobs.put(j.id(), j.jobStatus().wire()));
+      } catch (RuntimeException e) {
+        // idem
+      }
+      return new Snapshot(peers, datasets, jobs);
+    }
+
+    java.util.List<String> changesSince(Snapshot before) {
+      java.util.List<String> lines = new java.util.ArrayList<>();
+      peers.forEach((email, state) -> {
+        String was = before.peers.get(email);
+        if (state.equals(was)) {
+          return;
+        }
+        lines.add(switch (state) {
+          case "requested_by_peer" -> "new contact request from " + email + " ('syft peers approve " + email + "')";
+          case "accepted" -> "now connected with " + email;
+          default -> "peer " + email + ": " + (was == null ? "" : was + " -> ") + state;
+        });
+      });
+      datasets.forEach((name, files) -> {
+        Integer was = before.datasets.get(name);
+        if (was == null) {
+          lines.add("new dataset " + name + ": " + files + " mock file(s)");
+        } else if (!was.equals(files)) {
+          lines.add("dataset " + name + ": " + was + " -> " + files + " mock file(s)");
+        }
+      });
+      jobs.forEach((id, state) -> {
+        String was = before.jobs.get(id);
+        if (!state.equals(was)) {
+          lines.add("job " + id + ": " + (was == null ? "new, " : was + " -> ") + state);
+        }
+      });
+      return lines;
     }
   }
 

@@ -88,7 +88,7 @@ class CliEndToEndIT {
 
     JsonNode status = JsonMapper.builder().build().readTree(ok("status", "--json", "--home", doHome).out());
     assertThat(status.get("status").get("email").asString()).isEqualTo(DO);
-    assertThat(status.get("status").get("pendingUploads").asInt()).isZero();
+    assertThat(status.get("status").get("pending_uploads").asInt()).isZero();
     assertThat(status.get("jobs_waiting_for_review").isArray()).isTrue();
 
     assertThat(ok("perms", "check", "--home", doHome, "--user", DS, "--path", "app_data/job/inbox/" + DS + "/x",
@@ -121,11 +121,11 @@ class CliEndToEndIT {
         .contains("1 change(s) refused by owner " + DO + ", rolled back: ")
         .contains("may not write 'public/index.html'");
     JsonNode rolled = JsonMapper.builder().build().readTree(ok("status", "--json", "--home", dsHome).out())
-        .get("status").get("rolledBack");
+        .get("status").get("rolled_back");
     assertThat(rolled.size()).isEqualTo(1);
     assertThat(rolled.get(0).get("owner").asString()).isEqualTo(DO);
     assertThat(rolled.get(0).get("changes").asInt()).isEqualTo(1);
-    assertThat(rolled.get(0).get("movedAside").asInt()).isEqualTo(1);
+    assertThat(rolled.get(0).get("moved_aside").asInt()).isEqualTo(1);
   }
 
   @Test

@@ -51,6 +51,50 @@ class DaemonIT {
   }
 
   @Test
+  void startStatusStopInTheBackgroundAndCommandsWaitForTheDaemonsRound() throws Exception {
+    Path home = tmp.resolve("h");
+    String h = home.toString();
+    assertThat(CliEndToEndIT.syft(tmp, "init", "--offline", "--email", "a@b.example", "--transport",
+        "local:" + tmp.resolve("s"), "--home", h).exit()).isZero();
+    var none = CliEndToEndIT.syft(tmp, "daemon", "status", "--home", h);
+    assertThat(none.exit()).as("nothing runs").isEqualTo(1);
+    assertThat(none.out()).contains("not running");
+    assertThat(CliEndToEndIT.syft(tmp, "daemon", "stop", "--home", h).exit()).isEqualTo(1);
+
+    var start = CliEndToEndIT.syft(tmp, "daemon", "start", "--home", h, "--interval", "1");
+    assertThat(start.exit()).as(start.err()).isZero();
+    assertThat(start.out()).contains("started the daemon (pid ");
+    try {
+      var status = CliEndToEndIT.syft(tmp, "daemon", "status", "--home", h);
+      assertThat(status.exit()).isZero();
+      assertThat(status.out()).startsWith("running (pid ");
+      assertThat(CliEndToEndIT.syft(tmp, "daemon", "start", "--home", h).out()).contains("already running");
+
+      // a round in progress: the test holds the home lock as the daemon does during a round
+      Path err = tmp.resolve("peers-add-err.txt");
+      Process add;
+      try (var ch = java.nio.channels.FileChannel.open(home.resolve(".syft/lock"), java.nio.file.StandardOpenOption.WRITE);
+           var lock = ch.lock()) {
+        add = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED", "-jar", CliEndToEndIT.jar.toAbsolutePath().toString(),
+            "peers", "add", "c@d.example", "--home", h))
+            .redirectError(err.toFile()).redirectOutput(tmp.resolve("peers-add-out.txt").toFile()).start();
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(err).contains("waiting for its round to end"));
+        assertThat(add.isAlive()).as("it waits instead of failing").isTrue();
+      }
+      assertThat(add.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(add.exitValue()).as(Files.readString(err)).isZero();
+      assertThat(Files.readString(err)).contains("round ended after");
+      assertThat(Files.readString(tmp.resolve("peers-add-out.txt"))).contains("requested c@d.example");
+    } finally {
+      var stop = CliEndToEndIT.syft(tmp, "daemon", "stop", "--home", h);
+      assertThat(stop.exit()).as(stop.err()).isZero();
+      assertThat(stop.out()).contains("stopped the daemon");
+    }
+    assertThat(CliEndToEndIT.syft(tmp, "daemon", "status", "--home", h).exit()).isEqualTo(1);
+  }
+
+  @Test
   void installWritesASystemdUserUnit() throws Exception {
     Path home = tmp.resolve("h");
     assertThat(CliEndToEndIT.syft(tmp, "init", "--email", "a@b.example", "--transport", "local:" + tmp.resolve("s"),

@@ -21,6 +21,7 @@ class DemoIT {
     List<String> cmd = new java.util.ArrayList<>(List.of(repo.resolve("syft").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().put("SYFT_NO_AOT", "1"); // no background AOT training competing with the test (StartupIT covers it)
     Process p = pb.start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly();

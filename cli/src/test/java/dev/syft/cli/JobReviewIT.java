@@ -146,7 +146,7 @@ class JobReviewIT {
     assertThat(out).contains("nothing to release (status pending)").doesNotContain("shared]");
 
     JsonNode json = JSON.readTree(ok("jobs", "show", JOB, "--json", "--home", doHome.toString()).out());
-    assertThat(json.path("info").path("contentHash").asString()).isEqualTo(contentHash);
+    assertThat(json.path("info").path("content_hash").asString()).isEqualTo(contentHash);
     assertThat(json.path("files")).hasSize(5);
   }
 

@@ -28,6 +28,18 @@ public final class Peers {
     engine.approvePeer(email);
   }
 
+  /**
+   * Withdraws a request we sent to {@code email}, or drops them as a contact: our folders for them are
+   * deleted, the access an approval gave them is revoked, and they are forgotten here. A request of
+   * theirs still in their storage shows up again at the next sync. Returns the state they had
+   * ({@code requested_by_me}, {@code accepted}, ...).
+   *
+   * @throws dev.syft.protocol.SyftException {@code no-peer} when there is no such contact or request
+   */
+  public String remove(String email) {
+    return engine.removePeer(email);
+  }
+
   /** Rejects a pending request. The peer is not told; its messages stay queued on its side. */
   public void reject(String email) {
     engine.rejectPeer(email);

@@ -287,6 +287,17 @@ public final class Jobs {
     return parts.views().list();
   }
 
+  /**
+   * Like {@link #list()} without re-hashing each own job's files: {@link JobInfo#contentHash()} is null
+   * and {@link JobInfo#changed()} false. For read paths that need ids and states only (status).
+   */
+  public List<JobInfo> listWithoutHashes() {
+    parts.lifecycle().recoverStale();
+    parts.lifecycle().receiveAll();
+    parts.release().hideUnreleased();
+    return parts.views().list(false);
+  }
+
   public JobInfo get(String id) {
     return parts.views().info(parts.store().resolve(id));
   }

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param path the code: a {@code .py}, {@code .sh} or {@code .java} file, or a folder (Python, or Java
  *     with a jar); null when {@code script} is given
  * @param script the text of a bash job (instead of {@code path}), or null
- * @param name the job name; null or blank gives {@code Job - <8 hex>}
+ * @param name the job name; null or blank gives {@code job-<8 hex>}
  * @param entrypoint the file to run inside a folder; null to detect ({@code main.py}, else the only
  *     {@code .py} file; the only {@code .jar})
  * @param kind python, bash or java; null to infer from the path

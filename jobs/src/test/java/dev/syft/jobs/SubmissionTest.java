@@ -143,7 +143,7 @@ class SubmissionTest {
           .as(bad).isInstanceOf(JobsException.class).hasMessageContaining("not allowed");
     }
     JobGroup g = f.jobs(DS).submit(SubmitRequest.of(p, DO));
-    assertThat(g.name()).matches("Job - [0-9a-f]{8}");
+    assertThat(g.name()).matches("job-[0-9a-f]{8}");
     f.jobs(DS).submit(SubmitRequest.of(p, DO).withName("dup"));
     assertThatThrownBy(() -> f.jobs(DS).submit(SubmitRequest.of(p, DO).withName("dup")))
         .isInstanceOf(JobsException.class).hasMessageContaining("already");

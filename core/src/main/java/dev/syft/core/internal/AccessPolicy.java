@@ -27,6 +27,9 @@ interface AccessPolicy {
   /** Grants {@code user} {@code level} on everything under {@code folder} (a datasite-relative folder). */
   void grantFolder(String folder, String user, Level level);
 
+  /** Takes {@code level} (and the levels above it) on {@code folder} away from {@code user}. */
+  void revokeFolder(String folder, String user, Level level);
+
   /** True for a permission file path. */
   static boolean isAclFile(String path) {
     return path.equals("syft.pub.yaml") || path.endsWith("/syft.pub.yaml");

@@ -61,4 +61,11 @@ final class DatasitePolicy implements AccessPolicy {
     }
     datasite.grant(folder + "/", user, level(level));
   }
+
+  @Override
+  public void revokeFolder(String folder, String user, Level level) {
+    if (Files.isDirectory(datasite.root().resolve(folder))) {
+      datasite.revoke(folder + "/", user, level(level));
+    }
+  }
 }

@@ -427,6 +427,15 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** See {@link PeerManager#remove}; returns the state the peer had. */
+  public String removePeer(String email) {
+    try (Home.HomeLock lock = home.lock()) {
+      return peerManager().remove(email);
+    } catch (IOException e) {
+      throw transport(e);
+    }
+  }
+
   public void rejectPeer(String email) {
     try (Home.HomeLock lock = home.lock()) {
       peerManager().reject(email);

@@ -65,6 +65,21 @@ final class Folders {
   }
 
   /**
+   * Deletes our inbox/outbox pair for {@code peer}'s datasite, if there is one: a withdrawn request or
+   * a dropped contact. Returns whether anything was deleted.
+   */
+  boolean deletePairFor(String peer) throws IOException {
+    var pair = layout.findPeerDatasiteFolders(peer);
+    if (pair.isEmpty()) {
+      return false;
+    }
+    layout.storage().delete(pair.get().inbox());
+    layout.storage().delete(pair.get().outbox());
+    layout.forgetCachedFolders();
+    return true;
+  }
+
+  /**
    * Lists the compatible P2P folders other users created for our datasite (one storage call) and
    * remembers them for {@link #peerOwnedInbox} and {@link #peerOwnedOutbox}. Duplicates resolve to the
    * oldest, with a warning, instead of failing the sync.

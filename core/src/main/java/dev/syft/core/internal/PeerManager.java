@@ -113,6 +113,35 @@ final class PeerManager {
   }
 
   /**
+   * Withdraws our request to {@code email} or drops them as a contact: our P2P folders for them are
+   * deleted (messages still queued there with them), the access approval gave them is revoked, and the
+   * row is forgotten. A request of theirs that is still in their storage shows up again at the next
+   * refresh, to approve or reject. Returns the state the peer had.
+   */
+  String remove(String email) throws IOException {
+    String peer = checkPeer(email);
+    Optional<StateDb.PeerRow> row = get(peer);
+    if (row.isEmpty()) {
+      throw new SyftException("no-peer", "no contact or request for " + peer + " (see 'syft peers list')");
+    }
+    if (row.get().state().equals(REQUESTED_BY_PEER)) {
+      // their request lives in their storage and would be found again at once
+      throw new SyftException("their-request", peer + " asked to connect; 'syft peers reject " + peer
+          + "' declines it");
+    }
+    ctx.folders().deletePairFor(peer);
+    versions.unshareOwnWith(peer);
+    if (row.get().state().equals(ACCEPTED)) {
+      policy.revokeFolder("app_data/job/inbox/" + peer, peer, Level.READ);
+      policy.revokeFolder("app_data/job/review/" + peer, peer, Level.READ);
+      policy.revokeFolder(Notices.folderFor(peer), peer, Level.READ);
+    }
+    ctx.db().deletePeer(peer);
+    versions.writePeersFile(list());
+    return row.get().state();
+  }
+
+  /**
    * The reference's post-approval step: the peer may write its job inbox and read its review folder;
    * we also give it its notices folder.
    */

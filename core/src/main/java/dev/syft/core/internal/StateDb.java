@@ -402,6 +402,10 @@ public final class StateDb implements AutoCloseable {
         p.skipReason(), p.lastSync());
   }
 
+  public void deletePeer(String email) {
+    update("DELETE FROM peers WHERE email=?", email);
+  }
+
   // ---- DS pull cursor
 
   public double watermark(String peer) {

@@ -74,6 +74,15 @@ final class VersionFiles {
     layout.shareVersionFile(peer, this::own);
   }
 
+  /** Stops sharing our version file with {@code peer} (a withdrawn request or a dropped contact). */
+  void unshareOwnWith(String peer) throws IOException {
+    var layout = ctx.folders().layout();
+    var file = layout.findControlFile(VersionInfo.FILE_NAME);
+    if (file.isPresent()) {
+      layout.storage().unshare(file.get(), peer);
+    }
+  }
+
   /** Our {@code SYFT_peers.json}, if there is a readable one. */
   Optional<PeersFile> readPeersFile() throws IOException {
     try {

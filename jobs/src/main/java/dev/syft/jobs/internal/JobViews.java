@@ -87,6 +87,11 @@ public final class JobViews {
   }
 
   JobInfo info(JobId id, JobConfig c) {
+    return info(id, c, true);
+  }
+
+  /** Without {@code hashed} an own job's content is not re-hashed: no hash, never "changed" (read paths). */
+  JobInfo info(JobId id, JobConfig c, boolean hashed) {
     boolean own = id.owner().equals(me);
     JobState s;
     try {
@@ -110,14 +115,16 @@ public final class JobViews {
     boolean logShared;
     if (own) {
       JobRecord r = record(id);
-      try {
-        hash = TreeHash.of(jobDir);
-      } catch (IOException e) {
-        hash = null;
+      if (hashed) {
+        try {
+          hash = TreeHash.of(jobDir);
+        } catch (IOException e) {
+          hash = null;
+        }
       }
       approvedHash = r.approvedHash();
       String bound = r.approvedHash() != null ? r.approvedHash() : r.receivedHash();
-      changed = bound != null && !bound.equals(hash);
+      changed = hashed && bound != null && !bound.equals(hash);
       isolation = "bwrap".equals(r.isolation()) ? Isolation.BUBBLEWRAP.id() : r.isolation(); // older records
       isolationNote = r.isolationNote();
       Datasite p = perms.get();
@@ -144,9 +151,14 @@ public final class JobViews {
 
   /** Every job this home knows, sorted as the reference lists them. */
   public List<JobInfo> list() {
+    return list(true);
+  }
+
+  /** Every job; without {@code hashed} the own jobs' content is not re-hashed (no hash, never changed). */
+  public List<JobInfo> list(boolean hashed) {
     List<JobInfo> out = new ArrayList<>();
     for (JobId id : store.allJobs()) {
-      config(id).ifPresent(c -> out.add(info(id, c)));
+      config(id).ifPresent(c -> out.add(info(id, c, hashed)));
     }
     out.sort(Comparator.comparing((JobInfo j) -> j.submittedAt() == null ? "" : j.submittedAt(),
             Comparator.reverseOrder())

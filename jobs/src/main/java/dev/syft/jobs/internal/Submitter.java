@@ -40,10 +40,10 @@ public final class Submitter {
   public record Prepared(String name, JobKind kind, String entrypoint, Map<String, byte[]> code, boolean folder,
       boolean pyproject, String codePath, List<String> skipped) {}
 
-  /** The job name to use: the given one (validated), or {@code Job - <8 hex>}. */
+  /** The job name to use: the given one (validated), or {@code job-<8 hex>}. */
   public static String jobName(String given) {
     if (given == null || given.isBlank()) {
-      return "Job - " + UUID.randomUUID().toString().substring(0, 8);
+      return "job-" + UUID.randomUUID().toString().substring(0, 8); // no spaces: easy to type and quote-free
     }
     return Names.checkJobName(given);
   }
