@@ -125,7 +125,7 @@ class PySyft010PeerTest {
     }
     assertThat(c.client(DO).sync().clean()).isTrue();
     assertThat(c.client(DO).peers().list()).extracting(Peer::email).containsExactlyInAnyOrder(DS, DS2);
-    assertThat(peer(c, DO, DS).state()).isEqualTo("accepted");
+    assertThat(peer(c, DO, DS).state().toString()).isEqualTo("accepted");
     assertThat(new String(doLayout.readControlFile(PeersFile.FILE_NAME, 1 << 20).orElseThrow(), StandardCharsets.UTF_8))
         .isEqualTo(after);
   }

@@ -69,7 +69,7 @@ class JavaScientistPythonOwnerTest {
     owner.call("approve_peer", "email", DS);
     scientist.sync();
 
-    assertThat(peer(scientist, DO).state()).isEqualTo("accepted");
+    assertThat(peer(scientist, DO).state().toString()).isEqualTo("accepted");
     // Java read Python's SYFT_version.json ...
     assertThat(peer(scientist, DO).version()).isEqualTo("0.1.117");
     // ... and Python read Java's
@@ -95,7 +95,7 @@ class JavaScientistPythonOwnerTest {
     JsonNode peersJson = PyActor.JSON.readTree(env.driveFile(DO, "SYFT_peers.json"));
     assertThat(peersJson.path(DS_REJECTED).path("state").asString()).isEqualTo("rejected");
     assertThat(peersJson.path(DS).path("state").asString()).isEqualTo("accepted");
-    assertThat(peer(stranger, DO).state()).isNotEqualTo("accepted");
+    assertThat(peer(stranger, DO).state().toString()).isNotEqualTo("accepted");
     Path replica = stranger.client().home().replica(DO);
     assertThat(replica).satisfiesAnyOf(
         p -> assertThat(p).doesNotExist(),
