@@ -29,7 +29,13 @@ public record JobParts(JobStore store, JobLifecycle lifecycle, JobRelease releas
   }
 
   public static JobParts of(Home home, Supplier<Datasite> perms, Clock clock, RunOptions options) {
-    return of(home, perms, clock, options, new LocalExecutor(options));
+    return of(home, perms, clock, options, executorFor(home, options));
+  }
+
+  /** The executor {@code jobs.executor} in config.yaml names: local (default) or slurm. */
+  public static JobExecutor executorFor(Home home, RunOptions options) {
+    return SlurmSettings.executor(home).equals("slurm") ? new SlurmExecutor(options, SlurmSettings.read(home))
+        : new LocalExecutor(options);
   }
 
   public static JobParts of(Home home, Supplier<Datasite> perms, Clock clock, RunOptions options,
