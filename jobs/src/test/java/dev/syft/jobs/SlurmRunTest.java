@@ -79,7 +79,7 @@ class SlurmRunTest {
 
   @Test
   void anApprovedJobRunsOnSlurmAndItsOutputsComeBack() throws Exception {
-    String id = approvedBash("hello", "#!/bin/bash\necho \"hello from $SLURM_JOB_ID\" \necho out > outputs/result.txt\n"
+    String id = approvedBash("hello", "#!/bin/bash\necho \"hello from $SLURM_JOB_ID\" \nmkdir -p code/outputs\necho out > code/outputs/result.txt\n"
         + "echo to-stderr >&2\n");
     RunResult r = f.jobs(DO).run(id);
     assertThat(r.status()).as("%s", r.notes()).isEqualTo(JobStatus.DONE);
@@ -90,7 +90,7 @@ class SlurmRunTest {
     assertThat(review("hello").resolve("stdout.txt")).content().startsWith("hello from ");
     assertThat(review("hello").resolve("stderr.txt")).content().contains("to-stderr");
     assertThat(review("hello").resolve("returncode.txt")).hasContent("0");
-    assertThat(f.jobs(DO).get(id).status()).isEqualTo(JobStatus.DONE);
+    assertThat(f.jobs(DO).get(id).status()).isEqualTo(JobStatus.DONE.wire());
   }
 
   @Test

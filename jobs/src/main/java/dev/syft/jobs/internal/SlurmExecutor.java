@@ -229,15 +229,20 @@ public final class SlurmExecutor implements JobExecutor {
         + " then\n  echo \"[syft-java] refused: the job's files changed after approval\" >&2\n  echo ")
         .append(CONTENT_CHANGED_RC).append(" > ").append(Runner.q(ctl.resolve("rc").toString())).append("\n  exit ")
         .append(CONTENT_CHANGED_RC).append("\nfi\n");
+    long limit = Math.max(1, lim.timeout().toSeconds());
+    s.append("start=$SECONDS\n");
     s.append("env -i");
     for (Map.Entry<String, String> e : new LinkedHashMap<>(prep.env()).entrySet()) {
       s.append(' ').append(Runner.q(e.getKey() + "=" + e.getValue()));
     }
-    s.append(" timeout --kill-after=5 ").append(Math.max(1, lim.timeout().toSeconds())).append(" ");
+    s.append(" timeout --kill-after=3 ").append(limit).append(" ");
     for (String c : prep.command()) {
       s.append(Runner.q(c)).append(' ');
     }
     s.append("< /dev/null\nrc=$?\n");
+    // timeout exits 137, not 124, when the job outlived the TERM and needed the KILL
+    s.append("if [ \"$rc\" = 137 ] && [ $((SECONDS - start)) -ge ").append(limit).append(" ]; then rc=")
+        .append(TIMEOUT_RC).append("; fi\n");
     s.append("echo \"$rc\" > ").append(Runner.q(ctl.resolve("rc.tmp").toString())).append(" && mv ")
         .append(Runner.q(ctl.resolve("rc.tmp").toString())).append(' ').append(Runner.q(ctl.resolve("rc").toString()))
         .append("\nexit \"$rc\"\n");
