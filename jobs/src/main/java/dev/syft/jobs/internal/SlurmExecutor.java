@@ -82,6 +82,9 @@ public final class SlurmExecutor implements JobExecutor {
     Path work = plan.workDir();
     Path ctl = work.resolve("ctl");
     RunLimits lim = plan.options().limits();
+    if (settings.timeLimitSeconds() > 0) {
+      lim = lim.withTimeout(java.time.Duration.ofSeconds(settings.timeLimitSeconds()));
+    }
     Path script = writeScript(plan, prep, ctl, lim);
     List<String> sbatch = new ArrayList<>(List.of("sbatch", "--parsable", "--job-name=syft-" + safe(plan.id()),
         "--output=" + prep.stdout(), "--error=" + prep.stderr(), "--open-mode=append", "--chdir=" + work,
