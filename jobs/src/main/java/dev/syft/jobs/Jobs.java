@@ -356,6 +356,16 @@ public final class Jobs {
     return parts.runs().run(parts.store().ownJob(id));
   }
 
+  /**
+   * Cancels a running job of the own datasite on its executor: with {@code jobs.executor: slurm} this is
+   * {@code scancel}; the runner waiting for it then records it as failed ("cancelled").
+   *
+   * @throws JobsException {@code wrong-status} when the job is not running or its executor cannot cancel it
+   */
+  public void cancel(String id) {
+    parts.runs().cancel(parts.store().ownJob(id));
+  }
+
   /** Runs every approved job of the own datasite, one after the other. */
   public List<RunResult> runApproved() {
     List<RunResult> out = new ArrayList<>();

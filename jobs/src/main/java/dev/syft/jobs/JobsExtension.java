@@ -5,7 +5,6 @@ import dev.syft.core.Home;
 import dev.syft.core.SyncExtension;
 import dev.syft.jobs.internal.JobExecutor;
 import dev.syft.jobs.internal.JobParts;
-import dev.syft.jobs.internal.LocalExecutor;
 import dev.syft.jobs.internal.Policies;
 import dev.syft.jobs.internal.Settings;
 import dev.syft.permissions.Datasite;
@@ -32,12 +31,16 @@ public final class JobsExtension implements SyncExtension {
 
   /** The extension found by {@link java.util.ServiceLoader}: jobs run on this machine. */
   public JobsExtension() {
-    this(LocalExecutor::new);
+    this(null);
   }
 
-  /** With another executor for auto-runs (tests; later a cluster executor). */
+  /** With another executor for auto-runs (tests); null: the one config.yaml names. */
   JobsExtension(Function<RunOptions, JobExecutor> executors) {
     this.executors = executors;
+  }
+
+  private JobExecutor executor(Home home, RunOptions options) {
+    return executors != null ? executors.apply(options) : JobParts.executorFor(home, options);
   }
 
   @Override
@@ -49,7 +52,7 @@ public final class JobsExtension implements SyncExtension {
   public void onRound(ClientContext ctx) {
     Settings settings = Settings.read(ctx.home());
     RunOptions options = RunOptions.defaults(settings.requireSandbox());
-    JobParts jobs = JobParts.of(ctx.home(), ctx::permissions, ctx.clock(), options, executors.apply(options));
+    JobParts jobs = JobParts.of(ctx.home(), ctx::permissions, ctx.clock(), options, executor(ctx.home(), options));
     jobs.lifecycle().recoverStale();
     jobs.release().restorePeerFolders(ctx.acceptedPeers());
     jobs.lifecycle().receiveAll();
@@ -66,7 +69,7 @@ public final class JobsExtension implements SyncExtension {
   /** Runs outside the round: its own permission engine, the job state lock and run lock guard the job. */
   private void autoRun(ClientContext ctx, RunOptions options, boolean share, JobId id) {
     Home home = ctx.home();
-    JobParts jobs = JobParts.of(home, JobParts.privatePermissions(home), ctx.clock(), options, executors.apply(options));
+    JobParts jobs = JobParts.of(home, JobParts.privatePermissions(home), ctx.clock(), options, executor(ctx.home(), options));
     try {
       RunResult r = jobs.runs().run(id);
       if (share) {

@@ -24,4 +24,18 @@ public interface JobExecutor {
    * @throws Runner.ContentChanged when the copied content no longer has the approved hash
    */
   Runner.Outcome run(Runner.Plan plan, Sandbox.Probe isolation) throws IOException;
+
+  /** The folder runs are staged in: the private local one, or a folder shared with the compute nodes. */
+  default java.nio.file.Path workRoot(java.nio.file.Path local) {
+    return local;
+  }
+
+  /**
+   * Stops a running job (a cluster executor cancels its cluster job; the run then ends as failed).
+   *
+   * @return false when this executor has no running job with that id
+   */
+  default boolean cancel(String jobId) {
+    return false;
+  }
 }

@@ -29,7 +29,45 @@ public record JobParts(JobStore store, JobLifecycle lifecycle, JobRelease releas
   }
 
   public static JobParts of(Home home, Supplier<Datasite> perms, Clock clock, RunOptions options) {
-    return of(home, perms, clock, options, new LocalExecutor(options));
+    return of(home, perms, clock, options, executorFor(home, options));
+  }
+
+  /**
+   * The executor {@code jobs.executor} in config.yaml names: local (default) or slurm. Read on first
+   * use, so a broken executor section fails runs (clearly) but not listing or reviewing jobs.
+   */
+  public static JobExecutor executorFor(Home home, RunOptions options) {
+    return new JobExecutor() {
+      private JobExecutor chosen;
+
+      private synchronized JobExecutor chosen() {
+        if (chosen == null) {
+          chosen = SlurmSettings.executor(home).equals("slurm") ? new SlurmExecutor(options, SlurmSettings.read(home))
+              : new LocalExecutor(options);
+        }
+        return chosen;
+      }
+
+      @Override
+      public Sandbox.Probe isolationFor(String jobId) {
+        return chosen().isolationFor(jobId);
+      }
+
+      @Override
+      public Runner.Outcome run(Runner.Plan plan, Sandbox.Probe isolation) throws java.io.IOException {
+        return chosen().run(plan, isolation);
+      }
+
+      @Override
+      public java.nio.file.Path workRoot(java.nio.file.Path local) {
+        return chosen().workRoot(local);
+      }
+
+      @Override
+      public boolean cancel(String jobId) {
+        return chosen().cancel(jobId);
+      }
+    };
   }
 
   public static JobParts of(Home home, Supplier<Datasite> perms, Clock clock, RunOptions options,

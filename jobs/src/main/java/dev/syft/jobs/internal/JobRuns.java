@@ -107,6 +107,20 @@ public final class JobRuns {
 
   // ------------------------------------------------------------------ running
 
+  /** Cancels a running job of the own datasite on its executor (Slurm: {@code scancel}). */
+  public void cancel(JobId id) {
+    store.requireOwner(id);
+    JobStatus s = state(id).status();
+    if (s != JobStatus.RUNNING) {
+      throw new JobsException(ErrorCode.WRONG_STATUS, "cannot cancel job " + id.shortId() + ": it is " + s
+          + " (only running jobs can be cancelled)");
+    }
+    if (!executor.cancel(id.shortId())) {
+      throw new JobsException(ErrorCode.WRONG_STATUS, "cannot cancel job " + id.shortId() + ": this executor has no"
+          + " cancellable run of it (only Slurm runs can be cancelled)");
+    }
+  }
+
   /** Runs an approved job of the own datasite and releases nothing: results stay hidden until shared. */
   public RunResult run(JobId id) {
     store.requireOwner(id);
@@ -140,7 +154,7 @@ public final class JobRuns {
 
   private RunResult execute(JobId id, JobConfig c, String approvedHash, Sandbox.Probe probe) {
     Instant start = now();
-    Path work = layout.workRoot().resolve(id.submitter()).resolve(id.name() + "-" + start.toEpochMilli());
+    Path work = executor.workRoot(layout.workRoot()).resolve(id.submitter()).resolve(id.name() + "-" + start.toEpochMilli());
     List<String> notes = new ArrayList<>();
     List<String> released = new ArrayList<>();
     List<String> mountedNames = new ArrayList<>();

@@ -128,14 +128,35 @@ public final class Runner {
     return Sandbox.none("no sandbox works here (" + why + ") and jobs.require_sandbox is false");
   }
 
+  /**
+   * A run made ready in its work folder: content copied and checked, wrapper written, sandbox command
+   * and scrubbed environment built, log files created. Every executor starts exactly this command.
+   *
+   * @param marker the value of {@link #RUN_MARKER} in {@code env} when the run has no PID namespace, else null
+   */
+  public record Prepared(List<String> command, Map<String, String> env, Path jobDir, Path stdout, Path stderr,
+      List<String> notes, String isolationNote, String marker, Map<String, String> fileHashes) {}
+
   public static Outcome run(Plan plan, Sandbox.Probe probe) throws IOException {
+    Prepared prep = prepare(plan, probe);
+    return runPrepared(plan, probe, prep);
+  }
+
+  /**
+   * Copies the submission into the work folder, checks it still has the approved hash and prepares
+   * the isolated command.
+   *
+   * @throws ContentChanged when the copy does not have the approved hash
+   */
+  public static Prepared prepare(Plan plan, Sandbox.Probe probe) throws IOException {
     Path work = plan.workDir();
     Path job = work.resolve("job");
     Path home = Files.createDirectories(work.resolve("home"));
     Path ctl = Files.createDirectories(work.resolve("ctl"));
     Path logs = Files.createDirectories(work.resolve("logs"));
     DatasiteFiles.copyTree(plan.submission(), job, TreeHash::content);
-    String hash = TreeHash.of(job);
+    Map<String, String> fileHashes = TreeHash.fileHashes(job);
+    String hash = TreeHash.of(fileHashes);
     if (!hash.equals(plan.approvedHash())) {
       throw new ContentChanged("refused to run " + plan.id() + ": its files changed after approval (approved "
           + shortHash(plan.approvedHash()) + ", now " + shortHash(hash) + ")");
@@ -237,6 +258,21 @@ public final class Runner {
       Files.writeString(stderr, "");
     }
     Files.writeString(stdout, "");
+    return new Prepared(cmd, env, job, stdout, stderr, notes, isolationNote, marker, fileHashes);
+  }
+
+  private static Outcome runPrepared(Plan plan, Sandbox.Probe probe, Prepared prep) throws IOException {
+    List<String> cmd = prep.command();
+    Map<String, String> env = prep.env();
+    Path job = prep.jobDir();
+    Path stdout = prep.stdout();
+    Path stderr = prep.stderr();
+    List<String> notes = prep.notes();
+    String isolationNote = prep.isolationNote();
+    String marker = prep.marker();
+    Path home = plan.workDir().resolve("home");
+    RunLimits lim = plan.options().limits();
+    boolean sandboxed = probe.mode() != Isolation.NONE;
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(job.toFile());
     pb.environment().clear();
     pb.environment().putAll(env);
