@@ -74,7 +74,7 @@ class RunTest {
   @Test
   void aJobOverItsTimeLimitIsKilledAndFailed() throws Exception {
     String id = approvedPy("loop", "import time\nprint('started', flush=True)\nwhile True:\n    time.sleep(0.05)\n");
-    RunOptions quick = f.options.withLimits(f.options.limits().withTimeout(Duration.ofSeconds(2)));
+    RunOptions quick = f.options.withLimits(f.options.limits().withTimeout(Duration.ofSeconds(5)));
     RunResult r = f.jobs(DO, quick).run(id);
     assertThat(r.status()).isEqualTo(JobStatus.FAILED);
     assertThat(r.timedOut()).isTrue();
