@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "jobs", mixinStandardHelpOptions = true,
     description = "Submit code to data owners; review, run and release results of jobs sent to you.",
     subcommands = {JobsCommand.Submit.class, JobsCommand.ListCmd.class, JobsCommand.Show.class,
-        JobsCommand.Approve.class, JobsCommand.Reject.class, JobsCommand.Run.class, JobsCommand.Logs.class,
+        JobsCommand.Approve.class, JobsCommand.Reject.class, JobsCommand.Run.class, JobsCommand.Cancel.class,
+        JobsCommand.Logs.class,
         JobsCommand.Outputs.class, JobsCommand.Share.class, JobsCommand.Rerun.class, JobsCommand.Deposit.class,
         JobsCommand.Group.class, JobsCommand.Collect.class, JobsCommand.PolicyCmd.class, JobsCommand.SandboxCmd.class},
     footer = {"", "Job ids: <submitter>/<job> on your datasite, <owner>/<submitter>/<job> for jobs you submitted;",
@@ -432,6 +433,28 @@ final class JobsCommand implements Runnable {
     public Integer call() {
       JobInfo j = withJobs(home, jobs -> jobs.reject(expand(jobs, id), reason));
       spec.commandLine().getOut().println("rejected " + j.id() + "; the submitter sees it after your next sync");
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = {"Cancel a running job of your datasite on its executor (with jobs.executor: slurm, scancel).",
+          "The run then ends as failed (cancelled); nothing is released."},
+      footer = {"", "Example:", "  syft jobs cancel ds@uni.example/mean-age --home ~/do"})
+  static final class Cancel implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "ID") String id;
+
+    @Override
+    public Integer call() {
+      String full = withJobs(home, jobs -> {
+        String e = expand(jobs, id);
+        jobs.cancel(e);
+        return e;
+      });
+      spec.commandLine().getOut().println("cancel requested for " + full + "; it ends as failed (cancelled)");
       return Main.EXIT_OK;
     }
   }

@@ -60,6 +60,17 @@ class MistakesIT {
   }
 
   @Test
+  void cancellingAJobThatIsNotRunningSaysSo() throws Exception {
+    String home = tmp.resolve("h").toString();
+    ok("init", "--email", "a@b.example", "--transport", "local:" + tmp.resolve("shared"), "--home", home);
+    CliEndToEndIT.Run r = CliEndToEndIT.syft(tmp, "jobs", "cancel", "nosuch", "--home", home);
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("syft: ").contains("nosuch");
+    assertThat(r.err().strip().lines().count()).as(r.err()).isLessThanOrEqualTo(2);
+    assertThat(CLASS_NAME.matcher(r.err()).find()).as(r.err()).isFalse();
+  }
+
+  @Test
   void aRequestCanBeWithdrawn() throws Exception {
     String home = tmp.resolve("h").toString();
     ok("init", "--email", "a@b.example", "--transport", "local:" + tmp.resolve("shared"), "--home", home);
