@@ -40,6 +40,17 @@ public final class Peers {
     return engine.removePeer(email);
   }
 
+  /**
+   * Trusts the encryption key {@code email} publishes when {@code fingerprint} (its short form or hex,
+   * compared with them out of band) matches: after a key change, their messages are read and ours are
+   * sent again. Returns the trusted key's short form.
+   *
+   * @throws dev.syft.protocol.SyftException {@code fingerprint-mismatch} when it does not match
+   */
+  public String trust(String email, String fingerprint) {
+    return engine.trustPeer(email, fingerprint);
+  }
+
   /** Rejects a pending request. The peer is not told; its messages stay queued on its side. */
   public void reject(String email) {
     engine.rejectPeer(email);
