@@ -129,6 +129,8 @@ class EncryptedSyncTest {
       assertThat(c.client(DO).status().warnings()).isEmpty();
       assertThat(peer(c, DO, DS).encrypted()).isTrue();
 
+      c.client(DO).sync(); // the held messages (the refusal notice of v3) go out
+      c.client(DS).sync(); // v3 rolls back to the owner's v1
       Cluster.write(c.replica(DS, DO), "proposed.txt", "v4");
       c.client(DS).sync();
       assertThat(c.client(DO).sync().accepted()).isEqualTo(1);
