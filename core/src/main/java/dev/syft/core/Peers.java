@@ -51,6 +51,11 @@ public final class Peers {
     return engine.trustPeer(email, fingerprint);
   }
 
+  /** The hex fingerprint of the key pinned for {@code email}, if any (its short form is in {@link Peer}). */
+  public java.util.Optional<String> pinnedFingerprint(String email) {
+    return engine.pinnedFingerprint(email);
+  }
+
   /** Rejects a pending request. The peer is not told; its messages stay queued on its side. */
   public void reject(String email) {
     engine.rejectPeer(email);

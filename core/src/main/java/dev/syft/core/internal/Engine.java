@@ -408,6 +408,10 @@ public final class Engine implements AutoCloseable {
         key.map(k -> new dev.syft.crypto.Fingerprint(k.fingerprint()).shortForm()).orElse(null), encrypted, problem);
   }
 
+  public Optional<String> pinnedFingerprint(String email) {
+    return db.peerKey(Home.normalizeEmail(email)).map(StateDb.PeerKey::fingerprint);
+  }
+
   /**
    * Trusts {@code email}'s current encryption key when {@code fingerprint} (short form or hex) matches
    * it; a changed key then replaces the pinned one and traffic resumes. Returns the trusted key's short form.
