@@ -139,7 +139,7 @@ class CryptoCommandIT {
         .containsExactly("EC31 EFA2 2669 B06E BD01 12F2 D0EB E896", alice.get("ik_fingerprint").stringValue());
     CliEndToEndIT.Run peer = run("keys", "fingerprint", "bob@example.org", "--home", home);
     assertThat(peer.exit()).isEqualTo(1);
-    assertThat(peer.err()).contains("no bundle pinned yet for bob@example.org");
+    assertThat(peer.err()).contains("no key pinned yet for bob@example.org");
     Path bobDid = tmp.resolve("bob.did.json");
     Files.writeString(bobDid, byField(derivation, "name", "bob").get("did_document_json").stringValue(), StandardCharsets.UTF_8);
     assertThat(ok("keys", "fingerprint", "--bundle", bobDid.toString()).out())
