@@ -62,9 +62,21 @@ final class InitCommand implements Callable<Integer> {
       out.println("created client home " + c.home().dir() + " for " + c.email());
       out.println("datasite: " + c.home().datasite());
       c.setupNote().ifPresent(out::println);
+      keyLine(c).ifPresent(out::println);
       out.println("next: syft peers add <email> --home " + c.home().dir());
     }
     return Main.EXIT_OK;
+  }
+
+  /** The new home's end-to-end key, and how to back it up (the recovery key is not printed here). */
+  private static java.util.Optional<String> keyLine(dev.syft.core.SyftClient c) {
+    try {
+      return dev.syft.crypto.PrivateKeyFile.read(dev.syft.crypto.PrivateKeyFile.in(c.home().dir()))
+          .map(id -> "encryption key: " + id.fingerprint().shortForm()
+              + " (back it up: syft keys export-recovery --home " + c.home().dir() + ")");
+    } catch (java.io.IOException | dev.syft.crypto.CryptoException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private static void deleteTree(Path dir) {

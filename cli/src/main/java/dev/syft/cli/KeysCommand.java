@@ -236,10 +236,16 @@ final class KeysCommand implements Runnable {
         if (bundle != null) {
           f = PeerBundle.parse(CryptoCommand.read(bundle)).fingerprint();
         } else if (peer != null) {
-          home.open();
-          // pinning arrives with the sync wiring; until then no peer bundle is stored
-          spec.commandLine().getErr().println("syft: no bundle pinned yet for " + peer);
-          return Main.EXIT_REFUSED;
+          java.util.Optional<String> pinned;
+          try (dev.syft.core.SyftClient c = dev.syft.core.SyftClient.open(home.resolve())) {
+            pinned = c.peers().pinnedFingerprint(peer);
+          }
+          if (pinned.isEmpty()) {
+            spec.commandLine().getErr().println("syft: no key pinned yet for " + peer
+                + " (it is pinned when they publish one, at the first sync after pairing)");
+            return Main.EXIT_REFUSED;
+          }
+          f = new Fingerprint(pinned.get());
         } else {
           f = load(home.open()).fingerprint();
         }

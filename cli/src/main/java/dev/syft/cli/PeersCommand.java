@@ -14,12 +14,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "peers", mixinStandardHelpOptions = true,
     description = "Manage contacts: request, approve, reject, remove, list.",
     subcommands = {PeersCommand.ListCmd.class, PeersCommand.Add.class, PeersCommand.Approve.class, PeersCommand.Reject.class,
-        PeersCommand.Remove.class},
+        PeersCommand.Remove.class, PeersCommand.Trust.class},
     footer = {"", "Examples:",
         "  syft peers add do@hospital.example --home ~/ds      ask a data owner to connect",
         "  syft peers list --home ~/do                          see pending requests",
         "  syft peers approve ds@university.example --home ~/do",
-        "  syft peers remove do@hosptial.example --home ~/ds    withdraw a mistyped request"})
+        "  syft peers remove do@hosptial.example --home ~/ds    withdraw a mistyped request",
+        "  syft peers trust ds@university.example --fingerprint 'EC31 EFA2 ...' --home ~/do   accept a changed key"})
 final class PeersCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -28,7 +29,9 @@ final class PeersCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List peers and their states.")
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"List peers: state, whether traffic with them is end-to-end encrypted, and the short form of"
+          + " their pinned key's fingerprint (compare it with them out of band; 'syft keys fingerprint' on their side)."})
   static final class ListCmd implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption home;
@@ -49,8 +52,11 @@ final class PeersCommand implements Runnable {
           out.println("no peers yet: 'syft peers add <email>' asks someone to connect");
         }
         for (Peer p : peers) {
-          StringBuilder line = new StringBuilder(String.format("%-40s %s", p.email(), p.state()));
-          if (p.skipReason() != null) {
+          StringBuilder line = new StringBuilder(String.format("%-40s %-17s %-9s %s", p.email(), p.state(),
+              p.encrypted() ? "encrypted" : "clear", p.fingerprint() == null ? "(no key)" : p.fingerprint()));
+          if (p.keyProblem() != null) {
+            line.append("  (").append(p.keyProblem()).append(')');
+          } else if (p.skipReason() != null) {
             line.append("  (skipped: ").append(p.skipReason()).append(')');
           } else if (p.warning() != null) {
             line.append("  (").append(p.warning()).append(')');
@@ -114,6 +120,30 @@ final class PeersCommand implements Runnable {
       try (SyftClient c = SyftClient.open(home.resolve())) {
         c.peers().reject(email);
         spec.commandLine().getOut().println("rejected " + email);
+        return Main.EXIT_OK;
+      }
+    }
+  }
+
+  @Command(name = "trust", mixinStandardHelpOptions = true,
+      description = {"Trust the encryption key EMAIL publishes now, after comparing its fingerprint with them out of"
+          + " band. A changed key is refused (their messages quarantined, ours held) until trusted."},
+      footer = {"", "Example:", "  syft peers trust ds@university.example --fingerprint 'EC31 EFA2 0B8C 9D1E ...' --home ~/do"})
+  static final class Trust implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin HomeOption home;
+
+    @Parameters(paramLabel = "EMAIL") String email;
+
+    @Option(names = "--fingerprint", required = true, paramLabel = "F",
+        description = "Their key's fingerprint: the short form (groups of 4 hex digits) or the full hex.")
+    String fingerprint;
+
+    @Override
+    public Integer call() {
+      try (SyftClient c = SyftClient.open(home.resolve())) {
+        String trusted = c.peers().trust(email, fingerprint);
+        spec.commandLine().getOut().println("trusted the key of " + email + ": " + trusted);
         return Main.EXIT_OK;
       }
     }

@@ -85,6 +85,17 @@ class CliEndToEndIT {
     assertThat(ok("sync", "--home", dsHome).out()).contains("1 change(s) proposed");
     assertThat(ok("sync", "--home", doHome).out()).contains("1 proposal(s) accepted");
     assertThat(tmp.resolve("do").resolve(DO).resolve("app_data/job/inbox/" + DS + "/hello/run.sh")).hasContent("echo hello\n");
+    // end-to-end encrypted by default: each side pinned the other's key, as 'keys fingerprint' shows it
+    JsonNode doPeers = JsonMapper.builder().build().readTree(ok("peers", "list", "--json", "--home", doHome).out());
+    assertThat(doPeers.get(0).get("encrypted").asBoolean()).isTrue();
+    String dsKey = ok("keys", "fingerprint", "--home", dsHome).out().lines().findFirst().orElseThrow();
+    assertThat(doPeers.get(0).get("fingerprint").asString()).isEqualTo(dsKey);
+    assertThat(ok("keys", "fingerprint", DS, "--home", doHome).out()).startsWith(dsKey);
+    assertThat(ok("peers", "list", "--home", doHome).out()).contains("encrypted").contains(dsKey);
+    Run wrong = syft(tmp, "peers", "trust", DS, "--fingerprint", "0000 0000", "--home", doHome);
+    assertThat(wrong.exit()).isEqualTo(1);
+    assertThat(wrong.err()).contains("does not match");
+    assertThat(ok("peers", "trust", DS, "--fingerprint", dsKey, "--home", doHome).out()).contains(dsKey);
 
     JsonNode status = JsonMapper.builder().build().readTree(ok("status", "--json", "--home", doHome).out());
     assertThat(status.get("status").get("email").asString()).isEqualTo(DO);

@@ -123,11 +123,10 @@ class CryptoCommandIT {
     JsonNode alice = byField(derivation, "name", "alice");
     String home = tmp.resolve("alice").toString();
     ok("init", "--email", "alice@example.org", "--transport", "local:" + tmp.resolve("shared"), "--home", home);
-    CliEndToEndIT.Run none = run("keys", "show", "--home", home);
-    assertThat(none.exit()).isEqualTo(1);
-    assertThat(none.err()).contains("syft keys generate");
-
-    ok("keys", "restore", "--home", home, "--recovery-key", alice.get("recovery_key_bip39_english").stringValue());
+    // init creates keys (end-to-end encryption is on by default); restoring others needs --force
+    assertThat(ok("keys", "show", "--home", home).out()).contains("alice@example.org");
+    ok("keys", "restore", "--home", home, "--force", "--recovery-key",
+        alice.get("recovery_key_bip39_english").stringValue());
     Path keyFile = Path.of(home, ".syft", "crypto_keys.json");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
     JsonNode shown = MAPPER.readTree(ok("keys", "show", "--home", home, "--json").out());
@@ -140,7 +139,7 @@ class CryptoCommandIT {
         .containsExactly("EC31 EFA2 2669 B06E BD01 12F2 D0EB E896", alice.get("ik_fingerprint").stringValue());
     CliEndToEndIT.Run peer = run("keys", "fingerprint", "bob@example.org", "--home", home);
     assertThat(peer.exit()).isEqualTo(1);
-    assertThat(peer.err()).contains("no bundle pinned yet for bob@example.org");
+    assertThat(peer.err()).contains("no key pinned yet for bob@example.org");
     Path bobDid = tmp.resolve("bob.did.json");
     Files.writeString(bobDid, byField(derivation, "name", "bob").get("did_document_json").stringValue(), StandardCharsets.UTF_8);
     assertThat(ok("keys", "fingerprint", "--bundle", bobDid.toString()).out())
@@ -157,6 +156,8 @@ class CryptoCommandIT {
 
     String other = tmp.resolve("zoe").toString();
     ok("init", "--email", "zoe@example.org", "--transport", "local:" + tmp.resolve("shared"), "--home", other);
+    assertThat(run("keys", "generate", "--home", other).exit()).isNotZero();
+    Files.delete(Path.of(other, ".syft", "crypto_keys.json"));
     String gen = ok("keys", "generate", "--home", other).out();
     String words = gen.lines().filter(l -> l.startsWith("recovery key (words): ")).findFirst().orElseThrow()
         .substring("recovery key (words): ".length());

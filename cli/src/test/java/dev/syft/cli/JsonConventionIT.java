@@ -121,6 +121,8 @@ class JsonConventionIT {
     JsonNode p = json("peers", "list", "--json", "--home", doHome);
     assertThat(p.get(0).path("email").asString()).isEqualTo(DS);
     assertThat(p.get(0).path("last_sync").asString()).matches(ISO_UTC);
+    assertThat(p.get(0).path("encrypted").isBoolean()).isTrue();
+    assertThat(p.get(0).path("fingerprint").asString()).matches("([0-9A-F]{4} ){7}[0-9A-F]{4}");
   }
 
   @Test

@@ -11,5 +11,15 @@ import dev.syft.protocol.model.PeerState;
  * @param skipReason why sync skips this peer (e.g. an incompatible version), or null
  * @param warning a non-blocking remark (e.g. a patch-version difference), or null
  * @param lastSync epoch seconds of the last successful sync with the peer, or null
+ * @param fingerprint the short form of the peer's pinned encryption key (compare it out of band), or null
+ * @param encrypted whether our traffic with the peer is end-to-end encrypted (both sides publish keys and
+ *     theirs is trusted)
+ * @param keyProblem why traffic with the peer is held (their key changed and is not trusted yet), or null
  */
-public record Peer(String email, PeerState state, String version, String skipReason, String warning, Double lastSync) {}
+public record Peer(String email, PeerState state, String version, String skipReason, String warning, Double lastSync,
+    String fingerprint, boolean encrypted, String keyProblem) {
+  /** A peer without encryption details. */
+  public Peer(String email, PeerState state, String version, String skipReason, String warning, Double lastSync) {
+    this(email, state, version, skipReason, warning, lastSync, null, false, null);
+  }
+}

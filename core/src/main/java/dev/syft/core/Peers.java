@@ -40,6 +40,22 @@ public final class Peers {
     return engine.removePeer(email);
   }
 
+  /**
+   * Trusts the encryption key {@code email} publishes when {@code fingerprint} (its short form or hex,
+   * compared with them out of band) matches: after a key change, their messages are read and ours are
+   * sent again. Returns the trusted key's short form.
+   *
+   * @throws dev.syft.protocol.SyftException {@code fingerprint-mismatch} when it does not match
+   */
+  public String trust(String email, String fingerprint) {
+    return engine.trustPeer(email, fingerprint);
+  }
+
+  /** The hex fingerprint of the key pinned for {@code email}, if any (its short form is in {@link Peer}). */
+  public java.util.Optional<String> pinnedFingerprint(String email) {
+    return engine.pinnedFingerprint(email);
+  }
+
   /** Rejects a pending request. The peer is not told; its messages stay queued on its side. */
   public void reject(String email) {
     engine.rejectPeer(email);

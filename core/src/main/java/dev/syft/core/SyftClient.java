@@ -128,7 +128,9 @@ public final class SyftClient implements AutoCloseable {
       throw new SyftException(ErrorCode.TRANSPORT_UNREACHABLE, "cannot prepare the transport " + transportUri + ": "
           + ex.getMessage(), ex);
     }
-    SyftClient c = open(Home.init(homeDir, e, transportUri));
+    Home home = Home.init(homeDir, e, transportUri);
+    dev.syft.core.internal.Engine.ensureKeys(home); // end-to-end keys from the start (never synced)
+    SyftClient c = open(home);
     c.setupNote = note;
     return c;
   }

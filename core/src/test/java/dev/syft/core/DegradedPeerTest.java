@@ -112,7 +112,7 @@ class DegradedPeerTest {
     assertThat(c.client(DO).sync().uploaded()).isZero();
     // exactly one message in the reader's outbox carries the file
     Storage doStore = net.raw(DO);
-    long carrying = Forge.eventsIn(doStore, Forge.outboxOf(doStore, DS)).stream().flatMap(m -> m.events().stream())
+    long carrying = Forge.eventsIn(doStore, Forge.outboxOf(doStore, DS), c.homeDir(DO)).stream().flatMap(m -> m.events().stream())
         .map(FileChangeEvent::pathInDatasite).filter("public/report.txt"::equals).count();
     assertThat(carrying).isEqualTo(1);
   }

@@ -289,7 +289,7 @@ class FaultConvergenceTest {
   static void dump(Net net, Cluster c) {
     try {
       dev.syft.transport.Storage doStore = net.raw(DO);
-      for (FileChangeEventsMessageView v : views(doStore, Forge.outboxOf(doStore, DS))) {
+      for (FileChangeEventsMessageView v : views(doStore, Forge.outboxOf(doStore, DS), c.homeDir(DO))) {
         System.out.println("OUTBOX " + v);
       }
       try (dev.syft.core.internal.StateDb d = dev.syft.core.internal.StateDb.open(c.homeDir(DS).resolve(".syft/state.db"))) {
@@ -302,11 +302,11 @@ class FaultConvergenceTest {
 
   record FileChangeEventsMessageView(String name, String modified, List<String> events) {}
 
-  static List<FileChangeEventsMessageView> views(dev.syft.transport.Storage s, dev.syft.transport.Entry folder)
-      throws java.io.IOException {
+  static List<FileChangeEventsMessageView> views(dev.syft.transport.Storage s, dev.syft.transport.Entry folder,
+      java.nio.file.Path ownerHome) throws java.io.IOException {
     List<FileChangeEventsMessageView> out = new ArrayList<>();
     for (dev.syft.transport.Entry e : s.listAll(folder)) {
-      var m = new dev.syft.protocol.archive.ArchiveCodec().decodeEvents(s.readAll(e, 1 << 24));
+      var m = new dev.syft.protocol.archive.ArchiveCodec().decodeEvents(Forge.plain(s.readAll(e, 1 << 24), ownerHome));
       out.add(new FileChangeEventsMessageView(e.name(), String.valueOf(e.modified()), m.events().stream()
           .map(ev -> ev.pathInDatasite() + (ev.deleted() ? " DEL" : " " + ev.newHash().substring(0, 8)) + " id=" + ev.id())
           .toList()));

@@ -77,12 +77,39 @@ final class Forge {
     return store.write(folder, name, bytes, WriteMode.CREATE);
   }
 
+  /**
+   * The archive in {@code raw}: an SYC2 envelope the client of {@code senderHome} sealed (it is always
+   * one of its recipients) is opened with that client's keys; plaintext is returned as is.
+   */
+  static byte[] plain(byte[] raw, java.nio.file.Path senderHome) throws IOException {
+    if (!dev.syft.crypto.Envelope.looksLikeEnvelope(raw)) {
+      return raw;
+    }
+    try {
+      dev.syft.crypto.Identity me = dev.syft.crypto.PrivateKeyFile.read(
+          dev.syft.crypto.PrivateKeyFile.in(senderHome)).orElseThrow();
+      return dev.syft.crypto.Envelope.open(raw, me, me.bundle());
+    } catch (dev.syft.crypto.CryptoException x) {
+      throw new IOException(x.describe(), x);
+    }
+  }
+
   /** Decoded events messages in a folder, in name order (unreadable files skipped). */
   static List<FileChangeEventsMessage> eventsIn(Storage store, Entry folder) throws IOException {
+    return eventsIn(store, folder, null);
+  }
+
+  /**
+   * As {@link #eventsIn(Storage, Entry)} for the folder's owner living in {@code ownerHome}: SYC2
+   * envelopes the owner sealed (to a reader and to itself) are opened with its own keys.
+   */
+  static List<FileChangeEventsMessage> eventsIn(Storage store, Entry folder, java.nio.file.Path ownerHome)
+      throws IOException {
     List<FileChangeEventsMessage> out = new java.util.ArrayList<>();
     for (Entry e : store.listAll(folder)) {
       if (!e.folder() && e.name().startsWith("syfteventsmessagev3_")) {
-        out.add(CODEC.decodeEvents(store.readAll(e, 1 << 26)));
+        byte[] raw = store.readAll(e, 1 << 26);
+        out.add(CODEC.decodeEvents(ownerHome == null ? raw : plain(raw, ownerHome)));
       }
     }
     return out;

@@ -342,7 +342,7 @@ class ScientistRecoveryTest {
     assertThat(c.client(DS).sync().proposed()).isEqualTo(2);
     Storage ds = net.raw(DS);
     Entry inbox = Forge.inboxAt(ds, EVIL);
-    List<ProposedFileChangesMessage> sent = proposalsIn(ds, inbox);
+    List<ProposedFileChangesMessage> sent = proposalsIn(ds, inbox, c.homeDir(DS));
     assertThat(sent).singleElement().satisfies(m -> assertThat(m.changes()).hasSize(2));
     // the owner refuses the whole message for a reason that names no file
     String notices = "{\"datasite\": \"" + EVIL + "\", \"peer\": \"" + DS + "\", \"notices\": [{\"kind\": \"rejected\","
@@ -355,7 +355,7 @@ class ScientistRecoveryTest {
             + ", rolled back: the owner was busy"));
     c.clock.advance(Duration.ofSeconds(1));
     assertThat(c.client(DS).sync().proposed()).isEqualTo(2);
-    List<ProposedFileChangesMessage> again = proposalsIn(ds, inbox);
+    List<ProposedFileChangesMessage> again = proposalsIn(ds, inbox, c.homeDir(DS));
     assertThat(again).hasSize(3);
     assertThat(again.subList(1, 3)).allSatisfy(m -> {
       assertThat(m.changes()).hasSize(1);
@@ -365,11 +365,12 @@ class ScientistRecoveryTest {
     assertThat(replica.resolve(a)).hasContent("a");
   }
 
-  static List<ProposedFileChangesMessage> proposalsIn(Storage store, Entry folder) throws IOException {
+  static List<ProposedFileChangesMessage> proposalsIn(Storage store, Entry folder, java.nio.file.Path senderHome)
+      throws IOException {
     List<ProposedFileChangesMessage> out = new java.util.ArrayList<>();
     for (Entry e : store.listAll(folder)) {
       if (!e.folder() && e.name().startsWith("msgv2_")) {
-        out.add(new dev.syft.protocol.archive.ArchiveCodec().decodeProposal(store.readAll(e, 1 << 26)));
+        out.add(new dev.syft.protocol.archive.ArchiveCodec().decodeProposal(Forge.plain(store.readAll(e, 1 << 26), senderHome)));
       }
     }
     out.sort(java.util.Comparator.comparingDouble(ProposedFileChangesMessage::submittedTimestamp));

@@ -305,7 +305,7 @@ class SyncScenariosTest {
     assertThat(c.replica(DS2, DO).resolve("public/both.txt")).hasContent("both");
     // not even an undelivered copy sits in the other reader's outbox
     Storage doStore = net.raw(DO);
-    assertThat(Forge.eventsIn(doStore, Forge.outboxOf(doStore, DS2)).stream().flatMap(m -> m.events().stream())
+    assertThat(Forge.eventsIn(doStore, Forge.outboxOf(doStore, DS2), c.homeDir(DO)).stream().flatMap(m -> m.events().stream())
         .map(FileChangeEvent::pathInDatasite)).doesNotContain(review).contains("public/both.txt");
   }
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +82,11 @@ public final class Engine implements AutoCloseable {
   public static Engine create(Home home, StorageOpener opener, Clock clock, List<SyncExtension> extensions,
       ExecutorService io) {
     return new Engine(home, opener, clock, extensions, io);
+  }
+
+  /** Creates the home's end-to-end keys unless it has some (also done lazily by the first sync). */
+  public static void ensureKeys(Home home) {
+    E2e.ensureKeys(home.dir(), home.email());
   }
 
   public static List<SyncExtension> discoverExtensions() {
@@ -392,9 +398,32 @@ public final class Engine implements AutoCloseable {
     };
   }
 
-  private static Peer toPeer(StateDb.PeerRow r) {
+  private Peer toPeer(StateDb.PeerRow r) {
     VersionFiles.PeerVersion v = VersionFiles.describe(r.versionJson());
-    return new Peer(r.email(), dev.syft.protocol.model.PeerState.fromWireName(r.state()).orElseThrow(), v.version(), r.skipReason(), v.warning(), r.lastSync());
+    Optional<StateDb.PeerKey> key = db.peerKey(r.email());
+    String problem = E2e.problem(db, r.email());
+    boolean encrypted = key.isPresent() && problem == null && db.meta("bundle_published:" + r.email()).isPresent();
+    return new Peer(r.email(), dev.syft.protocol.model.PeerState.fromWireName(r.state()).orElseThrow(), v.version(),
+        r.skipReason(), v.warning(), r.lastSync(),
+        key.map(k -> new dev.syft.crypto.Fingerprint(k.fingerprint()).shortForm()).orElse(null), encrypted, problem);
+  }
+
+  public Optional<String> pinnedFingerprint(String email) {
+    return db.peerKey(Home.normalizeEmail(email)).map(StateDb.PeerKey::fingerprint);
+  }
+
+  /**
+   * Trusts {@code email}'s current encryption key when {@code fingerprint} (short form or hex) matches
+   * it; a changed key then replaces the pinned one and traffic resumes. Returns the trusted key's short form.
+   */
+  public String trustPeer(String email, String fingerprint) {
+    try (Home.HomeLock lock = home.lock()) {
+      String peer = Home.normalizeEmail(email);
+      if (db.peer(peer).isEmpty()) {
+        throw new SyftException("no-peer", "no contact or request for " + peer + " (see 'syft peers list')");
+      }
+      return ctx().e2e().trust(peer, fingerprint).shortForm();
+    }
   }
 
   public String addPeer(String email) {
@@ -588,6 +617,12 @@ public final class Engine implements AutoCloseable {
     DeletionGuard.heldInDb(db).forEach((scope, n) -> held.add(new Status.HeldDeletions(
         scope.equals(DeletionGuard.OWN) ? home.email() : scope, n[0], n[1], DeletionGuard.message(scope, n[0], n[1]))));
     List<String> warnings = new ArrayList<>(Writers.warnings(db));
+    for (StateDb.PeerRow p : db.peers()) {
+      String keyProblem = E2e.problem(db, p.email());
+      if (keyProblem != null) {
+        warnings.add(keyProblem);
+      }
+    }
     db.meta(StateDb.RECOVERED).ifPresent(v -> {
       String[] p = v.split("\t", 2);
       warnings.add("the local state database was damaged and replaced" + (p.length > 1 ? "; the old one is " + p[1] : "")

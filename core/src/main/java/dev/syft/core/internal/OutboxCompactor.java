@@ -81,7 +81,7 @@ final class OutboxCompactor {
     List<SpooledEvents> open = new ArrayList<>();
     try (Blobs blobs = new Blobs(ctx)) {
       for (Entry e : mine) {
-        try (java.io.InputStream in = ctx.storage().read(e)) {
+        try (java.io.InputStream in = ctx.e2e().openerFor(ctx.me(), true).open(ctx.storage().read(e))) {
           open.add(Wire.readEvents(PayloadKind.EVENTS, in, ctx.limits(), ctx.blobDir()));
         }
         List<SpooledEvents.Event> events = new ArrayList<>(open.get(open.size() - 1).events());
@@ -100,8 +100,19 @@ final class OutboxCompactor {
       Entry newest = mine.get(mine.size() - 1);
       EventsName name = FileNames.parseEvents(newest.name());
       Blobs.Encoded encoded = blobs.encode(new FileChangeEventsMessage(merged, name.id(), name.timestamp()));
-      try (java.io.InputStream in = encoded.open()) {
-        ctx.storage().write(outbox.get(), newest.name(), in, WriteMode.REPLACE);
+      try {
+        if (encoded.bytes() != null) {
+          ctx.storage().write(outbox.get(), newest.name(), ctx.e2e().seal(peer, encoded.bytes()), WriteMode.REPLACE);
+        } else {
+          java.nio.file.Path upload = ctx.e2e().seal(peer, encoded.file());
+          try (java.io.InputStream in = java.nio.file.Files.newInputStream(upload)) {
+            ctx.storage().write(outbox.get(), newest.name(), in, WriteMode.REPLACE);
+          } finally {
+            if (!upload.equals(encoded.file())) {
+              java.nio.file.Files.deleteIfExists(upload);
+            }
+          }
+        }
       } finally {
         encoded.discard();
       }

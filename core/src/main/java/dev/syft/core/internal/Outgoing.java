@@ -113,11 +113,21 @@ final class Outgoing {
       try {
         Entry folder = folderFor(Target.valueOf(o.target()), o.peer());
         try {
+          // the one place outgoing bytes are sealed: to a peer that publishes a trusted key, as SYC2
+          Target t = Target.valueOf(o.target());
+          boolean toPeer = t == Target.PEER_INBOX || t == Target.PEER_OUTBOX;
           if (o.payloadFile() == null) {
-            ctx.storage().write(folder, o.name(), ctx.db().outgoingPayload(o.seq()), WriteMode.CREATE);
+            byte[] payload = ctx.db().outgoingPayload(o.seq());
+            ctx.storage().write(folder, o.name(), toPeer ? ctx.e2e().seal(o.peer(), payload) : payload, WriteMode.CREATE);
           } else {
-            try (java.io.InputStream in = Files.newInputStream(dir().resolve(o.payloadFile()))) {
+            Path plain = dir().resolve(o.payloadFile());
+            Path upload = toPeer ? ctx.e2e().seal(o.peer(), plain) : plain;
+            try (java.io.InputStream in = Files.newInputStream(upload)) {
               ctx.storage().write(folder, o.name(), in, WriteMode.CREATE);
+            } finally {
+              if (!upload.equals(plain)) {
+                Files.deleteIfExists(upload);
+              }
             }
           }
         } catch (StorageException e) {

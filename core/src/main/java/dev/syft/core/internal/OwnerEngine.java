@@ -384,6 +384,17 @@ final class OwnerEngine {
 
   /** Processes every proposal waiting in {@code peer}'s inbox, oldest first. Returns {accepted, rejected}. */
   private int[] drainInbox(String peer, List<String> peers, ChangeHints hints) throws IOException {
+    try {
+      return drainInbox0(peer, peers, hints);
+    } finally {
+      E2e.Opener o = openers.remove(peer);
+      if (o != null) {
+        ctx.e2e().afterBatch(o);
+      }
+    }
+  }
+
+  private int[] drainInbox0(String peer, List<String> peers, ChangeHints hints) throws IOException {
     Optional<Entry> inbox = ctx.folders().peerOwnedInbox(peer);
     if (inbox.isEmpty() || !hints.mayHaveChanged(inbox.get())) {
       return new int[] {0, 0};
@@ -450,6 +461,9 @@ final class OwnerEngine {
 
   private record Outcome(boolean accepted, String reason) {}
 
+  /** How to open each sender's messages, resolved once per round. */
+  private final Map<String, E2e.Opener> openers = new java.util.HashMap<>();
+
   private Outcome process(String peer, Entry file, List<String> peers) {
     if (file.size() > ctx.limits().maxMessageBytes()) {
       return reject(peer, file, null, null, "unreadable message: it is " + file.size()
@@ -460,7 +474,10 @@ final class OwnerEngine {
     try (InputStream in = ctx.storage().read(file)) {
       raw = new Capture(in, ctx.limits().maxMessageBytes());
       try {
-        msg = Wire.readProposal(raw, ctx.limits(), spoolRoot());
+        // an SYC2 envelope is verified against the sender's pinned key and opened; plaintext passes
+        try (InputStream plain = openers.computeIfAbsent(peer, p -> ctx.e2e().openerFor(p, false)).open(raw)) {
+          msg = Wire.readProposal(plain, ctx.limits(), spoolRoot());
+        }
       } catch (SyftException e) {
         raw.drain(); // the whole message's size and hash go to quarantine
         throw e;

@@ -67,6 +67,7 @@ final class PeerManager {
     }
     ctx.folders().ensurePairFor(peer);
     versions.shareOwnWith(peer);
+    ctx.e2e().publishFor(peer);
     ctx.db().upsertPeer(new StateDb.PeerRow(peer, REQUESTED_BY_ME, true,
         row.map(StateDb.PeerRow::theyRequested).orElse(false), null, null, null, null));
     versions.writePeersFile(list());
@@ -90,6 +91,8 @@ final class PeerManager {
     }
     ctx.folders().ensurePairFor(peer);
     versions.shareOwnWith(peer);
+    ctx.e2e().publishFor(peer);
+    ctx.e2e().refresh(peer);
     setUpPeerFolders(peer);
     StateDb.PeerRow r = row.get();
     ctx.db().inTransaction(() -> {
@@ -197,11 +200,20 @@ final class PeerManager {
     // most overdue first; a peer never checked is checked at once, the others as the budget allows
     accepted.sort(java.util.Comparator.comparing((StateDb.PeerRow r) -> r.versionCheckedAt() == null ? 0.0 : r.versionCheckedAt()));
     for (StateDb.PeerRow r : accepted) {
+      try {
+        ctx.e2e().publishFor(r.email()); // no call once published with the current key
+      } catch (IOException e) {
+        LOG.warn("cannot publish our encryption bundle for {}, will retry: {}", r.email(), e.getMessage());
+      }
       if (r.versionCheckedAt() == null) {
         ctx.spendPeriodic(1);
         versions.check(r, now);
+        ctx.e2e().refresh(r.email()); // a new contact's key is pinned on first use
       } else if (now - r.versionCheckedAt() > VERSION_REFRESH_SECONDS && ctx.spendPeriodic(1)) {
         versions.check(r, now);
+        if (ctx.db().peerKey(r.email()).isEmpty()) {
+          ctx.e2e().refresh(r.email()); // a peer that may have turned encryption on since
+        }
       }
     }
   }

@@ -221,7 +221,9 @@ final class ScientistEngine {
     }
     Map<Entry, Fetched> downloaded;
     try {
-      downloaded = download(fresh);
+      E2e.Opener opener = ctx.e2e().openerFor(peer, false);
+      downloaded = download(fresh, opener);
+      ctx.e2e().afterBatch(opener);
     } finally {
       if (report) {
         ctx.progress().end();
@@ -284,7 +286,7 @@ final class ScientistEngine {
         : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
-  private Map<Entry, Fetched> download(List<Entry> files) {
+  private Map<Entry, Fetched> download(List<Entry> files, E2e.Opener opener) {
     Map<Entry, Fetched> out = new LinkedHashMap<>();
     Semaphore bound = new Semaphore(ctx.ioParallelism());
     Map<Entry, Future<Fetched>> futures = new LinkedHashMap<>();
@@ -299,7 +301,11 @@ final class ScientistEngine {
           // streamed: contents above 64 KiB wait in the home's blob folder, whatever their size
           try (java.io.InputStream in = ctx.storage().read(e)) {
             Capture raw = new Capture(in, ctx.limits().maxMessageBytes());
-            SpooledEvents m = Wire.readEvents(PayloadKind.EVENTS, raw, ctx.limits(), ctx.blobDir());
+            SpooledEvents m;
+            // an SYC2 envelope is verified against the owner's pinned key and opened; plaintext passes
+            try (java.io.InputStream plain = opener.open(raw)) {
+              m = Wire.readEvents(PayloadKind.EVENTS, plain, ctx.limits(), ctx.blobDir());
+            }
             ctx.progress().advance(1);
             return (Fetched) new Got(m, raw.kept());
           }

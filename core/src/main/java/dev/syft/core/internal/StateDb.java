@@ -28,7 +28,7 @@ import java.util.HashSet;
  */
 public final class StateDb implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StateDb.class);
-  private static final int SCHEMA_VERSION = 3;
+  private static final int SCHEMA_VERSION = 4;
   /** Quarantine keeps at most this much of a refused message (plus its full size and SHA-256). */
   public static final int MAX_QUARANTINE_PAYLOAD = 1 << 20;
 
@@ -141,6 +141,37 @@ public final class StateDb implements AutoCloseable {
     }
   }
 
+  /**
+   * 4: peers' encryption keys pinned on first use (DID document and fingerprint), and a different key
+   * they published since, waiting for the user to trust it.
+   */
+  private static void createPeerKeys(Statement s) throws SQLException {
+    s.execute("CREATE TABLE IF NOT EXISTS peer_keys (peer TEXT PRIMARY KEY, bundle TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+        + " pinned_at REAL NOT NULL, offered_bundle TEXT, offered_fingerprint TEXT)");
+  }
+
+  /** A peer's pinned key and, when it published another one since, that one (else nulls). */
+  public record PeerKey(String peer, String bundle, String fingerprint, double pinnedAt, String offeredBundle,
+      String offeredFingerprint) {}
+
+  public Optional<PeerKey> peerKey(String peer) {
+    return queryOne("SELECT peer,bundle,fingerprint,pinned_at,offered_bundle,offered_fingerprint FROM peer_keys WHERE peer=?",
+        rs -> new PeerKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getString(5),
+            rs.getString(6)), peer);
+  }
+
+  /** Pins {@code bundle} for {@code peer}, clearing any offered key. */
+  public void pinPeerKey(String peer, String bundle, String fingerprint, double at) {
+    update("INSERT INTO peer_keys(peer,bundle,fingerprint,pinned_at) VALUES(?,?,?,?) ON CONFLICT(peer) DO UPDATE SET"
+        + " bundle=excluded.bundle, fingerprint=excluded.fingerprint, pinned_at=excluded.pinned_at,"
+        + " offered_bundle=NULL, offered_fingerprint=NULL", peer, bundle, fingerprint, at);
+  }
+
+  /** Records a key {@code peer} published that differs from the pinned one (nulls: none). */
+  public void offerPeerKey(String peer, String bundle, String fingerprint) {
+    update("UPDATE peer_keys SET offered_bundle=?, offered_fingerprint=? WHERE peer=?", bundle, fingerprint, peer);
+  }
+
   private void migrate() throws SQLException {
     try (Statement s = conn.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -153,7 +184,7 @@ public final class StateDb implements AutoCloseable {
         return;
       }
       conn.setAutoCommit(false);
-      if (version == 1 || version == 2) {
+      if (version >= 1 && version <= 3) {
         if (version == 1) {
           // 2: quarantine keeps a capped payload with the whole message's size and hash
           s.execute("ALTER TABLE quarantine ADD COLUMN size INTEGER");
@@ -161,8 +192,11 @@ public final class StateDb implements AutoCloseable {
           s.execute("UPDATE quarantine SET size = length(payload), payload = substr(payload, 1, " + MAX_QUARANTINE_PAYLOAD
               + ") WHERE payload IS NOT NULL");
         }
-        // 3: a large outgoing message waits in a file of the home instead of the database
-        s.execute("ALTER TABLE outgoing ADD COLUMN payload_file TEXT");
+        if (version <= 2) {
+          // 3: a large outgoing message waits in a file of the home instead of the database
+          s.execute("ALTER TABLE outgoing ADD COLUMN payload_file TEXT");
+        }
+        createPeerKeys(s);
         setMeta("schema_version", Integer.toString(SCHEMA_VERSION));
         conn.commit();
         conn.setAutoCommit(true);
@@ -210,6 +244,7 @@ public final class StateDb implements AutoCloseable {
           + " PRIMARY KEY (peer, path))");
       // Every events message this DO wrote to its own event log (name, timestamp) for checkpoints.
       s.execute("CREATE TABLE IF NOT EXISTS event_log (name TEXT PRIMARY KEY, ts REAL NOT NULL, events INTEGER NOT NULL)");
+      createPeerKeys(s);
       setMeta("schema_version", Integer.toString(SCHEMA_VERSION));
       conn.commit();
       conn.setAutoCommit(true);

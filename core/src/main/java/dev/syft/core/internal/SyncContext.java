@@ -69,6 +69,16 @@ final class SyncContext {
     return ioParallelism;
   }
 
+  private E2e e2e;
+
+  /** End-to-end encryption: keys, bundles, sealing and opening of messages. */
+  synchronized E2e e2e() {
+    if (e2e == null) {
+      e2e = new E2e(this);
+    }
+    return e2e;
+  }
+
   Folders folders() {
     return folders;
   }

@@ -1,0 +1,354 @@
+package dev.syft.core.internal;
+
+import dev.syft.crypto.CryptoException;
+import dev.syft.crypto.Envelope;
+import dev.syft.crypto.Fingerprint;
+import dev.syft.crypto.Identity;
+import dev.syft.crypto.PayloadSource;
+import dev.syft.crypto.PeerBundle;
+import dev.syft.crypto.PrivateKeyFile;
+import dev.syft.crypto.RandomSource;
+import dev.syft.crypto.SealOptions;
+import dev.syft.crypto.Suite;
+import dev.syft.protocol.SyftException;
+import dev.syft.transport.Entry;
+import dev.syft.transport.Role;
+import dev.syft.transport.StorageException;
+import dev.syft.transport.WriteMode;
+import dev.syft.transport.layout.FolderNames;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * End-to-end encryption at the one boundary where message bytes meet the store: our keys, the
+ * bundles we publish per peer ({@code syft_encryption_bundles#<me>/encryption_bundle_<me>_for_<peer>.json},
+ * shared with that peer as reader), the peers' bundles pinned on first use, sealing of outgoing
+ * messages and opening of incoming ones. The rest of core sees plaintext archives only.
+ *
+ * <p>Traffic with a peer is encrypted once both sides published a bundle and the peer's is trusted. A
+ * changed key is not used: it waits, with its fingerprint, until the user trusts it; meanwhile messages
+ * to that peer stay journalled and messages from it are refused (quarantined).
+ */
+final class E2e {
+  private static final Logger LOG = LoggerFactory.getLogger(E2e.class);
+  private static final long MAX_BUNDLE = 1 << 20;
+  private static final byte[] MAGIC = "SYC2".getBytes(StandardCharsets.US_ASCII);
+
+  private final SyncContext ctx;
+  private Identity me;
+
+  E2e(SyncContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Creates this home's keys if it has none (a new home, or one made before encryption). Never synced. */
+  static Identity ensureKeys(Path homeDir, String email) {
+    Path file = PrivateKeyFile.in(homeDir);
+    try {
+      Optional<Identity> id = PrivateKeyFile.read(file);
+      if (id.isPresent()) {
+        return id.get();
+      }
+      Identity created = Identity.generate(email, RandomSource.secure());
+      PrivateKeyFile.write(file, created, false);
+      LOG.info("created end-to-end keys in {}", file);
+      return created;
+    } catch (IOException | CryptoException e) {
+      throw new SyftException("keys", "cannot use the end-to-end keys in " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  synchronized Identity me() {
+    if (me == null) {
+      me = ensureKeys(ctx.home().dir(), ctx.me());
+      if (!me.email().equalsIgnoreCase(ctx.me())) {
+        throw new SyftException("keys", "the keys in " + PrivateKeyFile.in(ctx.home().dir()) + " are for "
+            + me.email() + ", not " + ctx.me());
+      }
+    }
+    return me;
+  }
+
+  // ------------------------------------------------------------------ publication
+
+  /** Publishes our bundle for {@code peer} (and shares the folder with them) unless already done for this key. */
+  void publishFor(String peer) throws IOException {
+    String fp = me().fingerprint().hex();
+    String key = "bundle_published:" + peer;
+    if (ctx.db().meta(key).filter(fp::equals).isPresent()) {
+      return;
+    }
+    Entry folder = ctx.folders().layout().ensureEncryptionBundlesFolder();
+    String name = FolderNames.encryptionBundleFile(ctx.me(), peer);
+    ctx.storage().write(folder, name, me().bundle().bundleFileJson().getBytes(StandardCharsets.UTF_8),
+        WriteMode.REPLACE);
+    ctx.storage().share(folder, peer, Role.READER);
+    ctx.db().setMeta(key, fp);
+  }
+
+  // ------------------------------------------------------------------ pinning
+
+  /**
+   * Reads {@code peer}'s bundle for us, pins it on first use; a different key than the pinned one is
+   * kept aside as offered until {@link #trust}. Bad or missing bundles leave the pin as it is.
+   */
+  void refresh(String peer) {
+    Optional<PeerBundle> read;
+    try {
+      read = readPublished(peer);
+    } catch (IOException e) {
+      LOG.warn("cannot read the encryption bundle of {}, will retry: {}", peer, e.getMessage());
+      return;
+    }
+    if (read.isEmpty()) {
+      return;
+    }
+    PeerBundle b = read.get();
+    Optional<StateDb.PeerKey> pinned = ctx.db().peerKey(peer);
+    if (pinned.isEmpty()) {
+      ctx.db().pinPeerKey(peer, b.didDocumentJson(), b.fingerprint().hex(), ctx.now());
+    } else if (!pinned.get().fingerprint().equals(b.fingerprint().hex())) {
+      if (!b.fingerprint().hex().equals(pinned.get().offeredFingerprint())) {
+        LOG.warn("the encryption key of {} changed; refused until 'syft peers trust {} --fingerprint {}'", peer, peer,
+            b.fingerprint().shortForm());
+      }
+      ctx.db().offerPeerKey(peer, b.didDocumentJson(), b.fingerprint().hex());
+    } else if (pinned.get().offeredFingerprint() != null) {
+      ctx.db().offerPeerKey(peer, null, null); // back to the pinned key
+    }
+  }
+
+  private Optional<PeerBundle> readPublished(String peer) throws IOException {
+    Optional<Entry> folder = ctx.folders().layout().findPeerEncryptionBundlesFolder(peer);
+    if (folder.isEmpty()) {
+      return Optional.empty();
+    }
+    String name = FolderNames.encryptionBundleFile(peer, ctx.me());
+    Optional<Entry> file = ctx.storage().findFiles(folder.get(), name).stream()
+        .filter(e -> !e.folder() && (e.owner() == null || peer.equalsIgnoreCase(e.owner()))).findFirst();
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] raw;
+    try {
+      raw = ctx.storage().readAll(file.get(), MAX_BUNDLE);
+    } catch (StorageException e) {
+      if (e.kind() == StorageException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    try {
+      PeerBundle b = PeerBundle.parse(new String(raw, StandardCharsets.UTF_8));
+      if (!b.identity().equalsIgnoreCase(peer)) {
+        LOG.warn("the encryption bundle published by {} names {}; ignored", peer, b.identity());
+        return Optional.empty();
+      }
+      return Optional.of(b);
+    } catch (CryptoException e) {
+      LOG.warn("unusable encryption bundle from {}: {}", peer, e.describe());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Trusts {@code peer}'s current key when {@code typed} matches its fingerprint (short form or hex):
+   * the offered key replaces the pinned one, or a first key is pinned. Returns the pinned fingerprint.
+   */
+  Fingerprint trust(String peer, String typed) {
+    Optional<StateDb.PeerKey> k = ctx.db().peerKey(peer);
+    if (k.isEmpty() || k.get().offeredBundle() == null) {
+      refresh(peer);
+      k = ctx.db().peerKey(peer);
+    }
+    if (k.isEmpty()) {
+      throw new SyftException("no-key", peer + " has published no encryption key for us yet");
+    }
+    StateDb.PeerKey key = k.get();
+    if (key.offeredBundle() != null) {
+      Fingerprint offered = new Fingerprint(key.offeredFingerprint());
+      if (!offered.matches(typed)) {
+        throw new SyftException("fingerprint-mismatch", "the fingerprint given does not match the new key of " + peer
+            + " (" + offered.shortForm() + "); compare it with them out of band");
+      }
+      ctx.db().pinPeerKey(peer, key.offeredBundle(), key.offeredFingerprint(), ctx.now());
+      return offered;
+    }
+    Fingerprint pinned = new Fingerprint(key.fingerprint());
+    if (!pinned.matches(typed)) {
+      throw new SyftException("fingerprint-mismatch", "the fingerprint given does not match the key of " + peer
+          + " (" + pinned.shortForm() + "); compare it with them out of band");
+    }
+    return pinned;
+  }
+
+  /** The peer's pinned bundle when it is usable (no unconfirmed change). */
+  Optional<PeerBundle> trusted(String peer) {
+    Optional<StateDb.PeerKey> k = ctx.db().peerKey(peer);
+    if (k.isEmpty() || k.get().offeredBundle() != null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(PeerBundle.parse(k.get().bundle()));
+    } catch (CryptoException e) {
+      LOG.warn("the pinned key of {} is unreadable: {}", peer, e.describe());
+      return Optional.empty();
+    }
+  }
+
+  /** Why traffic with {@code peer} is held (a changed, untrusted key), or null. */
+  String problem(String peer) {
+    return problem(ctx.db(), peer);
+  }
+
+  static String problem(StateDb db, String peer) {
+    Optional<StateDb.PeerKey> k = db.peerKey(peer);
+    if (k.isEmpty() || k.get().offeredFingerprint() == null) {
+      return null;
+    }
+    return "the encryption key of " + peer + " changed (was " + new Fingerprint(k.get().fingerprint()).shortForm()
+        + ", now " + new Fingerprint(k.get().offeredFingerprint()).shortForm() + "); their messages are refused"
+        + " and ours held until 'syft peers trust " + peer + " --fingerprint <new fingerprint>'";
+  }
+
+  /** Reads the sender's bundle again when one of its envelopes failed a key check. */
+  void afterBatch(Opener o) {
+    if (o.suspect().get()) {
+      refresh(o.sender());
+    }
+  }
+
+  /** Whether we seal what we send to {@code peer}: both sides published and their key is trusted. */
+  boolean encryptsTo(String peer) {
+    return trusted(peer).isPresent() && ctx.db().meta("bundle_published:" + peer).isPresent();
+  }
+
+  // ------------------------------------------------------------------ sealing
+
+  /**
+   * What to upload to {@code peer}: the payload itself (plaintext peer), or the same message sealed to
+   * the peer and to us (so we can read our own outbox back). Throws while the peer's key change is
+   * unconfirmed: the message stays journalled.
+   */
+  byte[] seal(String peer, byte[] payload) {
+    Optional<List<PeerBundle>> to = recipients(peer);
+    if (to.isEmpty()) {
+      return payload;
+    }
+    return Envelope.seal(me(), to.get(), payload, SealOptions.defaults());
+  }
+
+  /** As {@link #seal(String, byte[])} for a journalled file; returns the file to upload (a new one when sealed). */
+  Path seal(String peer, Path payload) throws IOException {
+    Optional<List<PeerBundle>> to = recipients(peer);
+    if (to.isEmpty()) {
+      return payload;
+    }
+    Path out = Files.createTempFile(payload.getParent(), ".sealed-", ".syc2");
+    try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+      // large messages only travel between syft-java peers in the segmented suite (memory O(segment))
+      Envelope.sealStream(me(), to.get(), PayloadSource.of(payload), os, SealOptions.defaults().withSuite(Suite.STREAM));
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(out);
+      throw e;
+    }
+    return out;
+  }
+
+  private Optional<List<PeerBundle>> recipients(String peer) {
+    String why = problem(peer);
+    if (why != null) {
+      throw new SyftException("key-changed", why);
+    }
+    if (!encryptsTo(peer)) {
+      return Optional.empty();
+    }
+    return Optional.of(List.of(trusted(peer).orElseThrow(), me().bundle()));
+  }
+
+  // ------------------------------------------------------------------ opening
+
+  /**
+   * How to read messages from one sender, resolved once per batch on the calling thread (downloads run
+   * on other threads and never touch the database).
+   */
+  Opener openerFor(String sender, boolean ownMessages) {
+    if (ownMessages) {
+      return new Opener(sender, me(), me().bundle(), null, ctx.blobDir(), new AtomicBoolean());
+    }
+    String why = problem(sender);
+    if (why == null && trusted(sender).isEmpty()) {
+      refresh(sender); // they may have published since the last check
+      why = problem(sender);
+    }
+    return new Opener(sender, me(), trusted(sender).orElse(null), why, ctx.blobDir(), new AtomicBoolean());
+  }
+
+  /**
+   * Opens incoming message bytes: SYC2 envelopes are verified and decrypted, others pass through.
+   * {@code suspect} is set when an envelope failed a signature or key check: the sender may have a new
+   * key, worth reading again after the batch ({@link #refresh}).
+   */
+  record Opener(String sender, Identity me, PeerBundle bundle, String refused, Path spool, AtomicBoolean suspect) {
+    /**
+     * The plaintext archive of {@code raw} (a message {@code size} bytes long). A bad envelope throws a
+     * {@link SyftException} naming the failing step: the caller quarantines the message.
+     */
+    InputStream open(InputStream raw) throws IOException {
+      if (refused != null) {
+        throw new SyftException("key-changed", refused);
+      }
+      BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+      in.mark(MAGIC.length);
+      byte[] head = in.readNBytes(MAGIC.length);
+      in.reset();
+      if (!Envelope.looksLikeEnvelope(head)) {
+        return in;
+      }
+      if (bundle == null) {
+        suspect.set(true);
+        throw new SyftException("no-key", "encrypted message from " + sender + ", whose key is unknown here");
+      }
+      Path env = Files.createTempFile(spool, ".env-", ".syc2");
+      Path plain = Files.createTempFile(spool, ".plain-", ".tar.gz");
+      try {
+        try (OutputStream os = Files.newOutputStream(env)) {
+          in.transferTo(os);
+        }
+        Envelope.openFile(env, plain, me, bundle);
+      } catch (CryptoException e) {
+        Files.deleteIfExists(plain);
+        if (e.step() == CryptoException.Step.SIGNATURE || e.step() == CryptoException.Step.KEY) {
+          suspect.set(true);
+        }
+        throw new SyftException("undecryptable", "encrypted message refused: " + e.describe());
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(plain);
+        throw e;
+      } finally {
+        Files.deleteIfExists(env);
+      }
+      return new FilterInputStream(new BufferedInputStream(Files.newInputStream(plain), 1 << 16)) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            Files.deleteIfExists(plain);
+          }
+        }
+      };
+    }
+  }
+}
