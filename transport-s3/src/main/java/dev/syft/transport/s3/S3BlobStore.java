@@ -138,7 +138,7 @@ final class S3BlobStore implements BlobStore {
   }
 
   @Override
-  public InputStream get(String key, Instant expected) throws IOException {
+  public InputStream get(String key, long size, Instant expected) throws IOException {
     ResponseInputStream<GetObjectResponse> in;
     try {
       in = s3.getObject(b -> b.bucket(bucket).key(prefix + key));
@@ -146,7 +146,7 @@ final class S3BlobStore implements BlobStore {
       throw map(e, "read " + prefix + key);
     }
     GetObjectResponse r = in.response();
-    if (expected != null && !stamp(r.lastModified(), r.eTag()).equals(expected)) {
+    if (expected != null && (r.contentLength() != size || !stamp(r.lastModified(), r.eTag()).equals(expected))) {
       // a later version (possibly of equal stamp to an earlier one: A, B, A in one second) is being
       // served; reading it under the listed entry could let a resume splice two versions
       in.abort();

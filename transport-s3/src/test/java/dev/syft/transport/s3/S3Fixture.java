@@ -84,8 +84,8 @@ final class S3Fixture implements StorageFixture {
     }
 
     @Override
-    public InputStream get(String key, Instant expected) throws IOException {
-      return d.get(key, expected);
+    public InputStream get(String key, long size, Instant expected) throws IOException {
+      return d.get(key, size, expected);
     }
 
     @Override

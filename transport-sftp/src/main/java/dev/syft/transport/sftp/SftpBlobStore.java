@@ -202,11 +202,13 @@ final class SftpBlobStore implements BlobStore {
   }
 
   /**
-   * Opens a handle and checks the version it holds (fstat on the handle) against the listed stamp;
-   * reading then goes through that handle, so a rename-replace during the read cannot mix versions.
+   * Opens a handle and checks the version it holds (fstat on the handle) against the listed size and
+   * stamp; reading then goes through that handle, so a rename-replace during the read cannot mix
+   * versions. Modification times are whole seconds here: two versions of equal size written within one
+   * second cannot be told apart (documented in the README).
    */
   @Override
-  public InputStream get(String key, Instant expected) throws IOException {
+  public InputStream get(String key, long size, Instant expected) throws IOException {
     if (expected == null) {
       return get(key);
     }
@@ -218,7 +220,7 @@ final class SftpBlobStore implements BlobStore {
       if (!a.isRegularFile()) {
         throw new StorageException(Kind.NOT_FOUND, "'" + name(key) + "' does not exist");
       }
-      if (!time(a).equals(expected)) {
+      if (a.getSize() != size || !time(a).equals(expected)) {
         throw new StorageException(Kind.TRANSIENT, "'" + name(key) + "' changed since it was listed; read it again");
       }
       return new HandleStream(c, h);
