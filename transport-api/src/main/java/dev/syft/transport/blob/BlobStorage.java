@@ -251,7 +251,7 @@ public final class BlobStorage implements Storage {
       if (it.folder) {
         throw new StorageException(Kind.INVALID, "'" + file.name() + "' is a folder, not a file");
       }
-      return store.get(it.key, file.size(), file.modified());
+      return store.get(it.key);
     });
   }
 

@@ -43,16 +43,6 @@ public interface BlobStore extends AutoCloseable {
   /** Opens the file at {@code key}; NOT_FOUND when missing. */
   InputStream get(String key) throws IOException;
 
-  /**
-   * Opens the file at {@code key} only if it is still the version a listing gave (its {@link
-   * Blob#size()} and {@link Blob#modified()}); TRANSIENT when it has been replaced since. Stores whose
-   * stamps can repeat across versions (S3 and SFTP: whole seconds) must check, because a resumed
-   * download compares size and stamp to rule out splicing two versions. The default opens whatever is
-   * current, for stores whose stamps never repeat.
-   */
-  default InputStream get(String key, long size, Instant modified) throws IOException {
-    return get(key);
-  }
 
   /**
    * Stores {@code content} at {@code key} atomically (readers see the old or the new content, never a

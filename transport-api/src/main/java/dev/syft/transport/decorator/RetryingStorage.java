@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A {@code CREATE} that fails transiently may still have happened. If the retry then meets
  *       {@code ALREADY_EXISTS}, the existing file is compared with the spooled content (size, then
  *       SHA-256): equal means the earlier attempt succeeded and its entry is returned.
- *   <li>Downloads cut part-way are resumed: the file is re-opened and the bytes already delivered are
- *       skipped, unless its size or modification time differ from the entry passed to {@code read}
- *       (then the read fails as TRANSIENT, and the caller starts over). A replacement of equal size
- *       within the store's time granularity cannot be told apart; pass a fresh entry.
+ *   <li>Downloads cut part-way are resumed: the file is re-opened, its size and modification time must
+ *       still equal the entry passed to {@code read}, and the bytes already delivered are read again
+ *       and must match (CRC32C), since times can repeat across versions on stores with whole-second
+ *       times. Otherwise the read fails as TRANSIENT and the caller starts over with a fresh entry.
  * </ul>
  *
  * <p>A move retried after a transient failure that had in fact moved the item (a store with path
@@ -234,6 +234,8 @@ public final class RetryingStorage extends ForwardingStorage {
     private InputStream in;
     private long pos;
     private boolean changed;
+    /** Checksum of the bytes delivered so far: a re-opened file must start with exactly these. */
+    private final java.util.zip.CRC32C delivered = new java.util.zip.CRC32C();
 
     ResumingStream(Entry file, InputStream first) {
       this.file = file;
@@ -257,6 +259,7 @@ public final class RetryingStorage extends ForwardingStorage {
           int n = in.read(b, off, len);
           if (n > 0) {
             pos += n;
+            delivered.update(b, off, n);
           }
           return n;
         } catch (StorageException e) {
@@ -279,12 +282,23 @@ public final class RetryingStorage extends ForwardingStorage {
       checkUnchanged();
       InputStream fresh = invoke(Operation.READ, file.name(), () -> delegate.read(file));
       try {
-        try {
-          fresh.skipNBytes(pos);
-        } catch (java.io.EOFException shorter) {
+        // Size and time can repeat across versions on stores with whole-second times (SFTP, S3), so the
+        // bytes already delivered are read again and compared: a resume never joins two versions.
+        java.util.zip.CRC32C again = new java.util.zip.CRC32C();
+        byte[] buf = new byte[64 * 1024];
+        long left = pos;
+        while (left > 0) {
+          int n = fresh.read(buf, 0, (int) Math.min(buf.length, left));
+          if (n < 0) {
+            break;
+          }
+          again.update(buf, 0, n);
+          left -= n;
+        }
+        if (left > 0 || again.getValue() != delivered.getValue()) {
           changed = true;
           throw new StorageException(StorageException.Kind.TRANSIENT,
-              "'" + file.name() + "' changed while being read; read it again", shorter);
+              "'" + file.name() + "' changed while being read; read it again");
         }
         checkUnchanged();
       } catch (IOException e) {

@@ -17,13 +17,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -137,23 +135,6 @@ final class S3BlobStore implements BlobStore {
     }
   }
 
-  @Override
-  public InputStream get(String key, long size, Instant expected) throws IOException {
-    ResponseInputStream<GetObjectResponse> in;
-    try {
-      in = s3.getObject(b -> b.bucket(bucket).key(prefix + key));
-    } catch (SdkException e) {
-      throw map(e, "read " + prefix + key);
-    }
-    GetObjectResponse r = in.response();
-    if (expected != null && (r.contentLength() != size || !stamp(r.lastModified(), r.eTag()).equals(expected))) {
-      // a later version (possibly of equal stamp to an earlier one: A, B, A in one second) is being
-      // served; reading it under the listed entry could let a resume splice two versions
-      in.abort();
-      throw new StorageException(StorageException.Kind.TRANSIENT, "'" + name(key) + "' changed since it was listed; read it again");
-    }
-    return in;
-  }
 
   @Override
   public Blob put(String key, InputStream content, boolean exclusive) throws IOException {

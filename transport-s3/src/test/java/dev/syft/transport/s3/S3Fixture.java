@@ -84,11 +84,6 @@ final class S3Fixture implements StorageFixture {
     }
 
     @Override
-    public InputStream get(String key, long size, Instant expected) throws IOException {
-      return d.get(key, size, expected);
-    }
-
-    @Override
     public Blob put(String key, InputStream content, boolean exclusive) throws IOException {
       return d.put(key, content, exclusive);
     }
