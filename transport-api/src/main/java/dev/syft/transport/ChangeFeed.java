@@ -19,9 +19,9 @@ public interface ChangeFeed {
 
   /**
    * @param changedParentIds ids of the folders whose children changed (or may have changed)
-   * @param othersParentIds where the changed items someone else owns live: their parent ids, or the
-   *     item's own id when it was removed or its parents are unknown; {@code null} when the store
-   *     cannot tell owners apart (then every change may be a new share). Lets a client skip searching
+   * @param othersParentIds the parent ids of the changed items someone else owns; {@code null} when
+   *     the store cannot tell owners apart or an item was removed or cannot be placed (then every
+   *     change may be a new share, or a withdrawn one). Lets a client skip searching
    *     for newly shared folders when every change is its own or inside a folder it already watches.
    */
   record Changes(List<String> changedParentIds, String nextCursor, List<String> othersParentIds) {

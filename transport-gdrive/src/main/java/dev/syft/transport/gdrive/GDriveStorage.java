@@ -1067,6 +1067,9 @@ public final class GDriveStorage implements Storage {
 
   /** Drive's {@code changes} collection: an idle poll is one call. */
   private final class Feed implements ChangeFeed {
+    /** Marks a change whose owner is unknown (no Drive id has a space). */
+    private static final String GONE = " gone";
+
     @Override
     public String currentCursor() throws IOException {
       return calls.run("read the change cursor", a -> drive.changes().getStartPageToken().setFields("startPageToken")
@@ -1088,10 +1091,10 @@ public final class GDriveStorage implements Storage {
           }
         }
         if (page.getNewStartPageToken() != null) {
-          return new Changes(List.copyOf(changed), page.getNewStartPageToken(), List.copyOf(others));
+          return new Changes(List.copyOf(changed), page.getNewStartPageToken(), others.contains(GONE) ? null : List.copyOf(others));
         }
         if (page.getNextPageToken() == null || page.getNextPageToken().equals(token)) {
-          return new Changes(List.copyOf(changed), token, List.copyOf(others));
+          return new Changes(List.copyOf(changed), token, others.contains(GONE) ? null : List.copyOf(others));
         }
         token = page.getNextPageToken();
       }
@@ -1106,7 +1109,7 @@ public final class GDriveStorage implements Storage {
       File f = c.getFile();
       boolean gone = Boolean.TRUE.equals(c.getRemoved()) || f == null || Boolean.TRUE.equals(f.getTrashed());
       if (gone || f.getParents() == null || f.getParents().isEmpty()) {
-        others.add(id); // a removal or an item we cannot place: the client must look
+        others.add(GONE); // a removal (a withdrawn request?) or an item we cannot place: the client must look
       } else if (!Boolean.TRUE.equals(f.getOwnedByMe())) {
         others.addAll(f.getParents());
       }
