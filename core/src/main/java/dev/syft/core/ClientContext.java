@@ -35,6 +35,16 @@ public interface ClientContext {
   /** Accepted peers that are not skipped (e.g. for an incompatible version). */
   List<String> acceptedPeers();
 
+  /**
+   * Whether something may have been shared with this client since the last round (a new folder, a
+   * changed dataset collection): false only inside a round whose change feed showed nothing outside
+   * the folders core already watches. Extensions that search for shared items may skip the search
+   * when false; core itself still searches at least every five minutes. True outside rounds.
+   */
+  default boolean sharesMayHaveChanged() {
+    return true;
+  }
+
   /** The client's clock: the one every part of this client reads (tests set it). */
   Clock clock();
 

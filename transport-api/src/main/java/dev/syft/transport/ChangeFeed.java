@@ -17,10 +17,22 @@ public interface ChangeFeed {
    */
   Changes changesSince(String cursor) throws IOException;
 
-  /** @param changedParentIds ids of the folders whose children changed (or may have changed) */
-  record Changes(List<String> changedParentIds, String nextCursor) {
+  /**
+   * @param changedParentIds ids of the folders whose children changed (or may have changed)
+   * @param othersParentIds the parent ids of the changed items someone else owns; {@code null} when
+   *     the store cannot tell owners apart or an item was removed or cannot be placed (then every
+   *     change may be a new share, or a withdrawn one). Lets a client skip searching
+   *     for newly shared folders when every change is its own or inside a folder it already watches.
+   */
+  record Changes(List<String> changedParentIds, String nextCursor, List<String> othersParentIds) {
     public Changes {
       changedParentIds = List.copyOf(changedParentIds);
+      othersParentIds = othersParentIds == null ? null : List.copyOf(othersParentIds);
+    }
+
+    /** Changes from a store that does not tell who owns what. */
+    public Changes(List<String> changedParentIds, String nextCursor) {
+      this(changedParentIds, nextCursor, null);
     }
   }
 }

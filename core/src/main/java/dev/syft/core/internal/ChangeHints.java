@@ -42,6 +42,8 @@ final class ChangeHints {
   private final SyncContext ctx;
   private Set<String> changed; // null = unknown: list everything
   private String nextCursor;
+  private boolean feedRead;
+  private List<String> others; // where others' changes lie (null = unknown)
   private final Map<String, String> seenTimes = new HashMap<>();
   private Set<String> reported = Set.of(); // what the store itself reported changed this round
   private final Set<String> listed = new HashSet<>(); // folders this round lists
@@ -57,21 +59,20 @@ final class ChangeHints {
    * @param peerInboxes the peer-owned folders from this round's discovery (fresh metadata)
    */
   void prepare(List<Entry> peerInboxes) {
-    changed = null;
     now = ctx.now();
     Capabilities caps = ctx.storage().capabilities();
+    if (caps.changeFeed().isPresent() && !feedRead) {
+      readFeed();
+    }
+    if (caps.changeFeed().isPresent() && changed == null) {
+      reported = Set.of();
+      return; // the feed failed: list everything
+    }
     try {
       if (caps.changeFeed().isPresent()) {
-        ChangeFeed feed = caps.changeFeed().get();
-        String cursor = ctx.db().meta("hints:cursor").orElse(null);
-        if (cursor == null) {
-          nextCursor = feed.currentCursor();
-        } else {
-          ChangeFeed.Changes ch = feed.changesSince(cursor);
-          nextCursor = ch.nextCursor();
-          changed = new HashSet<>(ch.changedParentIds());
-        }
+        changed = new HashSet<>(changed);
       } else if (caps.folderTimesTrackChildren()) {
+        changed = null;
         Set<String> s = new HashSet<>();
         for (Entry e : peerInboxes) {
           note(e, s);
@@ -99,6 +100,63 @@ final class ChangeHints {
       changed = null;
       reported = Set.of();
     }
+  }
+
+  /**
+   * Reads the change feed, if the store has one (one call), so the round can decide early whether
+   * it must search for newly shared folders. {@link #prepare} reads it itself when this was not called.
+   */
+  void readFeed() {
+    feedRead = true;
+    changed = null;
+    others = null;
+    now = ctx.now();
+    try {
+      var feed = ctx.storage().capabilities().changeFeed();
+      if (feed.isEmpty()) {
+        return;
+      }
+      String cursor = ctx.db().meta("hints:cursor").orElse(null);
+      if (cursor == null) {
+        nextCursor = feed.get().currentCursor();
+      } else {
+        ChangeFeed.Changes ch = feed.get().changesSince(cursor);
+        nextCursor = ch.nextCursor();
+        changed = new HashSet<>(ch.changedParentIds());
+        others = ch.othersParentIds();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("no change feed this round: {}", e.getMessage());
+      changed = null;
+      others = null;
+    }
+  }
+
+  /**
+   * Whether someone else may have shared something new with us since the last round: false only
+   * when the feed was read, tells owners apart, and every change someone else made lies inside a
+   * folder in {@code watched} (a message in a peer folder). Searches for shared folders (peer
+   * requests, dataset collections) are skipped when false.
+   */
+  boolean othersMayHaveSharedSomething(Set<String> watched) {
+    if (!feedRead || changed == null || others == null) {
+      return true;
+    }
+    for (String id : others) {
+      if (!watched.contains(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The folders listed in an earlier round (the ones the round watches through these hints). */
+  Set<String> listedBefore() {
+    Set<String> out = new HashSet<>();
+    for (String k : ctx.db().metaWithPrefix(LISTED).keySet()) {
+      out.add(k);
+    }
+    return out;
   }
 
   private void note(Entry e, Set<String> out) {

@@ -32,6 +32,8 @@ public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   /** The client version we announce; shares major.minor with the reference so Python peers sync with us. */
   public static final String CLIENT_VERSION = "0.1.117";
+  /** Meta key: when the round last searched for newly shared folders (see ChangeHints). */
+  private static final String SHARES_SEARCHED = "hints:shares-searched";
   /** Parallel downloads per round. */
   static final int IO_PARALLELISM = 16;
 
@@ -278,13 +280,22 @@ public final class Engine implements AutoCloseable {
       throw new SyftException(ErrorCode.TRANSPORT_UNAVAILABLE, "cannot restore from checkpoints: " + e.getMessage(), e);
     }
     PeerManager peers = peerManager();
+    // the change feed first: the searches for newly shared folders (peer requests here, dataset
+    // collections in the extension) run only when it shows something outside the watched folders,
+    // and at least every FULL_LISTING_SECONDS as a safety net
+    ChangeHints hints = new ChangeHints(c);
+    hints.readFeed();
+    Set<String> watchedIds = hints.listedBefore();
+    watchedIds.addAll(c.folders().discoveredIds());
+    double lastSearch = db.meta(SHARES_SEARCHED).map(Double::parseDouble).orElse(Double.NEGATIVE_INFINITY);
+    boolean searchShares = hints.othersMayHaveSharedSomething(watchedIds) || !c.folders().discovered()
+        || c.now() - lastSearch >= ChangeHints.FULL_LISTING_SECONDS;
     try {
-      peers.refresh();
+      peers.refresh(searchShares);
     } catch (IOException e) {
       throw new SyftException(ErrorCode.TRANSPORT_UNAVAILABLE, "cannot look for peer requests: " + e.getMessage(), e);
     }
     List<String> active = peers.syncable();
-    ChangeHints hints = new ChangeHints(c);
     List<dev.syft.transport.Entry> watched = new ArrayList<>();
     for (String p : active) {
       c.folders().peerOwnedInboxIfKnown(p).ifPresent(watched::add);
@@ -343,7 +354,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     uploaded += outgoing.flush();
-    ClientContext view = context(active);
+    ClientContext view = context(active, searchShares);
     for (SyncExtension x : extensions) {
       try {
         x.onRound(view);
@@ -366,6 +377,9 @@ public final class Engine implements AutoCloseable {
     }
     if (errors.isEmpty()) {
       hints.commit(); // a failed folder is listed again next round
+      if (searchShares) {
+        db.setMeta(SHARES_SEARCHED, Double.toString(now));
+      }
     }
     db.setMeta("last_sync", Double.toString(now));
     Map<String, Integer> held = new LinkedHashMap<>();
@@ -498,6 +512,10 @@ public final class Engine implements AutoCloseable {
   }
 
   private ClientContext context(List<String> peers) {
+    return context(peers, true);
+  }
+
+  private ClientContext context(List<String> peers, boolean sharesMayHaveChanged) {
     SyncContext c = ctx();
     DatasitePolicy p = policy();
     List<String> accepted = List.copyOf(peers);
@@ -525,6 +543,11 @@ public final class Engine implements AutoCloseable {
       @Override
       public List<String> acceptedPeers() {
         return accepted;
+      }
+
+      @Override
+      public boolean sharesMayHaveChanged() {
+        return sharesMayHaveChanged;
       }
 
       @Override

@@ -106,6 +106,21 @@ final class Folders {
     return discovered;
   }
 
+  /** Whether a discovery ran in this client's life (its result is then known). */
+  boolean discovered() {
+    return discovered != null;
+  }
+
+  /** Ids of the peer folders found by the last discovery (none before one). */
+  Set<String> discoveredIds() {
+    Set<String> out = new HashSet<>();
+    List<PeerFolder> d = discovered;
+    if (d != null) {
+      d.forEach(f -> out.add(f.folder().id()));
+    }
+    return out;
+  }
+
   /** The peer-owned inbox {@code ...#<me>#inbox#<peer>}, as of the last discovery. */
   Optional<Entry> peerOwnedInbox(String peer) throws IOException {
     return find(peer, BoxType.INBOX);

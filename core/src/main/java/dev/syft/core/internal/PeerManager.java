@@ -159,6 +159,21 @@ final class PeerManager {
    * call), and re-reads peer version files when due.
    */
   void refresh() throws IOException {
+    refresh(true);
+  }
+
+  /**
+   * {@link #refresh()}, searching for peer folders only when {@code discover} (a round whose change
+   * feed shows nothing new shared with us skips the search; the last discovery stays in effect).
+   */
+  void refresh(boolean discover) throws IOException {
+    if (discover || !ctx.folders().discovered() || ctx.db().meta(StateDb.REBUILD).isPresent()) {
+      discoverPeers();
+    }
+    periodicChecks();
+  }
+
+  private void discoverPeers() throws IOException {
     List<dev.syft.transport.layout.PeerFolder> found = ctx.folders().discover();
     if (ctx.db().meta(StateDb.REBUILD).isPresent()) {
       rebuild(found);
@@ -188,6 +203,9 @@ final class PeerManager {
     if (changed) {
       versions.writePeersFile(list());
     }
+  }
+
+  private void periodicChecks() throws IOException {
     double now = ctx.now();
     List<StateDb.PeerRow> accepted = new ArrayList<>();
     for (StateDb.PeerRow r : list()) {

@@ -24,7 +24,7 @@ public final class DatasetsSyncExtension implements SyncExtension {
   public void onRound(ClientContext ctx) throws IOException {
     List<String> problems = new ArrayList<>();
     try {
-      new Replicator(ctx).run();
+      new Replicator(ctx).runIfDue();
     } catch (IOException | RuntimeException e) {
       problems.add(OwnerOps.describe(e));
     }

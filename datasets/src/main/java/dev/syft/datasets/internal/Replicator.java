@@ -37,10 +37,59 @@ final class Replicator {
   /** After this many mismatching downloads of one collection it is installed anyway (with a warning). */
   static final int MISMATCH_ATTEMPTS = 3;
 
+  /** State key: the accepted peers (sorted, comma-joined) of the last pass that left nothing to retry. */
+  static final String COMPLETE_FOR = "pass-complete-for";
+
   private final ClientContext ctx;
+  private boolean retry; // a collection did not verify yet: the next round must look again
 
   Replicator(ClientContext ctx) {
     this.ctx = ctx;
+  }
+
+  /**
+   * Whether this round needs a pass: something may have been shared (the change feed says so, or
+   * the store cannot tell), the peers changed, the last pass left work, or an installed copy went
+   * missing locally. Otherwise the pass would only repeat the last one's query.
+   */
+  boolean due() {
+    ClientContext.KeyValue st = ctx.state(OwnerOps.STATE);
+    if (ctx.sharesMayHaveChanged() || !peersKey().equals(st.get(COMPLETE_FOR).orElse(null))) {
+      return true;
+    }
+    for (String k : st.all().keySet()) {
+      if (k.startsWith(MISMATCH)) {
+        return true;
+      }
+      if (k.startsWith(INSTALLED)) {
+        String[] ot = k.substring(INSTALLED.length()).split("\\|", 2);
+        if (ot.length < 2 || !Files.isRegularFile(ctx.home().replica(ot[0]).resolve(DatasetPaths.PUBLIC_ROOT)
+            .resolve(ot[1]).resolve(DatasetPaths.METADATA_FILE), LinkOption.NOFOLLOW_LINKS)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Runs a pass if {@link #due}; remembers a pass that completed so idle rounds can skip it. */
+  int runIfDue() throws IOException {
+    if (!due()) {
+      return 0;
+    }
+    ClientContext.KeyValue st = ctx.state(OwnerOps.STATE);
+    st.remove(COMPLETE_FOR);
+    int n = run();
+    if (!retry) {
+      st.put(COMPLETE_FOR, peersKey());
+    }
+    return n;
+  }
+
+  private String peersKey() {
+    Set<String> sorted = new java.util.TreeSet<>();
+    ctx.acceptedPeers().forEach(p -> sorted.add(p.toLowerCase(Locale.ROOT)));
+    return String.join(",", sorted);
   }
 
   /** Runs one replication pass; returns the number of collections installed. */
@@ -89,6 +138,7 @@ final class Replicator {
         }
         if (!f.verified() && !giveUpVerifying(st, k, f.target().expectedHash())) {
           LOG.info("{} does not match its hash yet (still being uploaded?); retrying next round", f.target().label());
+          retry = true;
           continue;
         }
         try {

@@ -315,10 +315,12 @@ public final class SyftLayout {
   }
 
   private Entry ensureExact(String key, String name) throws IOException {
-    Optional<Entry> found = findExact(key, name, name);
-    if (found.isPresent()) {
-      return found.get();
+    Entry cached = cache.get(key);
+    if (cached != null) {
+      return cached;
     }
+    // ensureFolder looks for the oldest caller-owned one itself: a search of our own first would
+    // only repeat it (one Drive request per new folder)
     Entry created = storage.ensureFolder(root(), name);
     cache.put(key, created);
     return created;

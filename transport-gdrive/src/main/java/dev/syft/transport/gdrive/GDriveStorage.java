@@ -104,7 +104,7 @@ public final class GDriveStorage implements Storage {
   static final String FILE_FIELDS = "id,name,mimeType,size,createdTime,modifiedTime,parents,owners(emailAddress),"
       + "appProperties,trashed";
   static final String LIST_FIELDS = "nextPageToken,files(" + FILE_FIELDS + ")";
-  static final String CHANGE_FIELDS = "nextPageToken,newStartPageToken,changes(fileId,removed,file(mimeType,parents))";
+  static final String CHANGE_FIELDS = "nextPageToken,newStartPageToken,changes(fileId,removed,file(mimeType,parents,ownedByMe,trashed))";
   static final String PERMISSION_FIELDS = "nextPageToken,permissions(id,type,emailAddress,role)";
   private static final int SERVER_PAGE = 1000;
   private static final int BATCH_LIMIT = 100;
@@ -1067,6 +1067,9 @@ public final class GDriveStorage implements Storage {
 
   /** Drive's {@code changes} collection: an idle poll is one call. */
   private final class Feed implements ChangeFeed {
+    /** Marks a change whose owner is unknown (no Drive id has a space). */
+    private static final String GONE = " gone";
+
     @Override
     public String currentCursor() throws IOException {
       return calls.run("read the change cursor", a -> drive.changes().getStartPageToken().setFields("startPageToken")
@@ -1076,6 +1079,7 @@ public final class GDriveStorage implements Storage {
     @Override
     public Changes changesSince(String cursor) throws IOException {
       Set<String> changed = new LinkedHashSet<>();
+      Set<String> others = new LinkedHashSet<>();
       String token = cursor;
       while (true) {
         String t = token;
@@ -1083,20 +1087,20 @@ public final class GDriveStorage implements Storage {
             .setPageSize(SERVER_PAGE).setIncludeRemoved(true).setRestrictToMyDrive(false).setSpaces("drive").execute());
         if (page.getChanges() != null) {
           for (Change c : page.getChanges()) {
-            note(c, changed);
+            note(c, changed, others);
           }
         }
         if (page.getNewStartPageToken() != null) {
-          return new Changes(List.copyOf(changed), page.getNewStartPageToken());
+          return new Changes(List.copyOf(changed), page.getNewStartPageToken(), others.contains(GONE) ? null : List.copyOf(others));
         }
         if (page.getNextPageToken() == null || page.getNextPageToken().equals(token)) {
-          return new Changes(List.copyOf(changed), token);
+          return new Changes(List.copyOf(changed), token, others.contains(GONE) ? null : List.copyOf(others));
         }
         token = page.getNextPageToken();
       }
     }
 
-    private void note(Change c, Set<String> changed) {
+    private void note(Change c, Set<String> changed, Set<String> others) {
       String id = c.getFileId();
       if (id == null) {
         return;
@@ -1104,6 +1108,11 @@ public final class GDriveStorage implements Storage {
       changed.add(id); // a folder's own change (e.g. newly shared) means: list it
       File f = c.getFile();
       boolean gone = Boolean.TRUE.equals(c.getRemoved()) || f == null || Boolean.TRUE.equals(f.getTrashed());
+      if (gone || f.getParents() == null || f.getParents().isEmpty()) {
+        others.add(GONE); // a removal (a withdrawn request?) or an item we cannot place: the client must look
+      } else if (!Boolean.TRUE.equals(f.getOwnedByMe())) {
+        others.addAll(f.getParents());
+      }
       if (f != null && f.getParents() != null) {
         for (String p : f.getParents()) {
           changed.add(p);
