@@ -125,7 +125,7 @@ class PySyft010PeerTest {
     }
     assertThat(c.client(DO).sync().clean()).isTrue();
     assertThat(c.client(DO).peers().list()).extracting(Peer::email).containsExactlyInAnyOrder(DS, DS2);
-    assertThat(peer(c, DO, DS).state()).isEqualTo("accepted");
+    assertThat(peer(c, DO, DS).state()).isEqualTo(dev.syft.protocol.model.PeerState.ACCEPTED);
     assertThat(new String(doLayout.readControlFile(PeersFile.FILE_NAME, 1 << 20).orElseThrow(), StandardCharsets.UTF_8))
         .isEqualTo(after);
   }
@@ -146,7 +146,7 @@ class PySyft010PeerTest {
     as010.shareVersionFile(DO, () -> versionFile010("[\"0\", \"1\"]"));
 
     c.client(DO).sync();
-    assertThat(peer(c, DO, DS).state().wireName()).isEqualTo("requested_by_peer");
+    assertThat(peer(c, DO, DS).state()).isEqualTo(dev.syft.protocol.model.PeerState.REQUESTED_BY_PEER);
     c.client(DO).peers().approve(DS);
     double ts = Cluster.EPOCH.getEpochSecond() + 10;
     var proposal = Forge.proposal(DS, DO, SyncScenariosTest.job(DS, "from010.job"), "hello", null, ts);

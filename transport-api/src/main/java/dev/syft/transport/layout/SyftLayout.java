@@ -153,7 +153,7 @@ public final class SyftLayout {
    * The folder {@code syft_datasite#<v>#<me>#<type>#<peer>} that {@code peer} created in its own
    * storage for this client's datasite and shared with it; it must be owned by {@code peer}. As DO:
    * the inbox holds the peer's proposals, the outbox is where this client publishes events for it.
-   * Any version {@code <v>} is accepted; among several, the highest (then the oldest).
+   * Any version {@code <v>} is accepted; among several, the highest (then the store's order).
    */
   public Optional<Entry> findOwnDatasiteFolder(String peer, BoxType type) throws IOException {
     String p = normalizeEmail(peer);
@@ -179,10 +179,10 @@ public final class SyftLayout {
   /**
    * Every P2P folder other users created for this client's datasite ({@code #<me>#} in the name,
    * shared with it, not owned by it), ordered by creator and box type, then highest version first
-   * (numerically), then oldest first. A folder whose owner differs from the creator named in it is
-   * dropped with a warning (it cannot be a genuine request from that user). Any x.y.z version counts
-   * (as PySyft 0.10 looks); a folder whose version field is no x.y.z is returned with {@code
-   * compatible == false}.
+   * (numerically), then in the store's order (by name, then oldest). A folder whose owner differs
+   * from the creator named in it is dropped with a warning (it cannot be a genuine request from that
+   * user). Any x.y.z version counts (as PySyft 0.10 looks); a folder whose version field is no x.y.z
+   * is returned with {@code compatible == false}.
    */
   public List<PeerFolder> listPeerRequestFolders() throws IOException {
     List<PeerFolder> out = new ArrayList<>();
@@ -533,7 +533,8 @@ public final class SyftLayout {
 
   /**
    * A peer's folder among survivors of any version: the highest version, and among equal versions
-   * the oldest (the store's order). The others are left alone (never renamed or deleted).
+   * the first in the store's order (by name, then oldest). The others are left alone (never renamed
+   * or deleted).
    */
   private static Optional<Entry> highest(String role, List<Entry> survivors) {
     if (survivors.isEmpty()) {

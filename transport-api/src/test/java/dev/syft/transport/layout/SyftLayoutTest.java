@@ -315,14 +315,15 @@ class SyftLayoutTest {
     assertThat(doLayout.listPeerRequestFolders()).extracting(p -> p.name().version())
         .containsExactly("0.10.2", "0.9.0", "0.1.117", "0.1.93");
     // versions that only differ in how they are written (leading zeros, other scripts' digits) tie:
-    // the oldest of them wins
+    // the first in the store's order (by name, then oldest) wins
     Storage carol = store.as(OTHER);
     Entry first = carol.ensureFolder(carol.root(), FolderNames.p2p("0.10.2", DO, BoxType.INBOX, OTHER));
     Entry second = carol.ensureFolder(carol.root(), FolderNames.p2p("0.010.\u0662", DO, BoxType.INBOX, OTHER));
     carol.share(first, DO, Role.WRITER);
     carol.share(second, DO, Role.WRITER);
+    assertThat(first.name()).isGreaterThan(second.name());
     assertThat(doLayout.findOwnDatasiteFolder(OTHER, BoxType.INBOX)).get().extracting(Entry::id)
-        .isEqualTo(first.id());
+        .isEqualTo(second.id());
   }
 
   /** PYSYFT-0.10.md: 0.10 adopts older folders by renaming; we never rename or delete a peer's. */
