@@ -125,8 +125,45 @@ class PySyft010PeerTest {
     }
     assertThat(c.client(DO).sync().clean()).isTrue();
     assertThat(c.client(DO).peers().list()).extracting(Peer::email).containsExactlyInAnyOrder(DS, DS2);
-    assertThat(peer(c, DO, DS).state().toString()).isEqualTo("accepted");
+    assertThat(peer(c, DO, DS).state()).isEqualTo(dev.syft.protocol.model.PeerState.ACCEPTED);
     assertThat(new String(doLayout.readControlFile(PeersFile.FILE_NAME, 1 << 20).orElseThrow(), StandardCharsets.UTF_8))
         .isEqualTo(after);
+  }
+
+  /**
+   * PYSYFT-0.10.md: 0.10 keeps the folder pattern but ignores the version in names and takes the
+   * highest, so a 0.10 scientist may ask with folders named after its own version: the owner still
+   * sees the request, reads its proposals from that inbox and publishes events into that outbox.
+   */
+  @Test
+  void aPySyft010ScientistWhoseFoldersCarryItsOwnVersionIsServed() throws Exception {
+    net = Net.create(transport, tmp);
+    Cluster c = net.cluster;
+    c.client(DO).sync();
+    SyftLayout as010 = new SyftLayout(net.raw(DS), "0.10.2");
+    var folders = as010.ensurePeerDatasiteFolders(DO);
+    assertThat(folders.inbox().name()).isEqualTo("syft_datasite#0.10.2#" + DO + "#inbox#" + DS);
+    as010.shareVersionFile(DO, () -> versionFile010("[\"0\", \"1\"]"));
+
+    c.client(DO).sync();
+    assertThat(peer(c, DO, DS).state()).isEqualTo(dev.syft.protocol.model.PeerState.REQUESTED_BY_PEER);
+    c.client(DO).peers().approve(DS);
+    double ts = Cluster.EPOCH.getEpochSecond() + 10;
+    var proposal = Forge.proposal(DS, DO, SyncScenariosTest.job(DS, "from010.job"), "hello", null, ts);
+    Forge.upload(net.raw(DS), folders.inbox(), proposal.fileName(), Forge.archive(proposal));
+    c.clock.advance(Duration.ofSeconds(60));
+
+    SyncReport r = c.client(DO).sync();
+    assertThat(r.skippedPeers()).isEmpty();
+    assertThat(r.accepted()).isEqualTo(1);
+    assertThat(c.datasite(DO).resolve(SyncScenariosTest.job(DS, "from010.job"))).hasContent("hello");
+    assertThat(Forge.eventsIn(net.raw(DS), folders.outbox())).flatExtracting(m -> m.events())
+        .extracting(e -> e.pathInDatasite().toString()).contains(SyncScenariosTest.job(DS, "from010.job"));
+    // its folders keep their names; ours carry our version
+    assertThat(net.raw(DS).listAll(net.raw(DS).root())).extracting(dev.syft.transport.Entry::name)
+        .contains(folders.inbox().name(), folders.outbox().name());
+    assertThat(new SyftLayout(net.raw(DO)).findPeerDatasiteFolder(DS, dev.syft.transport.layout.BoxType.INBOX))
+        .get().extracting(dev.syft.transport.Entry::name)
+        .isEqualTo("syft_datasite#0.1.117#" + DS + "#inbox#" + DO);
   }
 }

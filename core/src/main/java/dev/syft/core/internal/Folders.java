@@ -80,9 +80,10 @@ final class Folders {
   }
 
   /**
-   * Lists the compatible P2P folders other users created for our datasite (one storage call) and
-   * remembers them for {@link #peerOwnedInbox} and {@link #peerOwnedOutbox}. Duplicates resolve to the
-   * oldest, with a warning, instead of failing the sync.
+   * Lists the P2P folders other users created for our datasite (one storage call; any x.y.z version
+   * in their names, as PySyft 0.10 looks) and remembers them for {@link #peerOwnedInbox} and {@link
+   * #peerOwnedOutbox}. Duplicates resolve to the highest version, then the oldest, with a warning,
+   * instead of failing the sync.
    */
   List<PeerFolder> discover() throws IOException {
     List<PeerFolder> all = new ArrayList<>();
@@ -91,14 +92,15 @@ final class Folders {
         all.add(f);
       }
     }
-    // the layout lists same-named folders oldest first; keep that order so duplicates resolve stably
+    // the layout lists a peer's folders highest version first, then oldest first: the first one wins
     List<PeerFolder> unique = new ArrayList<>();
     Set<String> keys = new HashSet<>();
     for (PeerFolder f : all) {
       if (keys.add(f.peer() + "#" + f.name().type())) {
         unique.add(f);
       } else {
-        LOG.warn("two {} folders from {} for our datasite; using the older one, ignoring '{}' ({})",
+        LOG.warn("two {} folders from {} for our datasite; using the one of the highest version (then the older),"
+            + " ignoring '{}' ({})",
             f.name().type().wire(), f.peer(), f.folder().name(), f.folder().id());
       }
     }

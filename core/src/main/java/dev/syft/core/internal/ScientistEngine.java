@@ -219,49 +219,48 @@ final class ScientistEngine {
     if (report) {
       ctx.progress().begin("downloading " + fresh.size() + " message(s) from " + peer, fresh.size());
     }
-    Map<Entry, Fetched> downloaded;
+    int applied = 0;
+    double newest = watermark;
     try {
+      // message by message, in order: a message's spooled contents are deleted once it is applied,
+      // before the next one is read, so the disk holds one message's contents at a time (issue #14).
+      // Small messages of a window are downloaded ahead in parallel, as compressed bytes in memory.
       E2e.Opener opener = ctx.e2e().openerFor(peer, false);
-      downloaded = download(fresh, opener);
+      int next = 0;
+      window:
+      while (next < fresh.size()) {
+        List<Entry> window = window(fresh, next);
+        next += window.size();
+        Map<Entry, Object> ahead = prefetch(window);
+        for (Entry e : window) {
+          double ts = Wire.eventsTimestamp(e.name()).orElseThrow();
+          Fetched r = fetch(e, ahead.get(e), opener);
+          if (r instanceof Failed f && f.retry()) {
+            LOG.warn("could not download {} from {}, will retry: {}", e.name(), peer, f.reason());
+            break window; // keep order: later messages wait for this one (and are downloaded again)
+          }
+          if (r instanceof Failed f) {
+            quarantine(peer, e, null, "unreadable events message: " + f.reason(), ts);
+            continue;
+          }
+          Got got = (Got) r;
+          try {
+            applied += apply(peer, e.name(), got.message(), got.raw(), ts, e.size());
+          } catch (Error err) {
+            // e.g. out of memory: that message is set aside, the next ones still apply
+            quarantine(peer, e, got.raw(), "events message could not be applied: " + describe(err), ts);
+            continue;
+          } finally {
+            got.message().close(); // deletes its spooled contents
+          }
+          newest = Math.max(newest, ts);
+        }
+      }
       ctx.e2e().afterBatch(opener);
     } finally {
       if (report) {
         ctx.progress().end();
       }
-    }
-    int applied = 0;
-    double newest = watermark;
-    try {
-      for (Entry e : fresh) {
-        Fetched r = downloaded.get(e);
-        double ts = Wire.eventsTimestamp(e.name()).orElseThrow();
-        if (r instanceof Failed f && f.retry()) {
-          LOG.warn("could not download {} from {}, will retry: {}", e.name(), peer, f.reason());
-          break; // keep order: later messages wait for this one
-        }
-        if (r instanceof Failed f) {
-          quarantine(peer, e, null, "unreadable events message: " + f.reason(), ts);
-          continue;
-        }
-        Got got = (Got) r;
-        try {
-          applied += apply(peer, e.name(), got.message(), got.raw(), ts, e.size());
-        } catch (Error err) {
-          // e.g. out of memory: that message is set aside, the next ones still apply
-          quarantine(peer, e, got.raw(), "events message could not be applied: " + describe(err), ts);
-          continue;
-        } finally {
-          got.message().close();
-        }
-        newest = Math.max(newest, ts);
-      }
-    } finally {
-      // messages not reached (a failed download keeps order) are downloaded again next round
-      downloaded.values().forEach(f -> {
-        if (f instanceof Got g) {
-          g.message().close();
-        }
-      });
     }
     double floor = Math.max(watermark, newest - LOOKBACK_SECONDS);
     if (floor > watermark) {
@@ -286,36 +285,57 @@ final class ScientistEngine {
         : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
-  private Map<Entry, Fetched> download(List<Entry> files, E2e.Opener opener) {
-    Map<Entry, Fetched> out = new LinkedHashMap<>();
+  /** Largest message downloaded ahead of its turn (compressed, in memory); larger ones stream at their turn. */
+  static final int PREFETCH_MAX_MESSAGE = 256 << 10;
+  /** Most compressed bytes held in memory by one window of messages downloaded ahead. */
+  static final int PREFETCH_BUDGET = 4 << 20;
+
+  /**
+   * The next messages from {@code from}: consecutive small ones within {@link #PREFETCH_BUDGET}, or a
+   * single message too large to download ahead.
+   */
+  private List<Entry> window(List<Entry> fresh, int from) {
+    long ahead = Math.min(PREFETCH_MAX_MESSAGE, ctx.limits().maxMessageBytes());
+    List<Entry> out = new ArrayList<>();
+    long bytes = 0;
+    for (int i = from; i < fresh.size(); i++) {
+      Entry e = fresh.get(i);
+      boolean small = e.size() >= 0 && e.size() <= ahead;
+      if (!out.isEmpty() && (!small || bytes + e.size() > PREFETCH_BUDGET)) {
+        break;
+      }
+      out.add(e);
+      bytes += Math.max(0, e.size());
+      if (!small) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Downloads the small messages of a window in parallel, as compressed bytes (nothing spooled yet):
+   * per entry a {@code byte[]}, a {@link Failed}, or nothing (read it at its turn).
+   */
+  private Map<Entry, Object> prefetch(List<Entry> window) {
+    Map<Entry, Object> out = new LinkedHashMap<>();
+    if (window.size() < 2) {
+      return out; // nothing to overlap
+    }
     Semaphore bound = new Semaphore(ctx.ioParallelism());
-    Map<Entry, Future<Fetched>> futures = new LinkedHashMap<>();
-    for (Entry e : files) {
+    Map<Entry, Future<Object>> futures = new LinkedHashMap<>();
+    for (Entry e : window) {
       futures.put(e, ctx.io().submit(() -> {
         bound.acquire();
-        try {
-          if (e.size() > ctx.limits().maxMessageBytes()) {
-            return new Failed("it is " + e.size() + " bytes, above the limit of " + ctx.limits().maxMessageBytes()
-                + " bytes", false);
-          }
-          // streamed: contents above 64 KiB wait in the home's blob folder, whatever their size
-          try (java.io.InputStream in = ctx.storage().read(e)) {
-            Capture raw = new Capture(in, ctx.limits().maxMessageBytes());
-            SpooledEvents m;
-            // an SYC2 envelope is verified against the owner's pinned key and opened; plaintext passes
-            try (java.io.InputStream plain = opener.open(raw)) {
-              m = Wire.readEvents(PayloadKind.EVENTS, plain, ctx.limits(), ctx.blobDir());
-            }
-            ctx.progress().advance(1);
-            return (Fetched) new Got(m, raw.kept());
-          }
+        try (java.io.InputStream in = ctx.storage().read(e)) {
+          byte[] bytes = in.readNBytes(PREFETCH_MAX_MESSAGE + 1);
+          return bytes.length > PREFETCH_MAX_MESSAGE ? null : (Object) bytes; // listed smaller than it is
         } catch (dev.syft.transport.StorageException se) {
           return new Failed(describe(se), se.isTransient());
         } catch (IOException io) {
           return new Failed(describe(io), true);
-        } catch (RuntimeException | Error bad) {
-          // bad content, or an Error such as OutOfMemoryError on a huge message: that message only
-          return new Failed(describe(bad), false);
+        } catch (RuntimeException | Error other) {
+          return null; // read again at its turn, where such failures are classified (e.g. out of memory)
         } finally {
           bound.release();
         }
@@ -323,7 +343,10 @@ final class ScientistEngine {
     }
     for (var f : futures.entrySet()) {
       try {
-        out.put(f.getKey(), f.getValue().get());
+        Object r = f.getValue().get();
+        if (r != null) {
+          out.put(f.getKey(), r);
+        }
       } catch (InterruptedException ex) {
         Thread.currentThread().interrupt();
         throw new SyftException(ErrorCode.INTERRUPTED, "sync interrupted");
@@ -332,6 +355,38 @@ final class ScientistEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * Reads one message at its turn, from the bytes downloaded ahead or streamed from the store; contents
+   * above 64 KiB are spooled in the home's blob folder until the message is closed.
+   */
+  private Fetched fetch(Entry e, Object ahead, E2e.Opener opener) {
+    if (ahead instanceof Failed f) {
+      return f;
+    }
+    if (e.size() > ctx.limits().maxMessageBytes()) {
+      return new Failed("it is " + e.size() + " bytes, above the limit of " + ctx.limits().maxMessageBytes()
+          + " bytes", false);
+    }
+    try (java.io.InputStream in = ahead instanceof byte[] b ? new java.io.ByteArrayInputStream(b)
+        : ctx.storage().read(e)) {
+      Capture raw = new Capture(in, ctx.limits().maxMessageBytes());
+      SpooledEvents m;
+      // an SYC2 envelope is verified against the owner's pinned key and opened; plaintext passes
+      try (java.io.InputStream plain = opener.open(raw)) {
+        m = Wire.readEvents(PayloadKind.EVENTS, plain, ctx.limits(), ctx.blobDir());
+      }
+      ctx.progress().advance(1);
+      return new Got(m, raw.kept());
+    } catch (dev.syft.transport.StorageException se) {
+      return new Failed(describe(se), se.isTransient());
+    } catch (IOException io) {
+      return new Failed(describe(io), true);
+    } catch (RuntimeException | Error bad) {
+      // bad content, or an Error such as OutOfMemoryError on a huge message: that message only
+      return new Failed(describe(bad), false);
+    }
   }
 
   /**

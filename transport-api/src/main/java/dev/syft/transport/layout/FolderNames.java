@@ -224,6 +224,15 @@ public final class FolderNames {
     return v != null && v[0].equals(c[0]) && v[1].equals(c[1]);
   }
 
+  /**
+   * The three numbers of an x.y.z version (digits as Python's {@code int()} reads them), if it is
+   * one: what a peer's folder names are compared by (highest wins, as PySyft 0.10 looks).
+   */
+  public static Optional<java.util.List<BigInteger>> versionOf(String version) {
+    BigInteger[] v = parseVersion(version);
+    return v == null ? Optional.empty() : Optional.of(java.util.List.of(v));
+  }
+
   /** Whether a versioned folder named {@code name} is seen by a client of version {@code clientVersion}. */
   public static boolean keptAsCompatible(String name, String clientVersion) {
     return extractVersion(name).map(v -> isCompatible(v, clientVersion)).orElse(false);

@@ -8,7 +8,8 @@ import dev.syft.transport.Entry;
  *
  * @param peer the creator (the name's peer field, checked against the folder's owner)
  * @param name the parsed name
- * @param compatible whether its version shares major.minor with this client
+ * @param compatible whether its name carries an x.y.z version (any: a peer's folders are read whatever
+ *     version named them, as PySyft 0.10 does)
  * @param folder the folder itself
  */
 public record PeerFolder(String peer, P2pFolderName name, boolean compatible, Entry folder) {}

@@ -24,12 +24,15 @@ import org.slf4j.LoggerFactory;
  * The reference's folder layout (PROTOCOL.md 2.3, 3) over any {@link Storage}: where proposals,
  * events, checkpoints, archives, collections and control files live, and how they are found.
  *
- * <p>Discovery follows PROTOCOL.md 3.3: candidates from a loose name query are re-parsed exactly,
- * kept only when their embedded version shares major.minor with {@link #clientVersion()}, and only
- * when owned by the right user (folders this client creates: by {@link #me()}; folders a peer created
- * for this client: by that peer). Zero survivors means "not found" (the {@code ensure*} methods then
- * create the folder with the full client version in its name). Same-named duplicates (a retried
- * create) resolve to the oldest; differently named survivors raise {@link AmbiguousFolderException}.
+ * <p>Discovery follows PROTOCOL.md 3.3: candidates from a loose name query are re-parsed exactly and
+ * kept only when owned by the right user (folders this client creates: by {@link #me()}; folders a
+ * peer created for this client: by that peer). This client's own folders are kept only when their
+ * embedded version shares major.minor with {@link #clientVersion()}, as in 0.1.117; differently
+ * named survivors raise {@link AmbiguousFolderException}. A peer's folders are kept whatever the
+ * version in their name (x.y.z, compared numerically), and the highest wins, as PySyft 0.10 looks
+ * (PYSYFT-0.10.md): a 0.10 peer may name its folders with its own version. A peer's folders are never
+ * renamed. Zero survivors means "not found" (the {@code ensure*} methods then create the folder with
+ * the full client version in its name). Same-named duplicates (a retried create) resolve to the oldest.
  *
  * <p>Found folders are cached per instance (never "not found"); {@link #forgetCachedFolders()} drops
  * the cache after a folder was deleted. Thread-safe.
@@ -134,7 +137,7 @@ public final class SyftLayout {
     }
     List<Entry> candidates = storage.findFoldersContaining(root(), "#" + p + "#" + type.wire() + "#" + me);
     Optional<Entry> found = pick("P2P " + type.wire() + " for " + p + "'s datasite",
-        survivors(candidates, e -> matchesP2p(e, p, type, me) && me.equals(e.owner())));
+        survivors(candidates, e -> matchesP2p(e, p, type, me, true) && me.equals(e.owner())));
     found.ifPresent(e -> cache.put(key, e));
     return found;
   }
@@ -150,6 +153,7 @@ public final class SyftLayout {
    * The folder {@code syft_datasite#<v>#<me>#<type>#<peer>} that {@code peer} created in its own
    * storage for this client's datasite and shared with it; it must be owned by {@code peer}. As DO:
    * the inbox holds the peer's proposals, the outbox is where this client publishes events for it.
+   * Any version {@code <v>} is accepted; among several, the highest (then the store's order).
    */
   public Optional<Entry> findOwnDatasiteFolder(String peer, BoxType type) throws IOException {
     String p = normalizeEmail(peer);
@@ -159,8 +163,8 @@ public final class SyftLayout {
       return Optional.of(cached);
     }
     List<Entry> candidates = storage.findSharedWithMe("#" + me + "#" + type.wire() + "#" + p);
-    Optional<Entry> found = pick(type.wire() + " of " + p + " for this datasite",
-        survivors(candidates, e -> matchesP2p(e, me, type, p) && p.equals(e.owner())));
+    Optional<Entry> found = highest(type.wire() + " of " + p + " for this datasite",
+        survivors(candidates, e -> matchesP2p(e, me, type, p, false) && p.equals(e.owner())));
     found.ifPresent(e -> cache.put(key, e));
     return found;
   }
@@ -174,9 +178,11 @@ public final class SyftLayout {
 
   /**
    * Every P2P folder other users created for this client's datasite ({@code #<me>#} in the name,
-   * shared with it, not owned by it), name-ordered. A folder whose owner differs from the creator
-   * named in it is dropped with a warning (it cannot be a genuine request from that user).
-   * Incompatible versions are returned with {@code compatible == false}.
+   * shared with it, not owned by it), ordered by creator and box type, then highest version first
+   * (numerically), then in the store's order (by name, then oldest). A folder whose owner differs
+   * from the creator named in it is dropped with a warning (it cannot be a genuine request from that
+   * user). Any x.y.z version counts (as PySyft 0.10 looks); a folder whose version field is no x.y.z
+   * is returned with {@code compatible == false}.
    */
   public List<PeerFolder> listPeerRequestFolders() throws IOException {
     List<PeerFolder> out = new ArrayList<>();
@@ -193,9 +199,11 @@ public final class SyftLayout {
         log.warn("ignoring folder '{}': it names {} as creator but is owned by {}", e.name(), creator, e.owner());
         continue;
       }
-      out.add(new PeerFolder(creator, parsed.get(), FolderNames.isCompatible(parsed.get().version(), clientVersion), e));
+      out.add(new PeerFolder(creator, parsed.get(), FolderNames.versionOf(parsed.get().version()).isPresent(), e));
     }
-    out.sort(Comparator.comparing((PeerFolder f) -> f.folder().name()));
+    // stable: same-named duplicates stay oldest first, as the store lists them
+    out.sort(Comparator.comparing(PeerFolder::peer).thenComparing((PeerFolder f) -> f.name().type())
+        .thenComparing((PeerFolder f) -> f.name().version(), HIGHEST_FIRST));
     return out;
   }
 
@@ -210,11 +218,15 @@ public final class SyftLayout {
     return peers;
   }
 
-  /** Exact re-parse of a P2P name plus the major.minor version match. */
-  private boolean matchesP2p(Entry e, String datasite, BoxType type, String peer) {
+  /**
+   * Exact re-parse of a P2P name plus the version check: major.minor of ours for our own folders, any
+   * x.y.z for a peer's.
+   */
+  private boolean matchesP2p(Entry e, String datasite, BoxType type, String peer, boolean ours) {
     Optional<P2pFolderName> n = FolderNames.tryParseP2p(e.name());
     return n.isPresent()
-        && FolderNames.isCompatible(n.get().version(), clientVersion)
+        && (ours ? FolderNames.isCompatible(n.get().version(), clientVersion)
+            : FolderNames.versionOf(n.get().version()).isPresent())
         && n.get().type() == type
         && datasite.equals(normalizeEmail(n.get().datasiteEmail()))
         && peer.equals(normalizeEmail(n.get().peerEmail()));
@@ -503,6 +515,42 @@ public final class SyftLayout {
       log.warn("{} folders named '{}' exist; using the oldest ({})", survivors.size(), oldest.name(), oldest.id());
     }
     return Optional.of(oldest);
+  }
+
+  /** Versions highest first (numerically: 0.10.0 above 0.9.0); no x.y.z version last. */
+  private static final Comparator<String> HIGHEST_FIRST = (a, b) -> {
+    Optional<List<java.math.BigInteger>> va = FolderNames.versionOf(a);
+    Optional<List<java.math.BigInteger>> vb = FolderNames.versionOf(b);
+    if (va.isEmpty() || vb.isEmpty()) {
+      return Boolean.compare(va.isEmpty(), vb.isEmpty());
+    }
+    for (int i = 0; i < 3; i++) {
+      int c = vb.get().get(i).compareTo(va.get().get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  };
+
+  /**
+   * A peer's folder among survivors of any version: the highest version, and among equal versions
+   * the first in the store's order (by name, then oldest). The others are left alone (never renamed
+   * or deleted).
+   */
+  private static Optional<Entry> highest(String role, List<Entry> survivors) {
+    if (survivors.isEmpty()) {
+      return Optional.empty();
+    }
+    Entry best = survivors.stream()
+        .sorted(Comparator.comparing((Entry e) -> FolderNames.tryParseP2p(e.name()).map(P2pFolderName::version)
+            .orElse(""), HIGHEST_FIRST))
+        .findFirst().orElseThrow();
+    if (survivors.size() > 1) {
+      log.warn("{} folders for the {} exist; using '{}' ({}), the highest version", survivors.size(), role,
+          best.name(), best.id());
+    }
+    return Optional.of(best);
   }
 
   private static Optional<Entry> latest(List<Entry> files) {

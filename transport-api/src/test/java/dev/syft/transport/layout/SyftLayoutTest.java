@@ -253,18 +253,107 @@ class SyftLayoutTest {
     assertThatThrownBy(() -> new SyftLayout(dsStorage, "0.1.²")).isInstanceOf(IllegalArgumentException.class);
   }
 
+  // Until PySyft 0.10 this test pinned the 0.1.117 rule (a peer folder of another major.minor is no
+  // request and not found). PYSYFT-0.10.md: 0.10's lookup ignores the version in the name and takes the
+  // highest, so a 0.10 peer may name its folders with its own version; we now read a peer's folders of
+  // any x.y.z version. Only a version field that is no x.y.z at all still keeps a folder out.
   @Test
-  void incompatiblePeerFoldersAreReportedButNotRequests() throws IOException {
+  void peerFoldersOfAnyVersionAreRequestsButNotOnesWithoutAVersion() throws IOException {
     Storage ds = store.as(DS);
-    Entry old = ds.ensureFolder(ds.root(), FolderNames.p2p("0.2.0", DO, BoxType.INBOX, DS));
-    ds.share(old, DO, Role.WRITER);
-    assertThat(doLayout.listPeerRequestFolders()).singleElement().satisfies(p -> {
-      assertThat(p.peer()).isEqualTo(DS);
-      assertThat(p.compatible()).isFalse();
-      assertThat(p.name().version()).isEqualTo("0.2.0");
-    });
-    assertThat(doLayout.requestingPeers()).isEmpty();
-    assertThat(doLayout.findOwnDatasiteFolder(DS, BoxType.INBOX)).isEmpty();
+    Entry other = ds.ensureFolder(ds.root(), FolderNames.p2p("0.2.0", DO, BoxType.INBOX, DS));
+    ds.share(other, DO, Role.WRITER);
+    Entry noVersion = ds.ensureFolder(ds.root(), FolderNames.p2p("latest", DO, BoxType.OUTBOX, DS));
+    ds.share(noVersion, DO, Role.WRITER);
+    assertThat(doLayout.listPeerRequestFolders()).hasSize(2).allSatisfy(p -> assertThat(p.peer()).isEqualTo(DS))
+        .extracting(p -> p.name().version() + "=" + p.compatible()).containsExactly("0.2.0=true", "latest=false");
+    assertThat(doLayout.requestingPeers()).containsExactly(DS);
+    assertThat(doLayout.findOwnDatasiteFolder(DS, BoxType.INBOX)).get().extracting(Entry::id).isEqualTo(other.id());
+    assertThat(doLayout.findOwnDatasiteFolder(DS, BoxType.OUTBOX)).isEmpty();
+  }
+
+  /** PYSYFT-0.10.md: a 0.10 peer's P2P folders keep the pattern, with its own version in the name. */
+  @Test
+  void aPySyft010PeersFoldersAreFoundOnBothSides() throws IOException {
+    // a 0.10 scientist asks us (the owner) with folders named after its version
+    Storage ds = store.as(DS);
+    Entry in = ds.ensureFolder(ds.root(), "syft_datasite#0.10.2#do.owner@openmined.org#inbox#ds@example.com");
+    Entry out = ds.ensureFolder(ds.root(), "syft_datasite#0.10.2#do.owner@openmined.org#outbox#ds@example.com");
+    ds.share(in, DO, Role.WRITER);
+    ds.share(out, DO, Role.WRITER);
+    assertThat(doLayout.requestingPeers()).containsExactly(DS);
+    P2pFolders seen = doLayout.findOwnDatasiteFolders(DS).orElseThrow();
+    assertThat(seen.inbox().id()).isEqualTo(in.id());
+    assertThat(seen.outbox().id()).isEqualTo(out.id());
+
+    // we approve: our reverse folders still carry our version, byte for byte
+    P2pFolders reverse = doLayout.ensurePeerDatasiteFolders(DS);
+    assertThat(reverse.inbox().name()).isEqualTo("syft_datasite#0.1.117#ds@example.com#inbox#do.owner@openmined.org");
+    assertThat(reverse.outbox().name()).isEqualTo("syft_datasite#0.1.117#ds@example.com#outbox#do.owner@openmined.org");
+
+    // and a 0.10 owner's reverse folders are seen by our scientist
+    Storage carol = store.as(OTHER);
+    Entry accepted = carol.ensureFolder(carol.root(), FolderNames.p2p("0.10.0", DS, BoxType.OUTBOX, OTHER));
+    carol.share(accepted, DS, Role.WRITER);
+    assertThat(dsLayout.requestingPeers()).contains(OTHER);
+    assertThat(dsLayout.findOwnDatasiteFolder(OTHER, BoxType.OUTBOX)).get().extracting(Entry::id)
+        .isEqualTo(accepted.id());
+  }
+
+  /** PYSYFT-0.10.md: several versions of a peer's folder: the highest, compared as numbers. */
+  @Test
+  void theHighestVersionOfAPeersFolderWinsComparedNumerically() throws IOException {
+    Storage ds = store.as(DS);
+    List<Entry> made = new java.util.ArrayList<>();
+    // as strings "0.9.0" > "0.10.2" > "0.1.117"; as numbers 0.10.2 is the highest
+    for (String v : List.of("0.1.117", "0.9.0", "0.10.2", "0.1.93")) {
+      Entry e = ds.ensureFolder(ds.root(), FolderNames.p2p(v, DO, BoxType.OUTBOX, DS));
+      ds.share(e, DO, Role.WRITER);
+      made.add(e);
+    }
+    assertThat(doLayout.findOwnDatasiteFolder(DS, BoxType.OUTBOX)).get().extracting(Entry::id)
+        .isEqualTo(made.get(2).id());
+    assertThat(doLayout.listPeerRequestFolders()).extracting(p -> p.name().version())
+        .containsExactly("0.10.2", "0.9.0", "0.1.117", "0.1.93");
+    // versions that only differ in how they are written (leading zeros, other scripts' digits) tie:
+    // the first in the store's order (by name, then oldest) wins
+    Storage carol = store.as(OTHER);
+    Entry first = carol.ensureFolder(carol.root(), FolderNames.p2p("0.10.2", DO, BoxType.INBOX, OTHER));
+    Entry second = carol.ensureFolder(carol.root(), FolderNames.p2p("0.010.\u0662", DO, BoxType.INBOX, OTHER));
+    carol.share(first, DO, Role.WRITER);
+    carol.share(second, DO, Role.WRITER);
+    assertThat(first.name()).isGreaterThan(second.name());
+    assertThat(doLayout.findOwnDatasiteFolder(OTHER, BoxType.INBOX)).get().extracting(Entry::id)
+        .isEqualTo(second.id());
+  }
+
+  /** PYSYFT-0.10.md: 0.10 adopts older folders by renaming; we never rename or delete a peer's. */
+  @Test
+  void aPeersFoldersAreNeverRenamedAndOurOwnLookupIsUnchanged() throws IOException {
+    Storage ds = store.as(DS);
+    for (String v : List.of("0.1.93", "0.10.2")) {
+      ds.share(ds.ensureFolder(ds.root(), FolderNames.p2p(v, DO, BoxType.INBOX, DS)), DO, Role.WRITER);
+    }
+    CountingStorage counting = new CountingStorage(store.as(DO));
+    SyftLayout layout = new SyftLayout(counting);
+    assertThat(layout.findOwnDatasiteFolder(DS, BoxType.INBOX)).get().extracting(Entry::name)
+        .isEqualTo("syft_datasite#0.10.2#do.owner@openmined.org#inbox#ds@example.com");
+    layout.listPeerRequestFolders();
+    layout.ensurePeerDatasiteFolders(DS);
+    CallCounts c = counting.snapshot();
+    assertThat(c.get(Operation.MOVE)).isZero();
+    assertThat(c.get(Operation.DELETE)).isZero();
+    assertThat(ds.listAll(ds.root())).extracting(Entry::name).containsExactlyInAnyOrder(
+        "syft_datasite#0.1.93#do.owner@openmined.org#inbox#ds@example.com",
+        "syft_datasite#0.10.2#do.owner@openmined.org#inbox#ds@example.com");
+
+    // our own folders keep the 0.1.117 rule: a 0.10-named folder in our own storage is not ours
+    doStorage.ensureFolder(doStorage.root(), "0.10.2#" + DO);
+    doStorage.ensureFolder(doStorage.root(), DO + "-0.10.2-checkpoints");
+    doStorage.ensureFolder(doStorage.root(), FolderNames.p2p("0.10.2", OTHER, BoxType.INBOX, DO));
+    assertThat(doLayout.ensureEventLog().name()).isEqualTo("0.1.117#" + DO);
+    assertThat(doLayout.ensureCheckpointsFolder().name()).isEqualTo(DO + "-0.1.117-checkpoints");
+    assertThat(doLayout.ensurePeerDatasiteFolders(OTHER).inbox().name())
+        .isEqualTo("syft_datasite#0.1.117#carol@example.com#inbox#do.owner@openmined.org");
   }
 
   @Test
