@@ -39,6 +39,9 @@ class JavaApiDocTest {
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream stdout = System.out;
+    // the local engine runs snippets in this JVM: their System.out is ours
+    System.setOut(print);
     try (JShell shell = JShell.builder().executionEngine("local").out(print).err(print).build()) {
       for (String entry : classPath().split(File.pathSeparator)) {
         shell.addToClasspath(entry);
@@ -62,6 +65,8 @@ class JavaApiDocTest {
           + "ds@university.example to do@hospital.example]");
       assertThat(value(shell, "mine").toString()).contains("count-rows");
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("code/script.sh  ").contains("outputs/rows.txt");
+    } finally {
+      System.setOut(stdout);
     }
   }
 
