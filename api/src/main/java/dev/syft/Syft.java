@@ -1,11 +1,15 @@
 package dev.syft;
 
+import dev.syft.core.Config;
+import dev.syft.core.Home;
 import dev.syft.core.Peers;
 import dev.syft.core.Status;
 import dev.syft.core.SyftClient;
 import dev.syft.core.SyncReport;
 import dev.syft.datasets.Datasets;
 import dev.syft.jobs.Jobs;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -41,6 +45,34 @@ public final class Syft implements AutoCloseable {
   /** Opens the client living in {@code home}. */
   public static Syft open(Path home) {
     return new Syft(SyftClient.open(home));
+  }
+
+  /**
+   * Opens {@code email}'s client in its default home ({@code $SYFT_HOME}, else {@code ~/SyftBox_<email>}),
+   * creating the home on {@code transportUri} the first time, like the reference's {@code login}.
+   */
+  public static Syft login(String email, String transportUri) {
+    return login(email, transportUri, Home.defaultDir(Home.normalizeEmail(email)));
+  }
+
+  /**
+   * Opens the client in {@code home}, creating it for {@code email} on {@code transportUri} when the folder
+   * holds no client yet. An existing home of another identity or transport is refused, never changed.
+   */
+  public static Syft login(String email, String transportUri, Path home) {
+    if (!Files.exists(home.resolve(Config.FILE_NAME))) {
+      return init(email, transportUri, home);
+    }
+    SyftClient c = SyftClient.open(home);
+    String wantEmail = Home.normalizeEmail(email);
+    URI have = c.home().config().transportUri();
+    if (!c.email().equals(wantEmail) || !have.equals(URI.create(transportUri))) {
+      String found = c.email() + " on " + redact(have);
+      c.close();
+      throw new IllegalArgumentException(home + " holds " + found + ", not " + wantEmail + " on "
+          + redact(URI.create(transportUri)) + "; use Syft.open(home) or another home");
+    }
+    return new Syft(c);
   }
 
   /**
@@ -130,9 +162,37 @@ public final class Syft implements AutoCloseable {
     return jobs;
   }
 
+  /** The job with this id (any unambiguous part of it), as a handle with {@code approve()}, {@code run()}... */
+  public Job job(String id) {
+    return new Job(jobs(), jobs().get(id));
+  }
+
+  /** Every job this client sees, read now: {@code jobList().get(0).approve()}. */
+  public JobList jobList() {
+    return new JobList(jobs(), jobs().list());
+  }
+
   /** The underlying core client, for everything else (checkpoints, progress, extensions). */
   public SyftClient client() {
     return client;
+  }
+
+  /** Identity, transport (without query or password: tokens live there) and home. */
+  @Override
+  public String toString() {
+    return "Syft[" + email() + " on " + redact(client.home().config().transportUri()) + ", home " + client.home().dir() + "]";
+  }
+
+  static String redact(URI uri) {
+    if (uri.isOpaque()) {
+      String part = uri.getSchemeSpecificPart();
+      int q = part.indexOf('?');
+      return uri.getScheme() + ":" + (q < 0 ? part : part.substring(0, q));
+    }
+    String user = uri.getUserInfo() == null ? "" : uri.getUserInfo().replaceFirst(":.*", "") + "@";
+    String host = uri.getHost() == null ? "" : uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    String auth = uri.getAuthority() == null ? "" : "//" + user + host;
+    return uri.getScheme() + ":" + auth + (uri.getPath() == null ? "" : uri.getPath());
   }
 
   @Override

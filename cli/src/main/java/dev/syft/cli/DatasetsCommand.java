@@ -82,12 +82,15 @@ final class DatasetsCommand implements Runnable {
     @Option(names = "--json", description = "Print the dataset as JSON.")
     boolean json;
 
+    @Mixin ProgressOption progress;
+
     @Override
     public Integer call() {
       Audience audience = audience(share, any);
       NewDataset spec0 = NewDataset.builder(name, mock, privateData).summary(summary).readme(readme).tags(tags)
           .audience(audience).uploadPrivate(uploadPrivate).build();
       try (SyftClient c = SyftClient.open(home.resolve())) {
+        c.onProgress(progress.listener(spec.commandLine().getErr(), json));
         Dataset d = Datasets.of(c).create(spec0);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -222,6 +225,8 @@ final class DatasetsCommand implements Runnable {
     @Option(names = "--any", description = "Every approved peer, now and later.")
     boolean any;
 
+    @Mixin ProgressOption progress;
+
     @Override
     public Integer call() {
       Audience a = audience(users, any);
@@ -229,6 +234,7 @@ final class DatasetsCommand implements Runnable {
         throw new UsageException("give the users to share with (EMAIL,...) or --any");
       }
       try (SyftClient c = SyftClient.open(home.resolve())) {
+        c.onProgress(progress.listener(spec.commandLine().getErr(), false));
         Dataset d = Datasets.of(c).share(name, a);
         spec.commandLine().getOut().println("dataset " + d.name() + " is now " + describeSharing(d.sharedWith())
             + "; peers receive it in their next 'syft sync'");

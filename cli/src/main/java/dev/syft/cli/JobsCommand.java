@@ -710,10 +710,16 @@ final class JobsCommand implements Runnable {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Mixin ProgressOption progress;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      CollectResult r = withJobs(home, j -> j.collect(id, into));
+      CollectResult r;
+      try (SyftClient c = SyftClient.open(home.resolve())) {
+        c.onProgress(progress.listener(spec.commandLine().getErr(), json));
+        r = Jobs.of(c).collect(id, into);
+      }
       if (json) {
         out.println(Json.write(r));
       } else {

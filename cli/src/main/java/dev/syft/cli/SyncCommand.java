@@ -28,6 +28,8 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--interval", paramLabel = "SECONDS", description = "Polling interval for --watch (default: config, 10).")
   Integer interval;
 
+  @picocli.CommandLine.Mixin ProgressOption progress;
+
   @Option(names = "--json", description = "Print the round's report as JSON.")
   boolean json;
 
@@ -43,7 +45,7 @@ final class SyncCommand implements Callable<Integer> {
       throw new UsageException("--allow-mass-delete confirms one round; run it without --watch");
     }
     try (SyftClient c = SyftClient.open(home.resolve())) {
-      c.onProgress(new TerminalProgress(spec.commandLine().getErr()));
+      c.onProgress(progress.listener(spec.commandLine().getErr(), json));
       if (!watch) {
         Snapshot before = Snapshot.of(c);
         SyncReport r = c.sync(allowMassDelete);

@@ -7,8 +7,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress of long sync work: a progress bar on a terminal, plain lines at each quarter otherwise
- * (logs and CI stay readable).
+ * Progress of long work (sync, transfers): a progress bar on a terminal, plain lines at each quarter
+ * otherwise (logs and CI stay readable). {@link ProgressOption} decides whether it is shown at all.
  */
 final class TerminalProgress implements ProgressListener {
   private final PrintWriter err;
@@ -19,9 +19,25 @@ final class TerminalProgress implements ProgressListener {
   private long done;
   private int lastQuarter;
 
-  TerminalProgress(PrintWriter err) {
+  TerminalProgress(PrintWriter err, boolean terminal) {
     this.err = err;
-    this.terminal = System.console() != null && System.getenv("CI") == null;
+    this.terminal = terminal;
+  }
+
+  /** True when a person watches (a console, outside CI): a bar then, else plain lines. */
+  static boolean isTerminal() {
+    java.io.Console c = System.console();
+    if (c == null || System.getenv("CI") != null) {
+      return false;
+    }
+    try {
+      // since JDK 22 a console exists even when redirected; isTerminal() (22+) tells them apart
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (NoSuchMethodException e) {
+      return true; // JDK 21: a console means a terminal
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
   }
 
   @Override

@@ -22,4 +22,30 @@ public record Peer(String email, PeerState state, String version, String skipRea
   public Peer(String email, PeerState state, String version, String skipReason, String warning, Double lastSync) {
     this(email, state, version, skipReason, warning, lastSync, null, false, null);
   }
+
+  /** One line for JShell and logs: e-mail, state, version, last sync (UTC), and any warning. */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("Peer[").append(email).append(", ").append(state);
+    if (version != null) {
+      b.append(", version ").append(version);
+    }
+    if (lastSync != null) {
+      b.append(", last sync ").append(java.time.Instant.ofEpochMilli(Math.round(lastSync * 1000))
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+    if (skipReason != null) {
+      b.append(", skipped: ").append(skipReason);
+    }
+    if (fingerprint != null) {
+      b.append(encrypted ? ", encrypted, key " : ", clear, key ").append(fingerprint);
+    }
+    if (keyProblem != null) {
+      b.append(", key problem: ").append(keyProblem);
+    }
+    if (warning != null) {
+      b.append(", warning: ").append(warning);
+    }
+    return b.append(']').toString();
+  }
 }

@@ -231,7 +231,12 @@ public final class SyftClient implements AutoCloseable {
     return engine.withContext(work);
   }
 
-  /** Receives progress of long work in later syncs (a progress bar, a log line). */
+  /** Where long work reports progress: the listener given to the builder or {@link #onProgress}, else {@link ProgressListener#NONE}. */
+  public ProgressListener progress() {
+    return engine.progress();
+  }
+
+  /** Receives progress of long work in later syncs and transfers (a progress bar, a log line). */
   public void onProgress(ProgressListener listener) {
     engine.progress(listener);
   }

@@ -37,6 +37,21 @@ public record Dataset(String name, String owner, boolean own, String uid, String
     sharedWith = List.copyOf(sharedWith);
   }
 
+  /** One line for JShell and logs: name, owner, summary, file counts, audience (no paths, no contents). */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("Dataset[").append(name).append(" of ").append(owner);
+    if (summary != null && !summary.isBlank()) {
+      b.append(", \"").append(summary).append('"');
+    }
+    b.append(", ").append(mockFiles.size()).append(" mock file(s)");
+    if (own) {
+      b.append(", ").append(privateFiles.size()).append(" private file(s), shared with ")
+          .append(sharedWith.isEmpty() ? "nobody" : sharedWithAnyPeer() ? "every approved peer" : String.join(", ", sharedWith));
+    }
+    return b.append(']').toString();
+  }
+
   /** True when the owner shares the mock data with every approved peer. */
   public boolean sharedWithAnyPeer() {
     return sharedWith.contains("*");

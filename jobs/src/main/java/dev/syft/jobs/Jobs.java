@@ -248,29 +248,60 @@ public final class Jobs {
         "no job group '" + groupId + "'"));
     List<CollectResult.Member> members = new ArrayList<>();
     Path base = into.toAbsolutePath().normalize();
+    Map<String, Long> sizes = new LinkedHashMap<>();
     for (String o : g.owners()) {
       JobId id = new JobId(o, client.email(), g.name());
-      JobStatus s = parts.store().state(id).status();
-      List<String> files = parts.store().outputFiles(id);
-      if (files.isEmpty()) {
-        String note = switch (s) {
-          case DONE, FAILED -> "no outputs released yet: ask " + o + " to share them, then sync";
-          case REJECTED -> "rejected: " + Optional.ofNullable(parts.store().state(id).reviewReason()).orElse("no reason given");
-          default -> "not finished (" + s + "); sync later";
-        };
-        members.add(new CollectResult.Member(o, s.wire(), false, List.of(), note));
-        continue;
+      if (!parts.store().outputFiles(id).isEmpty()) {
+        sizes.put(o, treeSize(parts.store().layout().outputsDir(id)));
       }
-      try {
-        Path dest = base.resolve(o);
-        List<String> copied = DatasiteFiles.copyTree(parts.store().layout().outputsDir(id), dest,
-            rel -> !rel.endsWith("syft.pub.yaml"));
-        members.add(new CollectResult.Member(o, s.wire(), true, copied, null));
-      } catch (IOException e) {
-        throw new JobsException(ErrorCode.JOBS_IO, "cannot copy the outputs of " + o + ": " + e.getMessage(), e);
+    }
+    dev.syft.core.ProgressListener progress = client.progress();
+    long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+    if (!sizes.isEmpty()) {
+      progress.begin(String.format("collecting the outputs of %,d job(s), %,d byte(s): %s", sizes.size(), total, g.name()),
+          total);
+    }
+    try {
+      for (String o : g.owners()) {
+        members.add(collectOne(g, o, base));
+        progress.advance(sizes.getOrDefault(o, 0L));
+      }
+    } finally {
+      if (!sizes.isEmpty()) {
+        progress.end();
       }
     }
     return new CollectResult(g.id(), base.toString(), members);
+  }
+
+  private static long treeSize(Path dir) {
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0; // the copy reports the error
+    }
+  }
+
+  private CollectResult.Member collectOne(Groups.Group g, String o, Path base) {
+    JobId id = new JobId(o, client.email(), g.name());
+    JobStatus s = parts.store().state(id).status();
+    List<String> files = parts.store().outputFiles(id);
+    if (files.isEmpty()) {
+      String note = switch (s) {
+        case DONE, FAILED -> "no outputs released yet: ask " + o + " to share them, then sync";
+        case REJECTED -> "rejected: " + Optional.ofNullable(parts.store().state(id).reviewReason()).orElse("no reason given");
+        default -> "not finished (" + s + "); sync later";
+      };
+      return new CollectResult.Member(o, s.wire(), false, List.of(), note);
+    }
+    try {
+      Path dest = base.resolve(o);
+      List<String> copied = DatasiteFiles.copyTree(parts.store().layout().outputsDir(id), dest,
+          rel -> !rel.endsWith("syft.pub.yaml"));
+      return new CollectResult.Member(o, s.wire(), true, copied, null);
+    } catch (IOException e) {
+      throw new JobsException(ErrorCode.JOBS_IO, "cannot copy the outputs of " + o + ": " + e.getMessage(), e);
+    }
   }
 
   // ------------------------------------------------------------------ both roles

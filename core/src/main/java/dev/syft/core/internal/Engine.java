@@ -491,6 +491,10 @@ public final class Engine implements AutoCloseable {
     return new SyftException(ErrorCode.TRANSPORT_ERROR, "transport error: " + e.getMessage(), e);
   }
 
+  public dev.syft.core.ProgressListener progress() {
+    return progress;
+  }
+
   public void progress(dev.syft.core.ProgressListener listener) {
     progress = listener == null ? dev.syft.core.ProgressListener.NONE : listener;
     if (ctx != null) {

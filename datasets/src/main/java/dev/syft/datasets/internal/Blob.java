@@ -19,6 +19,18 @@ record Blob(String name, Path file, byte[] bytes) {
     return new Blob(name, null, bytes);
   }
 
+  /** The length in bytes (0 when the file cannot be read now; the upload then reports the error). */
+  long size() {
+    if (bytes != null) {
+      return bytes.length;
+    }
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   InputStream open() throws IOException {
     return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
   }

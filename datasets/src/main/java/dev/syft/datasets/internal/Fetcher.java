@@ -2,6 +2,7 @@ package dev.syft.datasets.internal;
 
 import dev.syft.core.DatasiteFiles;
 import dev.syft.core.ClientContext;
+import dev.syft.core.ProgressListener;
 import dev.syft.datasets.DatasetPaths;
 import dev.syft.transport.Entry;
 import java.io.IOException;
@@ -83,22 +84,35 @@ final class Fetcher implements AutoCloseable {
     }
     runQuietly(listTasks);
     List<Parallel.IoTask> downloads = new ArrayList<>();
+    ProgressListener progress = ctx.progress();
+    long bytes = 0;
+    List<String> labels = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (errors[i] != null) {
         continue;
       }
       Path flat = staging.resolve(i + "/flat");
       int k = i;
+      labels.add(targets.get(i).label());
       for (Entry e : listings.get(i).values()) {
+        bytes += e.size();
         downloads.add(guard(errors, k, () -> {
           Files.createDirectories(flat);
-          try (InputStream in = ctx.storage().read(e)) {
+          try (InputStream in = Transfers.counting(ctx.storage().read(e), progress)) {
             Files.copy(in, flat.resolve(e.name()), StandardCopyOption.REPLACE_EXISTING);
           }
         }));
       }
     }
-    runQuietly(downloads);
+    if (!downloads.isEmpty()) {
+      progress.begin(Transfers.label("downloading", downloads.size(), bytes, labels.size() == 1 ? labels.get(0)
+          : labels.size() + " collections"), bytes);
+      try {
+        runQuietly(downloads);
+      } finally {
+        progress.end();
+      }
+    }
     List<Fetched> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Target t = targets.get(i);

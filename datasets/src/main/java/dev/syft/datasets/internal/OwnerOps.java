@@ -129,11 +129,11 @@ public final class OwnerOps {
       warnIfFlattenedNamesDiffer(name, files);
       hash = CollectionHash.of(files);
       Entry folder = undo.remoteFolder(CollectionKind.DATASET, name, hash);
-      Transport.upload(ctx, folder, files, undo.reused(folder));
+      Transport.upload(ctx, "dataset " + name + " (mock)", folder, files, undo.reused(folder));
       Transport.applyAudience(ctx, folder, audience);
       if (spec.uploadPrivate()) {
         Entry pf = undo.remoteFolder(CollectionKind.PRIVATE, name, hash);
-        Transport.upload(ctx, pf, Plans.privateFiles(privDir, uid), undo.reused(pf));
+        Transport.upload(ctx, "dataset " + name + " (private)", pf, Plans.privateFiles(privDir, uid), undo.reused(pf));
       }
     } catch (IOException | RuntimeException e) {
       List<String> problems = undo.rollback();
@@ -315,7 +315,7 @@ public final class OwnerOps {
     hash = CollectionHash.of(files);
     List<SharedCollection> old = Transport.mine(ctx, CollectionKind.DATASET, name);
     Entry folder = ctx.storage().ensureFolder(ctx.layout().root(), FolderNames.datasetCollection(name, hash));
-    Transport.upload(ctx, folder, files, true);
+    Transport.upload(ctx, "dataset " + name + " (mock)", folder, files, true);
     for (SharedCollection o : old) {
       for (String u : ctx.storage().sharedWith(o.folder()).keySet()) {
         if (!u.equals(me)) {

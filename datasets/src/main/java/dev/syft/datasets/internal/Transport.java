@@ -1,6 +1,7 @@
 package dev.syft.datasets.internal;
 
 import dev.syft.core.ClientContext;
+import dev.syft.core.ProgressListener;
 import dev.syft.transport.Entry;
 import dev.syft.transport.WriteMode;
 import dev.syft.transport.layout.CollectionKind;
@@ -16,17 +17,25 @@ import java.util.stream.Collectors;
 final class Transport {
   private Transport() {}
 
-  /** Uploads (replacing same-named files) in parallel, then removes files the folder should not hold. */
-  static void upload(ClientContext ctx, Entry folder, List<Blob> files, boolean pruneExtra) throws IOException {
+  /** Uploads ({@code what} names it in progress reports) (replacing same-named files) in parallel, then removes files the folder should not hold. */
+  static void upload(ClientContext ctx, String what, Entry folder, List<Blob> files, boolean pruneExtra) throws IOException {
     List<Parallel.IoTask> tasks = new ArrayList<>();
+    ProgressListener progress = ctx.progress();
+    long bytes = 0;
     for (Blob b : files) {
+      bytes += b.size();
       tasks.add(() -> {
-        try (InputStream in = b.open()) {
+        try (InputStream in = Transfers.counting(b.open(), progress)) {
           ctx.storage().write(folder, b.name(), in, WriteMode.REPLACE);
         }
       });
     }
-    Parallel.runAll(ctx.io(), Parallel.LIMIT, tasks);
+    progress.begin(Transfers.label("uploading", files.size(), bytes, what), bytes);
+    try {
+      Parallel.runAll(ctx.io(), Parallel.LIMIT, tasks);
+    } finally {
+      progress.end();
+    }
     if (pruneExtra) {
       Set<String> wanted = files.stream().map(Blob::name).collect(Collectors.toSet());
       for (Entry e : ctx.storage().listAll(folder)) {
