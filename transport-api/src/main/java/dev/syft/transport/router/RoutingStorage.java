@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       StorageException.Kind#TRANSIENT} fault or an I/O error) is skipped while another answers; the
  *       first error is thrown when none does. Same-named items within one member stay distinct.
  *   <li><b>{@link WriteMode#CREATE}</b> (messages: their names are unique) goes to the first working
- *       member holding the folder and fails over to the next on a transient fault. A fault reported
+ *       member holding the folder and fails over to the next on a transient fault ({@link
+ *       Writes#FIRST_WORKING}, the default), or to every working member ({@link Writes#ALL}). A fault reported
  *       after the store took the file may leave a copy on two members; readers see one entry, and
  *       the received-message ledger applies a message once anyway.
  *   <li><b>Mirrored changes</b> ({@code ensureFolder}, {@code REPLACE} writes, {@code share}, {@code
@@ -76,14 +77,23 @@ public final class RoutingStorage implements Storage {
   /** Whether a member's last call worked; {@code error} is null when it did. */
   public record Health(String name, boolean works, String error, Instant at) {}
 
+  /** Where {@link WriteMode#CREATE} writes go. */
+  public enum Writes {
+    /** The first working member only (the default): one upload per message. */
+    FIRST_WORKING,
+    /** Every working member: a member lost for good loses nothing, at one upload per member. */
+    ALL
+  }
+
   private final List<Member> members;
+  private final Writes writes;
   private final Clock clock;
   private final Map<Integer, Health> health = new ConcurrentHashMap<>();
 
   /**
    * @param members at least one, preferred first, all logged in as the same identity
    */
-  public RoutingStorage(List<Member> members, Clock clock) throws StorageException {
+  public RoutingStorage(List<Member> members, Writes writes, Clock clock) throws StorageException {
     if (members.isEmpty()) {
       throw new StorageException(StorageException.Kind.INVALID, "a routing storage needs at least one member");
     }
@@ -95,6 +105,7 @@ public final class RoutingStorage implements Storage {
       }
     }
     this.members = List.copyOf(members);
+    this.writes = writes;
     this.clock = clock;
     for (int i = 0; i < this.members.size(); i++) {
       health.put(i, new Health(this.members.get(i).name(), true, null, null));
@@ -102,7 +113,7 @@ public final class RoutingStorage implements Storage {
   }
 
   public RoutingStorage(List<Member> members) throws StorageException {
-    this(members, Clock.systemUTC());
+    this(members, Writes.FIRST_WORKING, Clock.systemUTC());
   }
 
   /** The members, preferred first. */
@@ -412,7 +423,7 @@ public final class RoutingStorage implements Storage {
       return merge(all(parts, (s, p) -> s.write(p, name, content, mode)), folder.id());
     }
     try (Spool spool = Spool.of(content)) {
-      if (mode == WriteMode.REPLACE) {
+      if (mode == WriteMode.REPLACE || writes == Writes.ALL) {
         return merge(all(parts, (s, p) -> {
           try (InputStream in = spool.open()) {
             return s.write(p, name, in, mode);
