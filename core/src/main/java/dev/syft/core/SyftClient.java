@@ -170,8 +170,9 @@ public final class SyftClient implements AutoCloseable {
 
   /**
    * Opens the transport named by a config through the {@link StorageProvider} for its scheme. A home
-   * with several transports gets a {@link RoutingStorage} over those that open (preferred first); one
-   * that cannot be opened now is left out with a warning, and the first error is thrown when none opens.
+   * with several transports gets a {@link RoutingStorage} over those that open (preferred first,
+   * messages written to all that work); one that cannot be opened now is left out with a warning, and
+   * the first error is thrown when none opens.
    */
   static Storage openStorage(Config config) throws IOException {
     if (config.transports().size() == 1) {
@@ -190,7 +191,10 @@ public final class SyftClient implements AutoCloseable {
     if (members.isEmpty()) {
       throw first;
     }
-    return new RoutingStorage(members);
+    // every message goes to every working transport: SyftLayout caches the folders it found, so a
+    // transport that was down then is not read again until the client reopens, and one lost for good
+    // must not take messages with it
+    return new RoutingStorage(members, RoutingStorage.Writes.ALL, java.time.Clock.systemUTC());
   }
 
   static Storage openOne(Config config, String transport) throws IOException {

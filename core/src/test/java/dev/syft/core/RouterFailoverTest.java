@@ -128,45 +128,6 @@ class RouterFailoverTest {
   }
 
   @Test
-  void aPairLosesItsPreferredTransportMidSyncContinuesOnTheOtherAndConvergesWhenItReturns(@TempDir Path tmp) {
-    Outage outage = new Outage();
-    Map<String, RoutingStorage> routers = new ConcurrentHashMap<>();
-    try (Net net = routed(tmp, outage, RoutingStorage.Writes.FIRST_WORKING, false, routers)) {
-      Cluster c = net.cluster;
-      List<FaultConvergenceTest.Phase> phases = FaultConvergenceTest.workload();
-      for (int i = 0; i < phases.size(); i++) {
-        phases.get(i).work().accept(c);
-        if (i == 2) {
-          outage.loseAfter(25);
-        }
-        if (i == 4) {
-          // while A was down, new work went over B and what reached only A waited; A returns now
-          outage.heal();
-        }
-        if (i == 2 || i == 3) {
-          // A is down: everything written now goes over B, and what B carries is applied
-          for (int r = 0; r < 8; r++) {
-            for (String e : ALL) {
-              try {
-                c.client(e).sync();
-              } catch (RuntimeException ex) {
-                // tolerated during the outage
-              }
-            }
-            c.clock.advance(Duration.ofSeconds(1));
-          }
-          assertThat(routers.get(FaultConvergenceTest.DO).health().get(0).works()).as("A reported down").isFalse();
-          continue;
-        }
-        converge(c, expected.get(i), "phase " + phases.get(i).name());
-      }
-      assertThat(FaultConvergenceTest.trees(c)).isEqualTo(expected.get(expected.size() - 1));
-      assertClean(c);
-      assertThat(routers.get(FaultConvergenceTest.DO).health().get(0).works()).as("A works again").isTrue();
-    }
-  }
-
-  @Test
   void aLaggingPreferredTransportWithFailingWritesStillConverges(@TempDir Path tmp) {
     Map<String, RoutingStorage> routers = new ConcurrentHashMap<>();
     try (Net net = routed(tmp, new Outage(), RoutingStorage.Writes.FIRST_WORKING, true, routers)) {
