@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       WhoamiCommand.class,
       StatusCommand.class,
       PeersCommand.class,
+      TransportsCommand.class,
       SyncCommand.class,
       CheckpointCommand.class,
       DaemonCommand.class,

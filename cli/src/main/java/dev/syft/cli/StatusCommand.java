@@ -38,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
     try (SyftClient c = SyftClient.open(home.resolveReadOnly())) {
       // checked alongside the rest; a transport that does not answer in time is reported as such
       var transportCheck = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> TransportCheck.problem(c.home().config(), java.time.Duration.ofSeconds(10)));
+          () -> TransportCheck.each(c.home().config(), java.time.Duration.ofSeconds(10)));
       Status s = c.status();
       java.util.List<dev.syft.jobs.JobInfo> review = java.util.List.of();
       java.util.List<dev.syft.jobs.JobInfo> mine = java.util.List.of();
@@ -50,12 +50,25 @@ final class StatusCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         // job listing is a convenience here; status must work even with a damaged job folder
       }
-      String transportProblem = transportCheck.join().orElse(null);
+      var eachTransport = transportCheck.join();
+      String transportProblem = eachTransport.values().stream().anyMatch(java.util.Optional::isEmpty) ? null
+          : String.join("; ", eachTransport.values().stream().map(java.util.Optional::get).toList());
       if (json) {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("status", s);
         m.put("transport_reachable", transportProblem == null);
         m.put("transport_problem", transportProblem);
+        java.util.List<java.util.Map<String, Object>> ts = new java.util.ArrayList<>();
+        int rank = 0;
+        for (var t : eachTransport.entrySet()) {
+          java.util.Map<String, Object> tm = new java.util.LinkedHashMap<>();
+          tm.put("uri", t.getKey());
+          tm.put("preferred", rank++ == 0);
+          tm.put("works", t.getValue().isEmpty());
+          tm.put("problem", t.getValue().orElse(null));
+          ts.add(tm);
+        }
+        m.put("transports", ts);
         m.put("jobs_waiting_for_review", review.stream().map(dev.syft.jobs.JobInfo::id).toList());
         m.put("my_jobs", mine.stream().map(j -> java.util.Map.of("id", j.id(), "status", j.jobStatus().wire())).toList());
         out.println(Json.write(m));
@@ -65,6 +78,10 @@ final class StatusCommand implements Callable<Integer> {
       out.println("home: " + s.home() + "   last sync: " + time(s.lastSync()));
       if (transportProblem != null) {
         out.println("TRANSPORT UNREACHABLE: " + transportProblem);
+      }
+      if (eachTransport.size() > 1) {
+        out.println("transports (preferred first):");
+        eachTransport.forEach((t, p) -> out.println("  " + t + "  " + p.map(x -> "FAILS: " + x).orElse("works")));
       }
       out.println();
       out.println("peers (" + s.peers().size() + "):");

@@ -46,14 +46,44 @@ final class TransportCheck {
         + close.get(0) + ":'?)") + "; known: " + String.join(", ", known.stream().map(s -> s + ":").toList()));
   }
 
-  /** A one-line reason why the transport of {@code config} cannot be used now, or empty when it can. */
+  /**
+   * Per transport of the home (preferred first), a one-line reason why it cannot be used now, or
+   * empty when it can. The transports are checked at once, each within {@code timeout}.
+   */
+  static java.util.LinkedHashMap<String, Optional<String>> each(Config config, Duration timeout) {
+    java.util.LinkedHashMap<String, CompletableFuture<Optional<String>>> running = new java.util.LinkedHashMap<>();
+    for (String t : config.transports()) {
+      running.put(t, CompletableFuture.supplyAsync(() -> problem(config, t, timeout)));
+    }
+    java.util.LinkedHashMap<String, Optional<String>> out = new java.util.LinkedHashMap<>();
+    running.forEach((t, f) -> out.put(t, f.join()));
+    return out;
+  }
+
+  /**
+   * A one-line reason why {@code config}'s transports cannot be used now, or empty when one can (the
+   * only one, or any of several).
+   */
   static Optional<String> problem(Config config, Duration timeout) {
-    URI uri = config.transportUri();
+    if (config.transports().size() == 1) {
+      return problem(config, config.transport(), timeout);
+    }
+    var each = each(config, timeout);
+    if (each.values().stream().anyMatch(Optional::isEmpty)) {
+      return Optional.empty();
+    }
+    return Optional.of("none of the " + each.size() + " transports works: "
+        + String.join("; ", each.values().stream().map(Optional::get).toList()));
+  }
+
+  /** A one-line reason why {@code transport} of {@code config} cannot be used now, or empty when it can. */
+  static Optional<String> problem(Config config, String transport, Duration timeout) {
+    URI uri = URI.create(transport);
     Optional<String> scheme = schemeProblem(uri.toString());
     if (scheme.isPresent()) {
       return scheme;
     }
-    CompletableFuture<Optional<String>> f = CompletableFuture.supplyAsync(() -> probe(config));
+    CompletableFuture<Optional<String>> f = CompletableFuture.supplyAsync(() -> probe(config, uri));
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -67,8 +97,7 @@ final class TransportCheck {
     }
   }
 
-  private static Optional<String> probe(Config config) {
-    URI uri = config.transportUri();
+  private static Optional<String> probe(Config config, URI uri) {
     for (StorageProvider p : ServiceLoader.load(StorageProvider.class)) {
       if (!p.scheme().equalsIgnoreCase(uri.getScheme())) {
         continue;

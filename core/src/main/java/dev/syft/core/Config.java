@@ -32,6 +32,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param massDeleteMinFiles a round deleting at most this many files of one tree is never held back
  * @param massDeleteFraction a round deleting more than this share of a tree's tracked files (and more
  *     than {@code massDeleteMinFiles}) is held back until {@code sync --allow-mass-delete}
+ * @param transports every transport of this home, preferred first; {@code transport} is the first. With
+ *     more than one, the client routes over all of them ({@code RoutingStorage}). Stored as {@code
+ *     transports:} in config.yaml (only when there are several), {@code transport:} keeps the first
  */
 public record Config(
     String email,
@@ -46,12 +49,18 @@ public record Config(
     int compactThreshold,
     int outboxCompactThreshold,
     int massDeleteMinFiles,
-    double massDeleteFraction) {
+    double massDeleteFraction,
+    java.util.List<String> transports) {
   public static final String FILE_NAME = "config.yaml";
   private static final ObjectMapper YAML = YAMLMapper.builder().build();
 
   public Config {
     transportOptions = Map.copyOf(transportOptions);
+    transports = transports == null || transports.isEmpty() ? java.util.List.of(transport)
+        : java.util.List.copyOf(new java.util.LinkedHashSet<>(transports));
+    if (!transports.get(0).equals(transport)) {
+      throw new SyftException(ErrorCode.INVALID_CONFIG, "the preferred transport must be the first of 'transports'");
+    }
     if (pollSeconds < 1) {
       throw new SyftException(ErrorCode.INVALID_CONFIG, "sync.poll_seconds must be at least 1");
     }
@@ -62,6 +71,27 @@ public record Config(
       throw new SyftException("invalid-config",
           "sync.mass_delete_min_files must be at least 0 and sync.mass_delete_fraction between 0 and 1");
     }
+  }
+
+  /** A config with a single transport (the form before several transports existed). */
+  public Config(String email, String transport, Map<String, String> transportOptions, int pollSeconds,
+      boolean requireSandbox, boolean jobsAutoRun, boolean jobsAutoShare, boolean skipPeerOnPatchDiff,
+      int checkpointThreshold, int compactThreshold, int outboxCompactThreshold, int massDeleteMinFiles,
+      double massDeleteFraction) {
+    this(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
+        skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, massDeleteMinFiles,
+        massDeleteFraction, null);
+  }
+
+  /** A copy with these transports, preferred first (each validated as a URI with a scheme). */
+  public Config withTransports(java.util.List<String> all) {
+    if (all.isEmpty()) {
+      throw new SyftException(ErrorCode.INVALID_CONFIG, "a home needs at least one transport");
+    }
+    all.forEach(Config::validateTransport);
+    return new Config(email, all.get(0), transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
+        skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, massDeleteMinFiles,
+        massDeleteFraction, all);
   }
 
   /** Defaults of the mass-deletion guard: more than 10 files and more than half of a tree. */
@@ -90,13 +120,14 @@ public record Config(
   public Config withThresholds(int checkpoint, int compact, int outbox) {
     return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
         skipPeerOnPatchDiff, checkpoint,
-        compact, outbox, massDeleteMinFiles, massDeleteFraction);
+        compact, outbox, massDeleteMinFiles, massDeleteFraction, transports);
   }
 
   /** A copy with another mass-deletion guard (tests and small deployments). */
   public Config withMassDelete(int minFiles, double fraction) {
     return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
-        skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, minFiles, fraction);
+        skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, minFiles, fraction,
+        transports);
   }
 
   /** Writes this config into {@code home}'s config.yaml, keeping keys it does not know. */
@@ -120,7 +151,18 @@ public record Config(
       }
       String email = text(root, "email", file);
       String transport = text(root, "transport", file);
-      validateTransport(transport);
+      java.util.List<String> all = new java.util.ArrayList<>();
+      JsonNode list = root.get("transports");
+      if (list != null && list.isArray()) {
+        for (JsonNode t : list) {
+          all.add(t.asString());
+        }
+      }
+      if (all.isEmpty() || !all.get(0).equals(transport)) {
+        all.remove(transport); // 'transport' was edited by hand: it stays the preferred one
+        all.add(0, transport);
+      }
+      all.forEach(Config::validateTransport);
       Map<String, String> options = new LinkedHashMap<>();
       JsonNode opts = root.get("transport_options");
       if (opts != null && opts.isObject()) {
@@ -138,7 +180,7 @@ public record Config(
           cp.path("incremental_threshold").asInt(50), cp.path("compact_threshold").asInt(4),
           cp.path("outbox_compact_threshold").asInt(20),
           sync.path("mass_delete_min_files").asInt(MASS_DELETE_MIN_FILES),
-          sync.path("mass_delete_fraction").asDouble(MASS_DELETE_FRACTION));
+          sync.path("mass_delete_fraction").asDouble(MASS_DELETE_FRACTION), all);
     } catch (IOException | tools.jackson.core.JacksonException e) {
       throw new SyftException(ErrorCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
@@ -162,6 +204,12 @@ public record Config(
     }
     root.put("email", email);
     root.put("transport", transport);
+    if (transports.size() > 1) {
+      var list = root.putArray("transports");
+      transports.forEach(list::add);
+    } else {
+      root.remove("transports");
+    }
     ObjectNode opts = root.putObject("transport_options");
     transportOptions.forEach(opts::put);
     ObjectNode sync = root.has("sync") && root.get("sync").isObject() ? (ObjectNode) root.get("sync") : root.putObject("sync");

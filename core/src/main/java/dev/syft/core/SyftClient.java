@@ -5,6 +5,7 @@ import dev.syft.protocol.ErrorCode;
 import dev.syft.protocol.SyftException;
 import dev.syft.transport.Storage;
 import dev.syft.transport.StorageProvider;
+import dev.syft.transport.router.RoutingStorage;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.ServiceLoader;
  * per thread.
  */
 public final class SyftClient implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyftClient.class);
   private final Home home;
   private final Engine engine;
   private final Clock clock;
@@ -141,7 +143,11 @@ public final class SyftClient implements AutoCloseable {
   }
 
   static java.util.Optional<String> prepareStorage(Config config) throws IOException {
-    URI uri = config.transportUri();
+    return prepareStorage(config, config.transport());
+  }
+
+  static java.util.Optional<String> prepareStorage(Config config, String transport) throws IOException {
+    URI uri = URI.create(transport);
     for (StorageProvider p : ServiceLoader.load(StorageProvider.class)) {
       if (p.scheme().equalsIgnoreCase(uri.getScheme())) {
         return p.prepare(uri, config.email(), config.transportOptions());
@@ -164,9 +170,37 @@ public final class SyftClient implements AutoCloseable {
     return builder(home).storage(storage).clock(clock).build();
   }
 
-  /** Opens the transport named by a config through the {@link StorageProvider} for its scheme. */
+  /**
+   * Opens the transport named by a config through the {@link StorageProvider} for its scheme. A home
+   * with several transports gets a {@link RoutingStorage} over those that open (preferred first,
+   * messages written to all that work); one that cannot be opened now is left out with a warning, and
+   * the first error is thrown when none opens.
+   */
   static Storage openStorage(Config config) throws IOException {
-    URI uri = config.transportUri();
+    if (config.transports().size() == 1) {
+      return openOne(config, config.transport());
+    }
+    List<RoutingStorage.Member> members = new java.util.ArrayList<>();
+    IOException first = null;
+    for (String t : config.transports()) {
+      try {
+        members.add(new RoutingStorage.Member(t, openOne(config, t)));
+      } catch (IOException e) {
+        LOG.warn("transport {} cannot be opened now, syncing over the others: {}", t, e.getMessage());
+        first = first == null ? e : first;
+      }
+    }
+    if (members.isEmpty()) {
+      throw first;
+    }
+    // every message goes to every working transport: SyftLayout caches the folders it found, so a
+    // transport that was down then is not read again until the client reopens, and one lost for good
+    // must not take messages with it
+    return new RoutingStorage(members, RoutingStorage.Writes.ALL, java.time.Clock.systemUTC());
+  }
+
+  static Storage openOne(Config config, String transport) throws IOException {
+    URI uri = URI.create(transport);
     for (StorageProvider p : ServiceLoader.load(StorageProvider.class)) {
       if (p.scheme().equalsIgnoreCase(uri.getScheme())) {
         return p.open(uri, config.email(), config.transportOptions());

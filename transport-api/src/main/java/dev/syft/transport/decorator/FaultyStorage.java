@@ -60,6 +60,7 @@ public final class FaultyStorage extends ForwardingStorage {
   private final Sleeper sleeper;
   private final Duration listingLag;
   private final Clock clock;
+  private final java.util.function.BooleanSupplier outage;
   private final Map<Operation, AtomicLong> calls = new EnumMap<>(Operation.class);
   private final AtomicLong injectedCount = new AtomicLong();
   private final List<String> injected = Collections.synchronizedList(new ArrayList<>());
@@ -79,6 +80,7 @@ public final class FaultyStorage extends ForwardingStorage {
     this.sleeper = b.sleeper;
     this.listingLag = b.listingLag;
     this.clock = b.clock;
+    this.outage = b.outage;
     for (Operation op : Operation.values()) {
       calls.put(op, new AtomicLong());
     }
@@ -105,6 +107,9 @@ public final class FaultyStorage extends ForwardingStorage {
     long n = calls.get(op).incrementAndGet();
     Fault scripted = scripts.getOrDefault(op, Map.of()).get(n);
     delay(op);
+    if (outage.getAsBoolean()) {
+      throw inject(op, n, "OUTAGE", subject);
+    }
     if (scripted == Fault.BEFORE || (scripted == null && chance(before.get(op)))) {
       throw inject(op, n, "BEFORE", subject);
     }
@@ -281,6 +286,7 @@ public final class FaultyStorage extends ForwardingStorage {
     private Sleeper sleeper = Sleeper.system();
     private Duration listingLag;
     private Clock clock = Clock.systemUTC();
+    private java.util.function.BooleanSupplier outage = () -> false;
 
     private Builder(Storage delegate) {
       this.delegate = delegate;
@@ -362,6 +368,15 @@ public final class FaultyStorage extends ForwardingStorage {
     public Builder listingLag(Duration lag, Clock clock) {
       this.listingLag = lag;
       this.clock = clock;
+      return this;
+    }
+
+    /**
+     * While {@code down} answers true, every call fails before it runs (a store that went away);
+     * calls work again once it answers false. Checked on every call, so a test flips it mid-run.
+     */
+    public Builder outage(java.util.function.BooleanSupplier down) {
+      this.outage = java.util.Objects.requireNonNull(down, "down");
       return this;
     }
 
