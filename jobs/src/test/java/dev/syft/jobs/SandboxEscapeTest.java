@@ -312,7 +312,7 @@ class SandboxEscapeTest {
   void sleepingForeverIsKilledAtTheTimeLimit() throws Exception {
     String code = "import subprocess, time\nsubprocess.Popen(['sleep', '1000'])\nprint('sleeping', flush=True)\n"
         + "time.sleep(1000)\n";
-    RunResult r = run("sleep", code, tight.withLimits(tight.limits().withTimeout(Duration.ofSeconds(4))));
+    RunResult r = run("sleep", code, tight.withLimits(tight.limits().withTimeout(Duration.ofSeconds(8))));
     assertThat(r.status()).isEqualTo(JobStatus.FAILED);
     assertThat(r.timedOut()).isTrue();
     assertThat(out("sleep", "stdout.txt")).contains("sleeping", "PROCESS TIMED OUT");
