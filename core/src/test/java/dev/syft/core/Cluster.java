@@ -109,6 +109,26 @@ public final class Cluster implements AutoCloseable {
   }
 
   /** Deletes a client's whole home, as a lost laptop would; the next {@link #client} call starts afresh. */
+  /**
+   * Wipes a home but keeps its identity keys, as a user who lost the home and ran 'syft keys restore'
+   * with the recovery key: messages sealed to those keys stay readable.
+   */
+  public void wipeKeepingKeys(String email) {
+    Path dir = clients.containsKey(email) ? clients.get(email).home().dir() : base.resolve("home-" + email);
+    Path keys = dir.resolve(".syft/crypto_keys.json");
+    try {
+      byte[] saved = Files.exists(keys) ? Files.readAllBytes(keys) : null;
+      wipe(email);
+      if (saved != null) {
+        Files.createDirectories(keys.getParent());
+        Files.write(keys, saved);
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public void wipe(String email) {
     SyftClient c = clients.remove(email);
     Path dir = c != null ? c.home().dir() : base.resolve("home-" + email);

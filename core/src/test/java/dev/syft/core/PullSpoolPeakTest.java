@@ -61,10 +61,15 @@ class PullSpoolPeakTest {
           return in;
         }
         return new FilterInputStream(in) {
+          private boolean closed;
+
           @Override
           public void close() throws IOException {
             super.close();
-            spoolAtClose.add(spoolFiles());
+            if (!closed) { // a stream may be closed twice (the envelope opener closes what it wraps)
+              closed = true;
+              spoolAtClose.add(spoolFiles());
+            }
           }
         };
       }

@@ -475,7 +475,12 @@ final class OwnerEngine {
       raw = new Capture(in, ctx.limits().maxMessageBytes());
       try {
         // an SYC2 envelope is verified against the sender's pinned key and opened; plaintext passes
-        try (InputStream plain = openers.computeIfAbsent(peer, p -> ctx.e2e().openerFor(p, false)).open(raw)) {
+        // (raw is not closed with the plaintext, so a refusal can still drain it for the quarantine's size and hash)
+        InputStream unclosed = new java.io.FilterInputStream(raw) {
+          @Override
+          public void close() {}
+        };
+        try (InputStream plain = openers.computeIfAbsent(peer, p -> ctx.e2e().openerFor(p, false)).open(unclosed)) {
           msg = Wire.readProposal(plain, ctx.limits(), spoolRoot());
         }
       } catch (SyftException e) {
