@@ -317,8 +317,11 @@ final class E2e {
         return in;
       }
       if (bundle == null) {
+        // their key may not have been read yet (a fault, or it is published after the message): a
+        // retry, not a quarantine; the bundle is read again after this batch
         suspect.set(true);
-        throw new SyftException("no-key", "encrypted message from " + sender + ", whose key is unknown here");
+        throw new StorageException(StorageException.Kind.TRANSIENT, "encrypted message from " + sender
+            + ", whose key is not known here yet; it is read again next round");
       }
       Path env = Files.createTempFile(spool, ".env-", ".syc2");
       Path plain = Files.createTempFile(spool, ".plain-", ".tar.gz");
