@@ -97,6 +97,16 @@ final class E2e {
     ctx.db().setMeta(key, fp);
   }
 
+  /** Withdraws our bundle from {@code peer} (a removed contact): the file goes, the folder is unshared. */
+  void unpublishFor(String peer) throws IOException {
+    Entry folder = ctx.folders().layout().ensureEncryptionBundlesFolder();
+    for (Entry e : ctx.storage().findFiles(folder, FolderNames.encryptionBundleFile(ctx.me(), peer))) {
+      ctx.storage().delete(e);
+    }
+    ctx.storage().unshare(folder, peer);
+    ctx.db().removeMeta("bundle_published:" + peer);
+  }
+
   // ------------------------------------------------------------------ pinning
 
   /**

@@ -473,7 +473,9 @@ public final class Engine implements AutoCloseable {
   /** See {@link PeerManager#remove}; returns the state the peer had. */
   public String removePeer(String email) {
     try (Home.HomeLock lock = home.lock()) {
-      return peerManager().remove(email);
+      String was = peerManager().remove(email);
+      ctx().e2e().unpublishFor(email); // our key bundle for them goes with the contact
+      return was;
     } catch (IOException e) {
       throw transport(e);
     }
