@@ -85,4 +85,30 @@ class ProgressIT {
     assertThat(synced.err()).doesNotContain("downloading").doesNotContain("%");
     assertThat(ok("datasets", "list", "--home", dsHome).out()).contains("later");
   }
+  @Test
+  void collectingAGroupsOutputsReportsProgressOnlyWhenAsked() throws Exception {
+    Path main = tmp.resolve("collect-main.py");
+    Files.writeString(main, "import os\nos.makedirs('outputs', exist_ok=True)\n"
+        + "open('outputs/answer.txt', 'w').write('x' * 5000)\n");
+    ok("jobs", "submit", "--to", DO, main.toString(), "--name", "collect-me", "--home", dsHome);
+    ok("sync", "--home", doHome);
+    ok("jobs", "approve", "collect-me", "--reason", "fine", "--home", doHome);
+    ok("jobs", "run", "collect-me", "--timeout", "60", "--home", doHome);
+    ok("jobs", "share", "collect-me", "--home", doHome);
+    ok("sync", "--home", doHome);
+    ok("sync", "--home", dsHome);
+
+    CliEndToEndIT.Run quiet = ok("jobs", "collect", "collect-me", "--into", tmp.resolve("quiet").toString(),
+        "--home", dsHome);
+    assertThat(quiet.err()).doesNotContain("collecting");
+    assertThat(tmp.resolve("quiet").resolve(DO).resolve("answer.txt")).hasSize(5000);
+
+    CliEndToEndIT.Run loud = ok("jobs", "collect", "collect-me", "--into", tmp.resolve("loud").toString(),
+        "--json", "--progress", "--home", dsHome);
+    assertThat(loud.err()).containsPattern("syft: collecting the outputs of 1 job\\(s\\), [\\d,]+ byte\\(s\\): collect-me")
+        .contains(": done");
+    JsonNode report = JsonMapper.builder().build().readTree(loud.out());
+    assertThat(report.get("members").get(0).get("collected").asBoolean()).as(loud.out()).isTrue();
+    assertThat(tmp.resolve("loud").resolve(DO).resolve("answer.txt")).hasSize(5000);
+  }
 }
