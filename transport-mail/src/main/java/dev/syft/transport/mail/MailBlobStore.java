@@ -83,12 +83,16 @@ final class MailBlobStore implements BlobStore {
   private final String folderName;
   private final String rejectedName;
   private final long maxMessageBytes;
+  private final boolean requireEnvelopes;
   private final String password;
   private final Versions versions;
   private final MailIndex index = new MailIndex();
   private final Map<String, String> metaCache = new java.util.HashMap<>();
+  /** Small files by UID (a stored mail never changes): sidecars and share markers are read on every operation. */
+  private final SmallCache cache = new SmallCache(8 << 20, 256 << 10);
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong sentBytes = new AtomicLong();
+  private volatile boolean autoRefresh = true;
   private IMAPFolder folder;
   private IMAPFolder inbox;
   /** UIDs of every mail read from the Syft folder (Syft or not), to notice expunges by another session. */
@@ -101,7 +105,8 @@ final class MailBlobStore implements BlobStore {
    * @param smtp an SMTP transport for {@code me} (connected when needed with {@code password})
    */
   MailBlobStore(String me, Session session, Store store, Transport smtp, String password, String folderName,
-      long maxMessageBytes, Clock clock) {
+      long maxMessageBytes, boolean requireEnvelopes, Clock clock) {
+    this.requireEnvelopes = requireEnvelopes;
     this.me = me;
     this.session = session;
     this.store = store;
@@ -111,6 +116,24 @@ final class MailBlobStore implements BlobStore {
     this.rejectedName = folderName + "-Rejected";
     this.maxMessageBytes = maxMessageBytes;
     this.versions = new Versions(clock);
+  }
+
+  /**
+   * Whether every call first reads new mail (the default). {@code BlobStorage} makes several store calls
+   * per operation, so the {@link dev.syft.transport.Storage} over this store turns it off and calls {@link
+   * #refreshNow} once per operation instead: one look at the server per operation.
+   */
+  void autoRefresh(boolean on) {
+    autoRefresh = on;
+  }
+
+  /** Files new Syft mail and reads the Syft folder's new mail now. */
+  void refreshNow() throws IOException {
+    with("read new mail", () -> {
+      refresh();
+      compact(syftFolder());
+      return null;
+    });
   }
 
   /** Mail sent over SMTP so far (messages, bytes), for the benchmark note. */
@@ -133,7 +156,10 @@ final class MailBlobStore implements BlobStore {
   /** Runs {@code op} after filing new mail, mapping failures to StorageExceptions. */
   private synchronized <T> T withFresh(String what, Op<T> op) throws IOException {
     return with(what, () -> {
-      refresh();
+      if (autoRefresh) {
+        refresh();
+        compact(syftFolder());
+      }
       return op.run();
     });
   }
@@ -376,7 +402,8 @@ final class MailBlobStore implements BlobStore {
   private String refusal(Part p, Message m) throws MessagingException, IOException {
     String path = p.path();
     if (path.startsWith(SHARES + "/")) {
-      return path.startsWith(SHARES + "/" + me + "/") ? null : "another user's share index";
+      return path.equals(SHARES) || path.equals(SHARES + "/" + me) || path.startsWith(SHARES + "/" + me + "/") ? null
+          : "another user's share index";
     }
     boolean mine = path.equals(me) || path.startsWith(me + "/");
     if (mine && path.endsWith("/" + META) && !sameGrants(path, m, p)) {
@@ -385,7 +412,7 @@ final class MailBlobStore implements BlobStore {
     if (mine && p.kind() == Part.Kind.DELETE_TREE && path.equals(me)) {
       return "it would delete " + me + "'s drive";
     }
-    if (p.kind() == Part.Kind.FILE && p.index() == 0 && isProtocolMessage(path)) {
+    if (requireEnvelopes && p.kind() == Part.Kind.FILE && p.index() == 0 && isProtocolMessage(path)) {
       try (InputStream in = MailFormat.content(m)) {
         byte[] head = in.readNBytes(4);
         if (!java.util.Arrays.equals(head, SYC2)) {
@@ -483,7 +510,25 @@ final class MailBlobStore implements BlobStore {
     if (s == null) {
       throw new StorageException(Kind.NOT_FOUND, "'" + name(key) + "' does not exist");
     }
-    byte[] first = chunk(s, 0);
+    byte[] first;
+    try {
+      first = chunk(s, 0);
+    } catch (StorageException e) {
+      // replaced by another session of this mailbox since the index was read: read the new version
+      s = withFresh("read " + key, () -> {
+        rescan(syftFolder());
+        return index.files().get(key);
+      });
+      if (s == null) {
+        throw new StorageException(Kind.NOT_FOUND, "'" + name(key) + "' does not exist");
+      }
+      first = chunk(s, 0);
+    }
+    return stream(s, first);
+  }
+
+  private InputStream stream(MailIndex.FileState s, byte[] first) throws IOException {
+    String key = s.path();
     if (s.chunks().size() == 1) {
       verify(s, first);
       return new ByteArrayInputStream(first);
@@ -550,7 +595,11 @@ final class MailBlobStore implements BlobStore {
   /** The bytes of chunk {@code i} of a version; NOT_FOUND-as-TRANSIENT when it was superseded meanwhile. */
   private byte[] chunk(MailIndex.FileState s, int i) throws IOException {
     Part p = s.chunks().get(i);
-    return with("read " + s.path(), () -> {
+    byte[] hit = cache.get(p.uid());
+    if (hit != null) {
+      return hit;
+    }
+    byte[] got = with("read " + s.path(), () -> {
       IMAPFolder f = syftFolder();
       Message m = f.getMessageByUID(p.uid());
       if (m == null || m.isExpunged()) {
@@ -560,6 +609,8 @@ final class MailBlobStore implements BlobStore {
         return in.readAllBytes();
       }
     });
+    cache.put(p.uid(), got);
+    return got;
   }
 
   @Override
@@ -567,10 +618,8 @@ final class MailBlobStore implements BlobStore {
     if (MailFormat.encodePath(key).length() > MailFormat.MAX_PATH_HEADER) {
       throw new StorageException(Kind.INVALID, "mail: the path '" + key + "' is too long for a mail header");
     }
+    // exclusive or not, the newest version wins: replicas cannot agree on "first" over mail
     synchronized (this) {
-      if (exclusive && withFresh("write " + key, () -> index.files().containsKey(key))) {
-        throw new StorageException(Kind.ALREADY_EXISTS, "'" + name(key) + "' already exists");
-      }
       String version = versions.next();
       // chunks go to a temporary spool first: the hash and the count go into every chunk's headers
       java.nio.file.Path spool = java.nio.file.Files.createTempFile("syft-mail-", ".part");
@@ -583,7 +632,7 @@ final class MailBlobStore implements BlobStore {
         String hex = HexFormat.of().formatHex(sha.digest());
         long per = chunkBytes();
         int count = (int) Math.max(1, (total + per - 1) / per);
-        if (!exclusive && index.files().containsKey(key) && hex.equals(index.files().get(key).sha256())
+        if (index.files().containsKey(key) && hex.equals(index.files().get(key).sha256())
             && index.files().get(key).size() == total) {
           // same bytes again: nothing to mail (a retried replace)
           MailIndex.FileState s = index.files().get(key);
@@ -597,12 +646,20 @@ final class MailBlobStore implements BlobStore {
             Part p = new Part(0, key, Part.Kind.FILE, version, i, count, total, hex);
             List<InternetAddress> rcpt = new ArrayList<>(to);
             if (key.endsWith("/" + META)) {
-              rcpt.addAll(addresses(granteesOf(new String(b, java.nio.charset.StandardCharsets.UTF_8))));
+              rcpt.addAll(addresses(folderSharesOf(new String(b, java.nio.charset.StandardCharsets.UTF_8))));
             }
             emit(p, b, dedupe(rcpt));
           }
         }
-        if (oldMeta != null || key.endsWith("/" + META)) {
+        if (key.endsWith("/" + META)) {
+          Set<String> full = new TreeSet<>();
+          to.forEach(a -> full.add(a.getAddress()));
+          String now = readMeta(key);
+          full.addAll(folderSharesOf(now == null ? "{}" : now));
+          String dir = key.substring(0, key.length() - META.length() - 1);
+          for (String u : childGrantees(dir, now == null ? "{}" : now, full)) {
+            mailFiltered(key, version, u);
+          }
           sendToNewGrantees(key, oldMeta);
         }
         return new Blob(name(key), total, Versions.time(version));
@@ -612,7 +669,10 @@ final class MailBlobStore implements BlobStore {
     }
   }
 
-  /** Mails the part to the recipients, then stores it in the Syft folder, then expunges what it replaced. */
+  /**
+   * Mails the part to the recipients, then stores it in the Syft folder; after the last chunk of a version,
+   * reads it back and expunges what it replaced.
+   */
   private void emit(Part p, byte[] content, List<InternetAddress> to) throws IOException {
     with("write " + p.path(), () -> {
       MimeMessage m = MailFormat.build(session, me, to, p, content);
@@ -621,8 +681,10 @@ final class MailBlobStore implements BlobStore {
       }
       IMAPFolder f = syftFolder();
       f.appendMessages(new Message[] {m});
-      loadNew(f);
-      compact(f);
+      if (p.index() == p.count() - 1) {
+        loadNew(f);
+        compact(f);
+      }
       return null;
     });
   }
@@ -736,14 +798,11 @@ final class MailBlobStore implements BlobStore {
     return addresses(who);
   }
 
-  private static Set<String> granteesOf(String metaJson) {
+  /** The users a sidecar grants its folder to (item grants get a filtered copy instead). */
+  private static Set<String> folderSharesOf(String metaJson) {
     Set<String> who = new TreeSet<>();
     try {
-      JsonNode n = JSON.readTree(metaJson);
-      n.path("shares").propertyNames().forEach(who::add);
-      for (var e : n.path("items").properties()) {
-        e.getValue().path("shares").propertyNames().forEach(who::add);
-      }
+      JSON.readTree(metaJson).path("shares").propertyNames().forEach(who::add);
     } catch (tools.jackson.core.JacksonException e) {
       // not ours to judge here: BlobStorage wrote it
     }
@@ -779,13 +838,90 @@ final class MailBlobStore implements BlobStore {
     String cached = metaCache.get(cacheKey);
     if (cached == null) {
       StringBuilder b = new StringBuilder();
-      for (int i = 0; i < s.chunks().size(); i++) {
-        b.append(new String(chunk(s, i), java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        for (int i = 0; i < s.chunks().size(); i++) {
+          b.append(new String(chunk(s, i), java.nio.charset.StandardCharsets.UTF_8));
+        }
+      } catch (StorageException e) {
+        // replaced by another session of this mailbox: read the folder again, once
+        String again = with("read " + key, () -> {
+          rescan(syftFolder());
+          return index.files().containsKey(key) ? "" : null;
+        });
+        return again == null ? null : readMetaOnce(key);
       }
       cached = b.toString();
       metaCache.put(cacheKey, cached);
     }
     return cached;
+  }
+
+  private String readMetaOnce(String key) throws IOException {
+    MailIndex.FileState s = index.files().get(key);
+    if (s == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.chunks().size(); i++) {
+      b.append(new String(chunk(s, i), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return b.toString();
+  }
+
+  /** Grantees of the folder {@code dir} itself (its own sidecar). */
+  private Set<String> folderGrantees(String dir) throws IOException {
+    String meta = readMeta(dir + "/" + META);
+    Set<String> who = new TreeSet<>();
+    if (meta != null) {
+      JSON.readTree(meta).path("shares").propertyNames().forEach(who::add);
+    }
+    return who;
+  }
+
+  /**
+   * The sidecar of {@code dir} as {@code user} may see it: only the entries of children shared with
+   * them (a shared folder's properties live in its parent's sidecar), nothing of the siblings.
+   */
+  private byte[] filteredMeta(String dir, String metaJson, String user) throws IOException {
+    JsonNode n = JSON.readTree(metaJson);
+    tools.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+    out.putObject("shares");
+    out.putObject("props");
+    tools.jackson.databind.node.ObjectNode items = out.putObject("items");
+    for (var e : n.path("items").properties()) {
+      if (e.getValue().path("shares").has(user) || folderGrantees(dir + "/" + e.getKey()).contains(user)) {
+        items.set(e.getKey(), e.getValue());
+      }
+    }
+    return JSON.writeValueAsBytes(out);
+  }
+
+  /** Users who see a child of {@code dir} but not {@code dir}: they get a filtered copy of its sidecar. */
+  private Set<String> childGrantees(String dir, String metaJson, Set<String> excluded) throws IOException {
+    Set<String> who = new TreeSet<>();
+    for (var e : JSON.readTree(metaJson).path("items").properties()) {
+      e.getValue().path("shares").propertyNames().forEach(who::add);
+      who.addAll(folderGrantees(dir + "/" + e.getKey()));
+    }
+    who.removeAll(excluded);
+    who.remove(me);
+    return who;
+  }
+
+  /** Mails a filtered sidecar (same version as the stored one) to one user. */
+  private void mailFiltered(String metaKey, String version, String user) throws IOException {
+    String dir = metaKey.substring(0, metaKey.length() - META.length() - 1);
+    String meta = readMeta(metaKey);
+    List<InternetAddress> to = addresses(Set.of(user));
+    if (meta == null || to.isEmpty()) {
+      return;
+    }
+    byte[] b = filteredMeta(dir, meta, user);
+    Part p = new Part(0, metaKey, Part.Kind.FILE, version, 0, 1, b.length, HexFormat.of().formatHex(sha256().digest(b)));
+    with("share " + metaKey, () -> {
+      send(MailFormat.build(session, me, to, p, b), to.toArray(Address[]::new));
+      return null;
+    });
   }
 
   /**
@@ -817,6 +953,14 @@ final class MailBlobStore implements BlobStore {
       }
       for (String sub : e.getValue()) {
         resend(sub, to.toArray(Address[]::new), metaKey);
+        int slash = sub.lastIndexOf('/');
+        if (sub.equals(dir) && slash > 0) { // the shared folder's properties are in its parent's sidecar
+          String parentMeta = sub.substring(0, slash) + "/" + META;
+          MailIndex.FileState ps = index.files().get(parentMeta);
+          if (ps != null && !folderGrantees(sub.substring(0, slash)).contains(e.getKey())) {
+            mailFiltered(parentMeta, ps.version(), e.getKey());
+          }
+        }
       }
     }
   }
@@ -892,5 +1036,35 @@ final class MailBlobStore implements BlobStore {
 
   static boolean closed(Exception e) {
     return e instanceof FolderClosedException;
+  }
+
+  /** Bytes of small mails by UID, least recently used evicted beyond a total. */
+  static final class SmallCache {
+    private final long total;
+    private final int largest;
+    private long held;
+    private final java.util.LinkedHashMap<Long, byte[]> map = new java.util.LinkedHashMap<>(64, 0.75f, true);
+
+    SmallCache(long total, int largest) {
+      this.total = total;
+      this.largest = largest;
+    }
+
+    synchronized byte[] get(long uid) {
+      return map.get(uid);
+    }
+
+    synchronized void put(long uid, byte[] b) {
+      if (b.length > largest || map.containsKey(uid)) {
+        return;
+      }
+      map.put(uid, b);
+      held += b.length;
+      var it = map.entrySet().iterator();
+      while (held > total && it.hasNext()) {
+        held -= it.next().getValue().length;
+        it.remove();
+      }
+    }
   }
 }

@@ -66,6 +66,7 @@ final class MailFormat {
       MimeBodyPart att = new MimeBodyPart();
       att.setDataHandler(new DataHandler(new ByteArrayDataSource(content, "application/octet-stream")));
       att.setFileName(p.count() > 1 ? "part-" + p.index() + ".bin" : "content.bin");
+      att.setHeader("Content-Transfer-Encoding", "base64"); // bytes as they are, whatever they look like
       mp.addBodyPart(att);
     }
     m.setContent(mp);

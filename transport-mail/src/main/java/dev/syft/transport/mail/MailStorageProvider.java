@@ -7,6 +7,7 @@ import dev.syft.transport.StorageException.Kind;
 import dev.syft.transport.StorageProvider;
 import dev.syft.transport.blob.BlobStorage;
 import dev.syft.transport.decorator.ForwardingStorage;
+import dev.syft.transport.decorator.Operation;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -73,10 +74,17 @@ public final class MailStorageProvider implements StorageProvider {
 
   /** BlobStorage over the mailbox, declaring no atomic create across users (mail cannot promise it). */
   static Storage mailStorage(MailBlobStore store, String me, String description) {
+    store.autoRefresh(false);
     return new ForwardingStorage(new BlobStorage(store, me, description, true)) {
       @Override
       public Capabilities capabilities() {
         return Capabilities.basic();
+      }
+
+      @Override
+      protected <T> T invoke(Operation op, String subject, Call<T> call) throws IOException {
+        store.refreshNow(); // one look at the mailbox per operation, however many store calls it makes
+        return call.run();
       }
     };
   }
@@ -95,7 +103,7 @@ public final class MailStorageProvider implements StorageProvider {
         throw e;
       }
       return new MailBlobStore(loc.address(), session, store, smtp, password, loc.folder(), loc.maxMessageBytes(),
-          clock);
+          !"false".equals(loc.options().get("require_envelopes")), clock);
     } catch (AuthenticationFailedException e) {
       throw new StorageException(Kind.FORBIDDEN, "mail: " + loc.user() + "@" + loc.imapHost()
           + " refused the login (check the password in " + loc.passwordSource() + ")", e);

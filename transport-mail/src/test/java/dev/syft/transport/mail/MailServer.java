@@ -33,8 +33,11 @@ final class MailServer implements AutoCloseable {
 
   /** Creates the mailbox if needed. */
   void user(String email) {
-    if (mail.getUserManager().getUserByEmail(email) == null) {
+    var existing = mail.getUserManager().getUserByEmail(email);
+    if (existing == null) {
       mail.setUser(email, email, "pw-" + email);
+    } else {
+      existing.setPassword("pw-" + email); // made by GreenMail on first delivery, with another password
     }
   }
 
@@ -70,6 +73,35 @@ final class MailServer implements AutoCloseable {
 
   Storage storage(String email, long maxMessageBytes) {
     return MailStorageProvider.mailStorage(store(email, maxMessageBytes), email, "mail " + email);
+  }
+
+  /** A store that files plaintext protocol messages too (the conformance suite writes plain bytes). */
+  Storage lenientStorage(String email, long maxMessageBytes) {
+    try {
+      Map<String, String> o = options(email);
+      o.put("require_envelopes", "false");
+      MailBlobStore st = MailStorageProvider.connect(MailStorageProvider.MailLocation.parse(
+          URI.create(uri(email, maxMessageBytes)), o), Clock.systemUTC());
+      return MailStorageProvider.mailStorage(st, email, "mail " + email);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sends raw mail over SMTP as anybody (GreenMail takes unauthenticated submissions): how a forger would. */
+  void inject(jakarta.mail.internet.MimeMessage m, String to) {
+    try {
+      java.util.Properties p = new java.util.Properties();
+      p.put("mail.smtp.host", "127.0.0.1");
+      p.put("mail.smtp.port", Integer.toString(smtpPort()));
+      jakarta.mail.Session s = jakarta.mail.Session.getInstance(p);
+      try (jakarta.mail.Transport t = s.getTransport("smtp")) {
+        t.connect();
+        t.sendMessage(m, new jakarta.mail.Address[] {new jakarta.mail.internet.InternetAddress(to)});
+      }
+    } catch (jakarta.mail.MessagingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Empties every mailbox (between fixtures of one class). */
