@@ -93,6 +93,10 @@ final class MailBlobStore implements BlobStore {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong sentBytes = new AtomicLong();
   private volatile boolean autoRefresh = true;
+  private static final java.time.Duration FULL_CHECK = java.time.Duration.ofSeconds(5);
+  private IMAPFolder probe;
+  private long inboxUidNext = -1;
+  private long lastFullCheck;
   private IMAPFolder folder;
   private IMAPFolder inbox;
   /** UIDs of every mail read from the Syft folder (Syft or not), to notice expunges by another session. */
@@ -231,6 +235,8 @@ final class MailBlobStore implements BlobStore {
     }
     folder = null;
     inbox = null;
+    probe = null;
+    inboxUidNext = -1;
   }
 
   private void dropSmtp() {
@@ -267,14 +273,32 @@ final class MailBlobStore implements BlobStore {
     return folder;
   }
 
-  /** Files Syft mail from INBOX into the Syft folder, then reads the folder's new mail. */
+  /**
+   * Files Syft mail from INBOX into the Syft folder, then reads the folder's new mail. One round trip
+   * when nothing arrived: INBOX's UIDNEXT (STATUS) tells whether mail came; the Syft folder changes only
+   * through this session, except when another session of this mailbox (a second client) writes, which is
+   * read at least every {@link #FULL_CHECK} or on the next arrival.
+   */
   private void refresh() throws MessagingException, IOException {
     IMAPFolder f = syftFolder();
     if (inbox == null || !inbox.isOpen()) {
       inbox = open("INBOX");
+      inboxUidNext = -1;
     }
-    fileInbox(f);
-    loadNew(f);
+    if (probe == null) {
+      probe = (IMAPFolder) store.getFolder("INBOX");
+    }
+    long next = probe.getUIDNext(); // STATUS on a closed folder object: a fresh answer from the server
+    boolean arrived = next != inboxUidNext || next < 0;
+    long now = System.nanoTime();
+    if (arrived) {
+      fileInbox(f);
+      inboxUidNext = next;
+    }
+    if (arrived || now - lastFullCheck > FULL_CHECK.toNanos()) {
+      loadNew(f);
+      lastFullCheck = now;
+    }
   }
 
   /** Reads the Syft folder's new mail; rescans when mail went away behind this session's back. */
