@@ -704,9 +704,18 @@ final class MailBlobStore implements BlobStore {
         send(m, to.toArray(Address[]::new));
       }
       IMAPFolder f = syftFolder();
-      f.appendMessages(new Message[] {m});
-      if (p.index() == p.count() - 1) {
+      jakarta.mail.internet.MimeMessage[] one = {m};
+      org.eclipse.angus.mail.imap.AppendUID[] uid = f.appendUIDMessages(one);
+      if (uid != null && uid.length == 1 && uid[0] != null && uid[0].uidvalidity == uidValidity) {
+        // UIDPLUS told us where it went: index it without reading it back (expunges wait for the next look)
+        long u = uid[0].uid;
+        index.add(new Part(u, p.path(), p.kind(), p.version(), p.index(), p.count(), p.total(), p.sha256()));
+        seen.add(u);
+        lastUid = Math.max(lastUid, u);
+      } else if (p.index() == p.count() - 1) {
         loadNew(f);
+      }
+      if (p.index() == p.count() - 1 && autoRefresh) {
         compact(f);
       }
       return null;
