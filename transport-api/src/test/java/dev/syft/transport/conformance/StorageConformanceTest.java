@@ -688,6 +688,12 @@ public abstract class StorageConformanceTest {
         assertThat(e.id()).isEqualTo(wins.get(0).id());
         assertThat(e.owner()).isEqualTo(wins.get(0).owner());
       });
+    } else if (!fixture.sharedNamespace()) {
+      // replicas (mail): the newest write wins; a writer who already sees the owner's copy may not replace it
+      assertThat(wins).isNotEmpty();
+      assertThat(outcomes).filteredOn(o -> !(o instanceof Entry)).allSatisfy(o -> assertThat(o)
+          .isIn(Kind.ALREADY_EXISTS, Kind.FORBIDDEN));
+      assertThat(found).singleElement();
     } else {
       assertThat(wins).hasSize(n);
       assertThat(found).isNotEmpty();

@@ -530,25 +530,25 @@ final class MailBlobStore implements BlobStore {
 
   @Override
   public InputStream get(String key) throws IOException {
-    MailIndex.FileState s = withFresh("read " + key, () -> index.files().get(key));
-    if (s == null) {
+    // the lookup and the first chunk under one lock: a write of this store cannot expunge it in between
+    Object[] found = withFresh("read " + key, () -> {
+      MailIndex.FileState s = index.files().get(key);
+      if (s == null) {
+        return null;
+      }
+      try {
+        return new Object[] {s, chunk(s, 0)};
+      } catch (StorageException e) {
+        // expunged by another session of this mailbox since the index was read: read the folder again
+        rescan(syftFolder());
+        MailIndex.FileState again = index.files().get(key);
+        return again == null ? null : new Object[] {again, chunk(again, 0)};
+      }
+    });
+    if (found == null) {
       throw new StorageException(Kind.NOT_FOUND, "'" + name(key) + "' does not exist");
     }
-    byte[] first;
-    try {
-      first = chunk(s, 0);
-    } catch (StorageException e) {
-      // replaced by another session of this mailbox since the index was read: read the new version
-      s = withFresh("read " + key, () -> {
-        rescan(syftFolder());
-        return index.files().get(key);
-      });
-      if (s == null) {
-        throw new StorageException(Kind.NOT_FOUND, "'" + name(key) + "' does not exist");
-      }
-      first = chunk(s, 0);
-    }
-    return stream(s, first);
+    return stream((MailIndex.FileState) found[0], (byte[]) found[1]);
   }
 
   private InputStream stream(MailIndex.FileState s, byte[] first) throws IOException {
