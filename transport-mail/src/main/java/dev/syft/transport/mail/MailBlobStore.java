@@ -75,6 +75,7 @@ final class MailBlobStore implements BlobStore {
   /** Room kept for headers and the note; base64 makes 3 bytes into 4. */
   private static final long OVERHEAD = 16 << 10;
   private static final byte[] SYC2 = {'S', 'Y', 'C', '2'};
+  private static final long MOVE_BATCH_BYTES = 32L << 20;
 
   private final String me;
   private final Session session;
@@ -372,6 +373,7 @@ final class MailBlobStore implements BlobStore {
     }
     jakarta.mail.FetchProfile fp = new jakarta.mail.FetchProfile();
     fp.add(UIDFolder.FetchProfileItem.UID);
+    fp.add(jakarta.mail.FetchProfile.Item.SIZE);
     for (String h : MailFormat.HEADERS) {
       fp.add(h);
     }
@@ -407,6 +409,24 @@ final class MailBlobStore implements BlobStore {
     if (msgs.isEmpty()) {
       return;
     }
+    // big chunks: a few per command, so no single MOVE or COPY outlasts the read timeout
+    List<Message> batch = new ArrayList<>();
+    long bytes = 0;
+    for (Message m : msgs) {
+      batch.add(m);
+      bytes += Math.max(0, m.getSize());
+      if (bytes > MOVE_BATCH_BYTES) {
+        moveBatch(batch, to);
+        batch.clear();
+        bytes = 0;
+      }
+    }
+    if (!batch.isEmpty()) {
+      moveBatch(batch, to);
+    }
+  }
+
+  private void moveBatch(List<Message> msgs, IMAPFolder to) throws MessagingException {
     Message[] arr = msgs.toArray(Message[]::new);
     org.eclipse.angus.mail.imap.IMAPStore imap = (org.eclipse.angus.mail.imap.IMAPStore) store;
     if (imap.hasCapability("MOVE")) {

@@ -203,7 +203,7 @@ public final class MailStorageProvider implements StorageProvider {
       Properties p = new Properties();
       for (String proto : new String[] {"imap", "imaps", "smtp", "smtps"}) {
         p.put("mail." + proto + ".connectiontimeout", Integer.toString(TIMEOUT_MS));
-        p.put("mail." + proto + ".timeout", Integer.toString(TIMEOUT_MS));
+        p.put("mail." + proto + ".timeout", Integer.toString(3 * TIMEOUT_MS)); // big chunks take a while
         p.put("mail." + proto + ".writetimeout", Integer.toString(TIMEOUT_MS));
         if (options.containsKey("trust")) {
           p.put("mail." + proto + ".ssl.trust", options.get("trust"));
