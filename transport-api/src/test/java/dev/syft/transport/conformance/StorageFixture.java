@@ -37,6 +37,16 @@ public interface StorageFixture extends AutoCloseable {
     return true;
   }
 
+  /**
+   * Whether every user looks at one shared store. False where each user holds a replica of what was
+   * shared with them (the e-mail transport): an item never shared with a user does not exist for them,
+   * so their delete of it is a no-op on their own replica instead of a refusal (it never reaches the owner);
+   * racing creates of one name leave one file (the newest), not one per writer.
+   */
+  default boolean sharedNamespace() {
+    return true;
+  }
+
   /** Whether names differing only in case are distinct items (false on macOS/Windows file systems). */
   default boolean caseSensitiveNames() {
     return true;
