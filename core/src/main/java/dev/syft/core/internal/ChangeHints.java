@@ -47,6 +47,7 @@ final class ChangeHints {
   private final Map<String, String> seenTimes = new HashMap<>();
   private Set<String> reported = Set.of(); // what the store itself reported changed this round
   private final Set<String> listed = new HashSet<>(); // folders this round lists
+  private final Set<String> safetyNet = new HashSet<>(); // of those, the ones listed for real as the safety net
   private double now;
 
   ChangeHints(SyncContext ctx) {
@@ -174,11 +175,30 @@ final class ChangeHints {
     if (!list) {
       // the safety-net re-listing, when this round's budget allows it
       list = now - listedAt(id) >= FULL_LISTING_SECONDS && ctx.spendPeriodic(1);
+      if (list) {
+        safetyNet.add(id);
+      }
     }
     if (list) {
       listed.add(id);
     }
     return list;
+  }
+
+  /**
+   * The children of a folder {@link #mayHaveChanged} chose: from the change feed when it follows the
+   * folder (no call; its reports carry every field a listing has), else listed. The safety-net
+   * re-listing and rounds without a readable feed always list.
+   */
+  List<Entry> list(Entry folder) throws IOException {
+    var feed = ctx.storage().capabilities().changeFeed();
+    if (feed.isPresent() && feedRead && changed != null && !safetyNet.contains(folder.id())) {
+      var known = feed.get().knownChildren(folder);
+      if (known.isPresent()) {
+        return known.get();
+      }
+    }
+    return ctx.storage().listAll(folder);
   }
 
   private double listedAt(String id) {

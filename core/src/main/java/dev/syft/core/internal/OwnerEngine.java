@@ -402,7 +402,7 @@ final class OwnerEngine {
     List<Entry> waiting = new ArrayList<>();
     int accepted = 0;
     int rejected = 0;
-    List<Entry> listed = ctx.storage().listAll(inbox.get());
+    List<Entry> listed = hints.list(inbox.get());
     Writers.check(ctx, peer, "inbox", listed);
     for (Entry e : listed) {
       if (e.folder()) {

@@ -68,6 +68,11 @@ public abstract class ForwardingStorage implements Storage {
       public Changes changesSince(String cursor) throws IOException {
         return invoke(Operation.FEED_CHANGES, cursor, () -> f.changesSince(cursor));
       }
+
+      @Override
+      public Optional<List<Entry>> knownChildren(Entry folder) {
+        return f.knownChildren(folder); // no call to count or fail
+      }
     });
     Optional<Watcher> watcher = c.watcher().map(w -> onChange -> invoke(Operation.WATCH, "", () -> w.watch(onChange)));
     return new Capabilities(c.conditionalCreate(), feed, watcher, c.folderTimesTrackChildren());

@@ -36,6 +36,7 @@ import dev.syft.transport.gdrive.internal.Body;
 import dev.syft.transport.gdrive.internal.DriveCalls;
 import dev.syft.transport.gdrive.internal.DriveErrors;
 import dev.syft.transport.gdrive.internal.FolderCache;
+import dev.syft.transport.gdrive.internal.FollowedFolders;
 import dev.syft.transport.gdrive.internal.ParentMemory;
 import dev.syft.transport.gdrive.internal.ResumingInputStream;
 import java.io.IOException;
@@ -104,7 +105,9 @@ public final class GDriveStorage implements Storage {
   static final String FILE_FIELDS = "id,name,mimeType,size,createdTime,modifiedTime,parents,owners(emailAddress),"
       + "appProperties,trashed";
   static final String LIST_FIELDS = "nextPageToken,files(" + FILE_FIELDS + ")";
-  static final String CHANGE_FIELDS = "nextPageToken,newStartPageToken,changes(fileId,removed,file(mimeType,parents,ownedByMe,trashed))";
+  /** The feed carries what a listing gives, so a folder it reports need not be listed (FollowedFolders). */
+  static final String CHANGE_FIELDS = "nextPageToken,newStartPageToken,changes(fileId,removed,file(" + FILE_FIELDS
+      + ",ownedByMe))";
   static final String PERMISSION_FIELDS = "nextPageToken,permissions(id,type,emailAddress,role)";
   private static final int SERVER_PAGE = 1000;
   private static final int BATCH_LIMIT = 100;
@@ -129,6 +132,7 @@ public final class GDriveStorage implements Storage {
   private final DriveCalls calls;
   private final FolderCache cache;
   private final ParentMemory parents = new ParentMemory(20_000);
+  private final FollowedFolders followed = new FollowedFolders();
   private final Semaphore downloads;
   private final ConcurrentLinkedQueue<String> reservedIds = new ConcurrentLinkedQueue<>();
   private final Capabilities capabilities;
@@ -371,11 +375,15 @@ public final class GDriveStorage implements Storage {
   private List<File> children(Entry folder) throws IOException {
     requireFolder(folder, "list");
     String q = "'" + esc(folder.id()) + "' in parents and trashed = false";
+    long stamp = followed.stamp();
+    boolean known = followed.follows(folder.id());
     List<File> all = oldestFirst(search("list '" + folder.name() + "'", q));
-    if (all.isEmpty() && getFile(folder.id()).isEmpty()) {
+    // a followed folder existed and stayed visible as of the last feed read: no get to tell "empty"
+    if (all.isEmpty() && !known && getFile(folder.id()).isEmpty()) {
       cache.evict(folder.id());
       throw notFound(folder);
     }
+    followed.listed(folder.id(), all, stamp);
     return all;
   }
 
@@ -643,11 +651,11 @@ public final class GDriveStorage implements Storage {
   }
 
   private File updateMedia(String id, String name, Body body) throws IOException {
-    return calls.run("replace '" + name + "'", true, a -> {
+    return mine(calls.run("replace '" + name + "'", true, a -> {
       Drive.Files.Update u = drive.files().update(id, new File(), body.content(mimeFor(name))).setFields(FILE_FIELDS);
       tune(u.getMediaHttpUploader(), body);
       return u.execute();
-    });
+    }));
   }
 
   private Entry createFile(Entry folder, String name, Body body) throws IOException {
@@ -662,8 +670,8 @@ public final class GDriveStorage implements Storage {
       log.warn("Drive put '{}' outside folder '{}'; moving it there", name, folder.name());
       String remove = f.getParents() == null ? null : String.join(",", f.getParents());
       String id = f.getId();
-      return toEntry(calls.run("re-parent '" + name + "'", a -> drive.files().update(id, new File())
-          .setAddParents(folder.id()).setRemoveParents(remove).setFields(FILE_FIELDS).execute()));
+      return toEntry(mine(calls.run("re-parent '" + name + "'", a -> drive.files().update(id, new File())
+          .setAddParents(folder.id()).setRemoveParents(remove).setFields(FILE_FIELDS).execute())));
     }
     return toEntry(f);
   }
@@ -685,6 +693,18 @@ public final class GDriveStorage implements Storage {
    * up by that id (get-by-id is consistent, unlike search).
    */
   private File createOnce(String what, File meta, boolean upload, Creator creator) throws IOException {
+    return mine(createOnce0(what, meta, upload, creator));
+  }
+
+  /** Notes an item this client wrote or moved in the folders the change feed follows. */
+  private File mine(File f) {
+    if (f != null && f.getId() != null) {
+      followed.changed(f.getId(), f);
+    }
+    return f;
+  }
+
+  private File createOnce0(String what, File meta, boolean upload, Creator creator) throws IOException {
     String id = reserveId();
     if (id != null) {
       meta.setId(id);
@@ -759,9 +779,9 @@ public final class GDriveStorage implements Storage {
       }
     }
     String remove = from;
-    File f = calls.run("move '" + item.name() + "' to '" + newParent.name() + "'", a -> drive.files()
+    File f = mine(calls.run("move '" + item.name() + "' to '" + newParent.name() + "'", a -> drive.files()
         .update(item.id(), new File()).setAddParents(newParent.id()).setRemoveParents(remove)
-        .setFields(FILE_FIELDS).execute());
+        .setFields(FILE_FIELDS).execute()));
     return toEntry(f);
   }
 
@@ -785,6 +805,7 @@ public final class GDriveStorage implements Storage {
       }
       // our own item is already gone: deleting is idempotent
     } finally {
+      followed.changed(item.id(), null);
       cache.evict(item.id());
       if (root != null && root.id().equals(item.id())) {
         root = null;
@@ -1057,8 +1078,8 @@ public final class GDriveStorage implements Storage {
     requireOwned(item, "change properties of");
     Map<String, String> props = new LinkedHashMap<>();
     props.put(key, value == null ? Data.NULL_STRING : value);
-    File f = calls.run("set property " + key + " of '" + item.name() + "'", a -> drive.files()
-        .update(item.id(), new File().setAppProperties(props)).setFields(FILE_FIELDS).execute());
+    File f = mine(calls.run("set property " + key + " of '" + item.name() + "'", a -> drive.files()
+        .update(item.id(), new File().setAppProperties(props)).setFields(FILE_FIELDS).execute()));
     Entry e = toEntry(f);
     return root != null && e.id().equals(root.id()) ? rootEntry(f) : e;
   }
@@ -1072,12 +1093,41 @@ public final class GDriveStorage implements Storage {
 
     @Override
     public String currentCursor() throws IOException {
-      return calls.run("read the change cursor", a -> drive.changes().getStartPageToken().setFields("startPageToken")
-          .execute()).getStartPageToken();
+      String start = calls.run("read the change cursor", a -> drive.changes().getStartPageToken()
+          .setFields("startPageToken").execute()).getStartPageToken();
+      followed.started(start);
+      return start;
     }
 
     @Override
     public Changes changesSince(String cursor) throws IOException {
+      boolean chained = followed.continues(cursor);
+      try {
+        Changes out = read(cursor);
+        if (chained) {
+          followed.advanced(out.nextCursor());
+        } else {
+          followed.started(out.nextCursor());
+        }
+        return out;
+      } catch (IOException | RuntimeException e) {
+        followed.broken();
+        throw e;
+      }
+    }
+
+    @Override
+    public Optional<List<Entry>> knownChildren(Entry folder) {
+      return followed.children(folder.id()).map(files -> {
+        List<Entry> out = new ArrayList<>();
+        for (File f : oldestFirst(files)) {
+          out.add(toEntry(f));
+        }
+        return out;
+      });
+    }
+
+    private Changes read(String cursor) throws IOException {
       Set<String> changed = new LinkedHashSet<>();
       Set<String> others = new LinkedHashSet<>();
       String token = cursor;
@@ -1108,6 +1158,10 @@ public final class GDriveStorage implements Storage {
       changed.add(id); // a folder's own change (e.g. newly shared) means: list it
       File f = c.getFile();
       boolean gone = Boolean.TRUE.equals(c.getRemoved()) || f == null || Boolean.TRUE.equals(f.getTrashed());
+      if (f != null) {
+        f.setId(id);
+      }
+      followed.changed(id, gone ? null : f);
       if (gone || f.getParents() == null || f.getParents().isEmpty()) {
         others.add(GONE); // a removal (a withdrawn request?) or an item we cannot place: the client must look
       } else if (!Boolean.TRUE.equals(f.getOwnedByMe())) {

@@ -95,6 +95,57 @@ class GDriveCallBudgetTest {
   }
 
   @Test
+  void aFolderListedOnceIsThenKnownFromTheFeedWithoutAnotherListing() throws IOException {
+    alice.share(inbox, BOB, Role.WRITER);
+    ChangeFeed feed = alice.capabilities().changeFeed().orElseThrow();
+    String c0 = feed.currentCursor();
+    assertThat(feed.knownChildren(inbox)).as("not listed since the chain started").isEmpty();
+    alice.listAll(inbox);
+    Entry msg = bob.write(inbox, "msgv2_1712345678.5_u.tar.gz", utf8("proposal"), WriteMode.CREATE);
+    String[] c1 = new String[1];
+    List<Entry> known = new java.util.ArrayList<>();
+    assertThat(spent(io(() -> {
+      c1[0] = feed.changesSince(c0).nextCursor();
+      known.addAll(feed.knownChildren(inbox).orElseThrow());
+    }))).isEqualTo(Map.of("changes.list", 1L));
+    assertThat(known).as("the feed's entries are the listing's").isEqualTo(alice.listAll(inbox));
+    assertThat(known).extracting(Entry::name).contains(msg.name());
+
+    bob.delete(msg);
+    String c2 = feed.changesSince(c1[0]).nextCursor();
+    assertThat(feed.knownChildren(inbox).orElseThrow()).extracting(Entry::name).doesNotContain(msg.name());
+
+    alice.unshare(inbox, BOB); // a change to the folder itself: list it again
+    feed.changesSince(c2);
+    assertThat(feed.knownChildren(inbox)).isEmpty();
+  }
+
+  @Test
+  void aBrokenCursorChainForgetsEveryFollowedFolder() throws IOException {
+    ChangeFeed feed = alice.capabilities().changeFeed().orElseThrow();
+    String c0 = feed.currentCursor();
+    alice.listAll(inbox);
+    alice.write(inbox, "first", utf8("x"), WriteMode.CREATE);
+    String c1 = feed.changesSince(c0).nextCursor();
+    assertThat(c1).isNotEqualTo(c0);
+    assertThat(feed.knownChildren(inbox)).isPresent();
+    alice.write(inbox, "mine", utf8("x"), WriteMode.CREATE);
+    assertThat(feed.knownChildren(inbox).orElseThrow()).extracting(Entry::name).contains("mine");
+    feed.changesSince(c0); // not the cursor the feed handed out last (e.g. another process advanced it)
+    assertThat(feed.knownChildren(inbox)).isEmpty();
+  }
+
+  @Test
+  void listingAFollowedEmptyFolderIsOneCall() throws IOException {
+    Entry empty = alice.ensureFolder(alice.root(), "empty");
+    ChangeFeed feed = alice.capabilities().changeFeed().orElseThrow();
+    String c0 = feed.currentCursor();
+    alice.listAll(empty);
+    feed.changesSince(c0);
+    assertThat(spent(io(() -> assertThat(alice.listAll(empty)).isEmpty()))).isEqualTo(Map.of("files.list", 1L));
+  }
+
+  @Test
   void listingAFolderIsOneCall() throws IOException {
     for (int i = 0; i < 5; i++) {
       alice.write(inbox, "m" + i, utf8("x"), WriteMode.CREATE);

@@ -1,0 +1,55 @@
+package dev.syft.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.syft.transport.decorator.CallCounts;
+import dev.syft.transport.decorator.Operation;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests per step on Google Drive (the fake, the real client), pinned where a fix removed some
+ * (issue 17; the whole table is bench/DriveRoundTrips). Call counts are behaviour, not timing.
+ */
+class DriveRoundTripsTest {
+  static final String DO = "do@hospital.example";
+  static final String DS = "ds@university.example";
+
+  @TempDir Path tmp;
+
+  /** Past every settle window, so the next round is a steady one. */
+  static void settle(Cluster c, String who) {
+    for (int i = 0; i < 3; i++) {
+      c.client(who).sync();
+      c.clock.advance(Duration.ofSeconds(61));
+    }
+    c.client(who).sync();
+    c.clock.advance(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aProposalTheFeedReportsIsTakenFromTheFeedWithoutListingTheInbox() {
+    try (Net net = Net.create(Transport.DRIVE, tmp)) {
+      Cluster c = net.cluster;
+      c.connect(DS, DO);
+      settle(c, DO);
+      var counter = net.counting(DO);
+      for (int n = 1; n <= 2; n++) {
+        Cluster.write(c.replica(DS, DO), "app_data/job/inbox/" + DS + "/job-" + n + "/run.sh", "echo " + n + "\n");
+        c.client(DS).sync();
+        c.clock.advance(Duration.ofSeconds(5));
+        counter.reset();
+        assertThat(c.client(DO).sync().accepted()).isEqualTo(1);
+        CallCounts round = counter.reset();
+        assertThat(round.get(Operation.LIST)).as("proposal round %d: %s", n, round).isZero();
+        c.clock.advance(Duration.ofSeconds(5));
+        c.client(DO).sync(); // inside the settle window of the reported inbox: still no listing
+        CallCounts next = counter.reset();
+        assertThat(next.get(Operation.LIST)).as("next round: %s", next).isZero();
+      }
+      assertThat(c.client(DO).status().quarantined()).isEmpty();
+    }
+  }
+}
