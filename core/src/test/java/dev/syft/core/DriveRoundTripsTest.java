@@ -6,6 +6,8 @@ import dev.syft.transport.decorator.CallCounts;
 import dev.syft.transport.decorator.Operation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,38 @@ class DriveRoundTripsTest {
         assertThat(next.get(Operation.LIST)).as("next round: %s", next).isZero();
       }
       assertThat(c.client(DO).status().quarantined()).isEmpty();
+    }
+  }
+
+  /** HTTP requests {@code who} makes during {@code step}, per endpoint. */
+  static Map<String, Long> requests(Net net, String who, Runnable step) {
+    Map<String, Long> before = net.drive().counts(who);
+    step.run();
+    Map<String, Long> out = new TreeMap<>();
+    net.drive().counts(who).forEach((k, v) -> {
+      long d = v - before.getOrDefault(k, 0L);
+      if (d != 0) {
+        out.put(k, d);
+      }
+    });
+    return out;
+  }
+
+  @Test
+  void theSafetyNetListsEveryWatchedFolderInOneQuery() {
+    try (Net net = Net.create(Transport.DRIVE, tmp)) {
+      Cluster c = net.cluster;
+      for (int i = 0; i < 3; i++) {
+        c.connect("ds" + i + "@lab" + i + ".example", DO);
+      }
+      settle(c, DO);
+      assertThat(requests(net, DO, () -> c.client(DO).sync())).as("idle").isEqualTo(Map.of("changes.list", 1L));
+      c.clock.advance(Duration.ofSeconds((long) 301));
+      // 6 folders (3 peer inboxes, 3 outboxes from the peers) due at once, and the search for newly
+      // shared folders: one query, not one listing each plus a search
+      assertThat(requests(net, DO, () -> c.client(DO).sync())).as("safety-net round")
+          .isEqualTo(Map.of("changes.list", 1L, "files.list", 1L));
+      assertThat(requests(net, DO, () -> c.client(DO).sync())).as("the round after").isEqualTo(Map.of("changes.list", 1L));
     }
   }
 }

@@ -103,6 +103,31 @@ public interface Storage extends AutoCloseable {
     return all;
   }
 
+  /**
+   * Lists several folders: by folder id, each folder's children in {@link #listAll}'s order. A folder
+   * the store cannot vouch for (gone, not shared, or one whose emptiness it would have to check) may
+   * be missing from the map: list it with {@link #listAll} to learn why. The default lists each
+   * folder; stores where it is one request ({@link #listsSeveralAtOnce}) override it.
+   */
+  default java.util.Map<String, List<Entry>> listSeveral(List<Entry> folders) throws IOException {
+    java.util.Map<String, List<Entry>> out = new java.util.LinkedHashMap<>();
+    for (Entry f : folders) {
+      try {
+        out.put(f.id(), listAll(f));
+      } catch (StorageException e) {
+        if (e.kind() != StorageException.Kind.NOT_FOUND && e.kind() != StorageException.Kind.FORBIDDEN) {
+          throw e;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** True when {@link #listSeveral} costs one request (per page of results) however many folders. */
+  default boolean listsSeveralAtOnce() {
+    return false;
+  }
+
   /** Re-reads the metadata of an item by id. */
   Optional<Entry> stat(String id) throws IOException;
 

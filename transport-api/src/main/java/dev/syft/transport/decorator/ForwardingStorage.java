@@ -109,6 +109,19 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public boolean listsSeveralAtOnce() {
+    return delegate.listsSeveralAtOnce();
+  }
+
+  @Override
+  public Map<String, List<Entry>> listSeveral(List<Entry> folders) throws IOException {
+    if (!delegate.listsSeveralAtOnce()) {
+      return Storage.super.listSeveral(folders); // each listing through this decorator
+    }
+    return invoke(Operation.LIST, folders.size() + " folders", () -> delegate.listSeveral(folders));
+  }
+
+  @Override
   public boolean vouchesForOwners() {
     return delegate.vouchesForOwners();
   }

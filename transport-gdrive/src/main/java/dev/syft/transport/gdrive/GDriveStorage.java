@@ -387,6 +387,115 @@ public final class GDriveStorage implements Storage {
     return all;
   }
 
+  /** Folders per {@code 'a' in parents or ...} query, so the query stays well under Drive's length limit. */
+  private static final int FOLDERS_PER_QUERY = 50;
+
+  @Override
+  public boolean listsSeveralAtOnce() {
+    return true;
+  }
+
+  /**
+   * One query for up to {@value #FOLDERS_PER_QUERY} folders ({@code 'a' in parents or 'b' in parents
+   * ...}). An empty folder is answered only when the change feed follows it (it then is known to exist
+   * and be visible); other empty ones are left out, for the caller to list alone.
+   */
+  @Override
+  public Map<String, List<Entry>> listSeveral(List<Entry> folders) throws IOException {
+    Map<String, List<Entry>> out = new LinkedHashMap<>();
+    for (int from = 0; from < folders.size(); from += FOLDERS_PER_QUERY) {
+      List<Entry> chunk = folders.subList(from, Math.min(folders.size(), from + FOLDERS_PER_QUERY));
+      Map<String, List<File>> found = new LinkedHashMap<>();
+      Set<String> known = new java.util.HashSet<>();
+      List<String> terms = new ArrayList<>();
+      for (Entry f : chunk) {
+        requireFolder(f, "list");
+        found.put(f.id(), new ArrayList<>());
+        if (followed.follows(f.id())) {
+          known.add(f.id());
+        }
+        terms.add("'" + esc(f.id()) + "' in parents");
+      }
+      long stamp = followed.stamp();
+      boolean withShared = from == 0;
+      String q = "(" + String.join(" or ", terms) + ") and trashed = false";
+      if (withShared) { // the same request answers the searches for shared folders that follow
+        q = "(" + q + ") or (" + SHARED_WITH_ME + ")";
+      }
+      long sharedAt = System.nanoTime();
+      List<File> shared = new ArrayList<>();
+      for (File f : search("list " + chunk.size() + " folders", q)) {
+        if (withShared && isFolder(f) && !me.equals(ownerOf(f))) {
+          shared.add(f);
+        }
+        if (f.getParents() != null) {
+          for (String p : f.getParents()) {
+            List<File> l = found.get(p);
+            if (l != null) {
+              l.add(f);
+            }
+          }
+        }
+      }
+      List<String> unsure = new ArrayList<>();
+      found.forEach((id, files) -> {
+        if (files.isEmpty() && !known.contains(id)) {
+          unsure.add(id);
+        }
+      });
+      if (withShared && feedInUse) {
+        sharedWithMe = new SharedMemo(sharedAt, shared);
+      }
+      Set<String> present = existing(unsure);
+      for (Map.Entry<String, List<File>> e : found.entrySet()) {
+        if (e.getValue().isEmpty() && !known.contains(e.getKey()) && !present.contains(e.getKey())) {
+          continue; // gone, hidden or unsure: the caller lists it alone and learns which
+        }
+        List<File> sorted = oldestFirst(e.getValue());
+        followed.listed(e.getKey(), sorted, stamp);
+        List<Entry> entries = new ArrayList<>();
+        for (File f : sorted) {
+          entries.add(toEntry(f));
+        }
+        out.put(e.getKey(), entries);
+      }
+    }
+    return out;
+  }
+
+  /** Which of these ids exist, visible and not trashed: one batch of gets (one request); unsure ones are left out. */
+  private Set<String> existing(List<String> ids) throws IOException {
+    Set<String> out = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    if (ids.size() == 1) {
+      if (getFile(ids.get(0)).isPresent()) {
+        out.add(ids.get(0));
+      }
+      return out;
+    }
+    calls.run("check " + ids.size() + " folders", a -> {
+      BatchRequest batch = drive.batch();
+      for (String id : ids) {
+        drive.files().get(id).setFields("id,trashed").queue(batch, new JsonBatchCallback<File>() {
+          @Override
+          public void onSuccess(File f, HttpHeaders headers) {
+            if (!Boolean.TRUE.equals(f.getTrashed())) {
+              out.add(id);
+            }
+          }
+
+          @Override
+          public void onFailure(GoogleJsonError e, HttpHeaders headers) {}
+        });
+      }
+      batch.execute();
+      return null;
+    });
+    return out;
+  }
+
   @Override
   public Optional<Entry> stat(String id) throws IOException {
     return getFile(id).map(this::toEntry);
@@ -404,11 +513,37 @@ public final class GDriveStorage implements Storage {
     }
   }
 
+  static final String SHARED_WITH_ME = "mimeType = '" + FOLDER_MIME + "' and not 'me' in owners and trashed = false";
+  /** How long one answer of "every folder shared with me" serves further searches (one sync round's worth). */
+  private static final long SHARED_MEMO_NANOS = 10_000_000_000L;
+
+  /** Every folder shared with me, as one search found it; dropped at every change-feed read. */
+  private record SharedMemo(long at, List<File> folders) {}
+
+  private volatile SharedMemo sharedWithMe;
+  /** Whether this instance reads the change feed (a sync client): only then do searches share an answer. */
+  private volatile boolean feedInUse;
+
+  /**
+   * One search for every folder shared with me, filtered here (Drive's {@code name contains} is
+   * word-prefix based), so the searches of one round (peer requests, dataset collections) cost one
+   * request together: the answer serves for {@value #SHARED_MEMO_NANOS} ns, until the next change-feed
+   * read (a sync round reads the feed first).
+   */
   @Override
   public List<Entry> findSharedWithMe(String fragment) throws IOException {
-    String q = "mimeType = '" + FOLDER_MIME + "' and not 'me' in owners and trashed = false and name contains '"
-        + esc(fragment) + "'";
-    return entries(search("find folders shared with me", q),
+    SharedMemo m = sharedWithMe;
+    List<File> all;
+    if (m != null && System.nanoTime() - m.at() < SHARED_MEMO_NANOS) {
+      all = m.folders();
+    } else {
+      long at = System.nanoTime();
+      all = search("find folders shared with me", SHARED_WITH_ME);
+      if (feedInUse) {
+        sharedWithMe = new SharedMemo(at, all);
+      }
+    }
+    return entries(all,
         f -> isFolder(f) && f.getName() != null && f.getName().contains(fragment) && !me.equals(ownerOf(f)));
   }
 
@@ -1095,12 +1230,16 @@ public final class GDriveStorage implements Storage {
     public String currentCursor() throws IOException {
       String start = calls.run("read the change cursor", a -> drive.changes().getStartPageToken()
           .setFields("startPageToken").execute()).getStartPageToken();
+      sharedWithMe = null;
+      feedInUse = true;
       followed.started(start);
       return start;
     }
 
     @Override
     public Changes changesSince(String cursor) throws IOException {
+      sharedWithMe = null;
+      feedInUse = true;
       boolean chained = followed.continues(cursor);
       try {
         Changes out = read(cursor);

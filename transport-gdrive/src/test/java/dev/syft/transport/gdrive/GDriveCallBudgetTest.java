@@ -146,6 +146,28 @@ class GDriveCallBudgetTest {
   }
 
   @Test
+  void listingSeveralFoldersIsOneQueryThatAlsoAnswersTheRoundsSharedSearches() throws IOException {
+    Entry a = alice.ensureFolder(alice.root(), "a");
+    Entry b = alice.ensureFolder(alice.root(), "b");
+    Entry empty = alice.ensureFolder(alice.root(), "e");
+    alice.write(a, "a1", utf8("1"), WriteMode.CREATE);
+    alice.write(a, "a2", utf8("2"), WriteMode.CREATE);
+    alice.write(b, "b1", utf8("3"), WriteMode.CREATE);
+    Entry request = bob.ensureFolder(bob.root(), "syft_datasite#0.1.117#alice@example.com#inbox#bob@example.com");
+    bob.share(request, ALICE, Role.WRITER);
+    alice.capabilities().changeFeed().orElseThrow().currentCursor(); // a sync client reads the feed first
+    Map<String, List<Entry>> listed = new java.util.HashMap<>();
+    assertThat(spent(io(() -> listed.putAll(alice.listSeveral(List.of(a, b, empty))))))
+        .as("one query, and one get to tell the empty folder from a hidden one")
+        .isEqualTo(Map.of("files.list", 1L, "files.get", 1L));
+    assertThat(listed.get(a.id())).extracting(Entry::name).containsExactly("a1", "a2");
+    assertThat(listed.get(b.id())).extracting(Entry::name).containsExactly("b1");
+    assertThat(listed.get(empty.id())).isEmpty();
+    assertThat(spent(io(() -> assertThat(alice.findSharedWithMe("#alice@example.com#")).extracting(Entry::id)
+        .containsExactly(request.id())))).as("answered by the same query").isEmpty();
+  }
+
+  @Test
   void listingAFolderIsOneCall() throws IOException {
     for (int i = 0; i < 5; i++) {
       alice.write(inbox, "m" + i, utf8("x"), WriteMode.CREATE);
