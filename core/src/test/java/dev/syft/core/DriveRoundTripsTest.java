@@ -86,4 +86,26 @@ class DriveRoundTripsTest {
       assertThat(requests(net, DO, () -> c.client(DO).sync())).as("the round after").isEqualTo(Map.of("changes.list", 1L));
     }
   }
+
+  @Test
+  void processedProposalsGoToTheArchiveInOneBatch() {
+    try (Net net = Net.create(Transport.DRIVE, tmp)) {
+      Cluster c = net.cluster;
+      c.connect(DS, DO);
+      for (int n = 1; n <= 3; n++) {
+        Cluster.write(c.replica(DS, DO), "app_data/job/inbox/" + DS + "/job-" + n + "/run.sh", "echo " + n + "\n");
+        c.client(DS).sync();
+        c.clock.advance(Duration.ofSeconds(1));
+      }
+      var counter = net.counting(DO);
+      counter.reset();
+      Map<String, Long> spent = requests(net, DO, () -> assertThat(c.client(DO).sync().accepted()).isEqualTo(3));
+      CallCounts round = counter.reset();
+      assertThat(round.get(Operation.MOVE)).as("%s", round).isEqualTo(1);
+      assertThat(spent).containsEntry("batch", 1L).containsEntry("batch:files.update", 3L);
+      assertThat(net.drive().files().stream().filter(f -> f.name().startsWith("msgv2_")
+          && f.parents().stream().anyMatch(p -> net.drive().file(p).orElseThrow().name().endsWith("_archive"))))
+          .hasSize(3);
+    }
+  }
 }

@@ -188,6 +188,30 @@ public interface Storage extends AutoCloseable {
    */
   Entry move(Entry item, Entry newParent) throws IOException;
 
+  /**
+   * Moves several items into one folder, each as {@link #move} would. Every item is tried; the first
+   * failure is thrown afterwards (the others moved). The default moves each; stores where it is one
+   * request ({@link #movesSeveralAtOnce}, Drive's batch) override it.
+   */
+  default void moveAll(List<Entry> items, Entry newParent) throws IOException {
+    IOException first = null;
+    for (Entry e : items) {
+      try {
+        move(e, newParent);
+      } catch (IOException ex) {
+        first = first == null ? ex : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** True when {@link #moveAll} costs one request per 100 items. */
+  default boolean movesSeveralAtOnce() {
+    return false;
+  }
+
   /** Deletes an item the caller owns (a folder with everything below it). Deleting a missing item is a no-op. */
   void delete(Entry item) throws IOException;
 

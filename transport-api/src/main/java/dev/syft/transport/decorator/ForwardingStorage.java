@@ -147,6 +147,23 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public boolean movesSeveralAtOnce() {
+    return delegate.movesSeveralAtOnce();
+  }
+
+  @Override
+  public void moveAll(List<Entry> items, Entry newParent) throws IOException {
+    if (!delegate.movesSeveralAtOnce()) {
+      Storage.super.moveAll(items, newParent); // each move through this decorator
+      return;
+    }
+    invoke(Operation.MOVE, items.size() + " items", () -> {
+      delegate.moveAll(items, newParent);
+      return null;
+    });
+  }
+
+  @Override
   public void delete(Entry item) throws IOException {
     invoke(Operation.DELETE, item.name(), () -> {
       delegate.delete(item);

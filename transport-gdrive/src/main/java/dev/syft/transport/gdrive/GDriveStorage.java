@@ -921,6 +921,74 @@ public final class GDriveStorage implements Storage {
   }
 
   @Override
+  public boolean movesSeveralAtOnce() {
+    return true;
+  }
+
+  /**
+   * Moves in batches of at most 100 (one request each); an item whose move failed in the batch, or
+   * whose parent is not known, is moved alone (under the retry policy).
+   */
+  @Override
+  public void moveAll(List<Entry> items, Entry newParent) throws IOException {
+    requireFolder(newParent, "move into");
+    List<Entry> alone = new ArrayList<>();
+    List<Entry> batchable = new ArrayList<>();
+    for (Entry e : items) {
+      if (e.parentId() == null || root != null && e.id().equals(root.id())) {
+        alone.add(e);
+      } else if (!newParent.id().equals(e.parentId())) {
+        batchable.add(e);
+      }
+    }
+    if (batchable.size() == 1) {
+      alone.addAll(batchable);
+      batchable.clear();
+    }
+    for (int from = 0; from < batchable.size(); from += BATCH_LIMIT) {
+      List<Entry> chunk = batchable.subList(from, Math.min(batchable.size(), from + BATCH_LIMIT));
+      List<Entry> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+      try {
+        calls.run("move " + chunk.size() + " items to '" + newParent.name() + "'", a -> {
+        failed.clear();
+        BatchRequest batch = drive.batch();
+        for (Entry e : chunk) {
+          drive.files().update(e.id(), new File()).setAddParents(newParent.id()).setRemoveParents(e.parentId())
+              .setFields(FILE_FIELDS).queue(batch, new JsonBatchCallback<File>() {
+                @Override
+                public void onSuccess(File f, HttpHeaders headers) {
+                  mine(f);
+                }
+
+                @Override
+                public void onFailure(GoogleJsonError err, HttpHeaders headers) {
+                  failed.add(e);
+                }
+              });
+        }
+        batch.execute();
+        return null;
+        });
+      } catch (StorageException ex) {
+        failed.clear();
+        failed.addAll(chunk); // the batch as a whole failed: each alone (a done move is a no-op then)
+      }
+      alone.addAll(failed);
+    }
+    IOException first = null;
+    for (Entry e : alone) {
+      try {
+        move(e, newParent);
+      } catch (IOException ex) {
+        first = first == null ? ex : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  @Override
   public void delete(Entry item) throws IOException {
     try {
       calls.run("delete '" + item.name() + "'", attempt -> {

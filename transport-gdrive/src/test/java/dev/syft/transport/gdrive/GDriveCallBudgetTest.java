@@ -227,6 +227,20 @@ class GDriveCallBudgetTest {
   }
 
   @Test
+  void movingSeveralItemsIsOneBatch() throws IOException {
+    Entry archive = alice.ensureFolder(alice.root(), "syft_bob@example.com_to_alice@example.com_archive");
+    List<Entry> msgs = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      msgs.add(alice.write(inbox, "msgv2_" + i + ".0_u.tar.gz", utf8("p" + i), WriteMode.CREATE));
+    }
+    assertThat(spent(io(() -> alice.moveAll(msgs, archive))))
+        .isEqualTo(Map.of("batch", 1L, "batch:files.update", 3L));
+    for (Entry m : msgs) {
+      assertThat(fake.file(m.id()).orElseThrow().parents()).containsExactly(archive.id());
+    }
+  }
+
+  @Test
   void knownFoldersAndTheTopFolderCostNothing() throws IOException {
     assertThat(spent(io(() -> {
       alice.root();
