@@ -77,6 +77,8 @@ class DriveRoundTripsTest {
         c.connect("ds" + i + "@lab" + i + ".example", DO);
       }
       settle(c, DO);
+      c.clock.advance(Duration.ofSeconds((long) 301));
+      c.client(DO).sync(); // the rolling state of the connection's events is due: out of the way
       assertThat(requests(net, DO, () -> c.client(DO).sync())).as("idle").isEqualTo(Map.of("changes.list", 1L));
       c.clock.advance(Duration.ofSeconds((long) 301));
       // 6 folders (3 peer inboxes, 3 outboxes from the peers) due at once, and the search for newly
@@ -106,6 +108,32 @@ class DriveRoundTripsTest {
       assertThat(net.drive().files().stream().filter(f -> f.name().startsWith("msgv2_")
           && f.parents().stream().anyMatch(p -> net.drive().file(p).orElseThrow().name().endsWith("_archive"))))
           .hasSize(3);
+    }
+  }
+
+  @Test
+  void theRollingStateIsUploadedOnATimerNotAfterEveryRoundWithEvents() {
+    try (Net net = Net.create(Transport.DRIVE, tmp)) {
+      Cluster c = net.cluster;
+      c.connect(DS, DO);
+      Cluster.write(c.datasite(DO), "public/syft.pub.yaml", "rules:\n- pattern: '**'\n  access:\n    read:\n    - '*'\n");
+      c.client(DO).sync(); // the first rolling state after the (empty) checkpoint goes at once
+      settle(c, DO);
+      Cluster.write(c.datasite(DO), "public/a.txt", "v1");
+      Map<String, Long> change = requests(net, DO, () -> c.client(DO).sync());
+      assertThat(change).as("a local change: event log + one outbox message, no rolling state")
+          .isEqualTo(Map.of("changes.list", 1L, "files.create", 2L));
+      c.clock.advance(Duration.ofSeconds((long) 301));
+      Map<String, Long> due = requests(net, DO, () -> c.client(DO).sync());
+      assertThat(due.get("files.update")).as("the due rolling state, replaced in place: %s", due).isEqualTo(1L);
+      Map<String, Long> idle = requests(net, DO, () -> c.client(DO).sync());
+      assertThat(idle).as("uploaded: nothing due").isEqualTo(Map.of("changes.list", 1L));
+      // what the rolling state lagged behind is in the event log: a wiped owner restores it
+      Cluster.write(c.datasite(DO), "public/a.txt", "v2");
+      c.client(DO).sync();
+      c.wipe(DO);
+      c.client(DO).sync();
+      assertThat(Cluster.read(c.datasite(DO), "public/a.txt")).isEqualTo("v2");
     }
   }
 }
