@@ -167,9 +167,15 @@ public final class GDriveStorage implements Storage {
    * @throws GDriveAuthException no usable token, an expired token, or a token of another account
    */
   public static GDriveStorage open(GDriveConfig config) throws IOException {
-    GDriveStorage s = new GDriveStorage(config, new HttpCredentialsAdapter(credentials(config)));
+    GoogleCredentials creds = credentials(config);
+    GDriveStorage s = new GDriveStorage(config, new HttpCredentialsAdapter(creds));
     if (config.verifyAccount()) {
-      s.verifyAccount();
+      // checked once per credential where the id cache is kept (a new sign-in is checked again)
+      String digest = config.cacheDir() == null ? null : credentialDigest(config);
+      if (!s.cache.verified(digest)) {
+        s.verifyAccount();
+        s.cache.verified(digest, true);
+      }
     }
     return s;
   }
@@ -238,6 +244,25 @@ public final class GDriveStorage implements Storage {
       }
     });
     return u;
+  }
+
+  /** A digest naming the credential (refresh token, else access token), never the secret itself. */
+  private static String credentialDigest(GDriveConfig c) {
+    String secret;
+    try {
+      if (c.accessToken() != null && !c.accessToken().isBlank()) {
+        secret = "access:" + c.accessToken();
+      } else if (c.tokenFile() != null) {
+        TokenFile t = TokenFile.read(c.tokenFile());
+        secret = t.refreshable() ? "refresh:" + t.refreshToken() : "access:" + t.accessToken();
+      } else {
+        return null;
+      }
+      byte[] h = MessageDigest.getInstance("SHA-256").digest((c.email() + "|" + secret).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h);
+    } catch (IOException | java.security.NoSuchAlgorithmException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static String loginHint(GDriveConfig c) {

@@ -294,6 +294,17 @@ class GDriveCallBudgetTest {
   }
 
   @Test
+  void theAccountIsCheckedOncePerCredentialWhereTheCacheIsKept(@TempDir Path cacheDir) throws IOException {
+    GDriveConfig c = GDriveConfig.forFake(fake.rootUrl(), ALICE).withCacheDir(cacheDir);
+    assertThat(spent(io(() -> GDriveStorage.open(c)))).isEqualTo(Map.of("about.get", 1L));
+    assertThat(spent(io(() -> GDriveStorage.open(c)))).as("a second process").isEmpty();
+    // another credential (here: bob's token configured for alice) is checked again, and refused
+    GDriveConfig other = c.withAccessToken(BOB);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GDriveStorage.open(other))
+        .isInstanceOf(GDriveAuthException.class).hasMessageContaining("belongs to " + BOB);
+  }
+
+  @Test
   void aStaleCacheFolderIsDetectedAndRebuilt(@TempDir Path cacheDir) throws IOException {
     GDriveStorage first = GDriveStorage.open(GDriveConfig.forFake(fake.rootUrl(), ALICE).withCacheDir(cacheDir));
     Entry oldRoot = first.root();
