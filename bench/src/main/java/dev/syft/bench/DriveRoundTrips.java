@@ -212,7 +212,9 @@ public final class DriveRoundTrips implements AutoCloseable {
       long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
       if (d != 0) {
         delta.put(e.getKey(), d);
-        total += d;
+        if (!e.getKey().startsWith("batch:")) {
+          total += d; // a batch is one request ("batch"); its parts are shown, not counted
+        }
       }
     }
     if (detail) {

@@ -107,7 +107,8 @@ public final class SyftClient implements AutoCloseable {
     public SyftClient build() {
       Home h = home != null ? home : Home.open(homeDir);
       Storage s = storage;
-      Engine engine = Engine.create(h, s != null ? () -> s : () -> openStorage(h.config()), clock,
+      Path cache = h.stateDir().resolve("transport-cache"); // ids a new process need not ask for again
+      Engine engine = Engine.create(h, s != null ? () -> s : () -> openStorage(h.config(), cache), clock,
           extensions != null ? extensions : Engine.discoverExtensions(), io);
       engine.progress(progress);
       return new SyftClient(h, engine, clock);
@@ -177,14 +178,20 @@ public final class SyftClient implements AutoCloseable {
    * the first error is thrown when none opens.
    */
   static Storage openStorage(Config config) throws IOException {
+    return openStorage(config, null);
+  }
+
+  /** @param cacheDir the home's folder where transports may keep ids between processes, or null */
+  static Storage openStorage(Config config, Path cacheDir) throws IOException {
     if (config.transports().size() == 1) {
-      return openOne(config, config.transport());
+      return openOne(config, config.transport(), cacheDir);
     }
     List<RoutingStorage.Member> members = new java.util.ArrayList<>();
     IOException first = null;
     for (String t : config.transports()) {
       try {
-        members.add(new RoutingStorage.Member(t, openOne(config, t)));
+        members.add(new RoutingStorage.Member(t, openOne(config, t, cacheDir == null ? null
+            : cacheDir.resolve(Integer.toHexString(t.hashCode())))));
       } catch (IOException e) {
         LOG.warn("transport {} cannot be opened now, syncing over the others: {}", t, e.getMessage());
         first = first == null ? e : first;
@@ -200,10 +207,15 @@ public final class SyftClient implements AutoCloseable {
   }
 
   static Storage openOne(Config config, String transport) throws IOException {
+    return openOne(config, transport, null);
+  }
+
+  static Storage openOne(Config config, String transport, Path cacheDir) throws IOException {
     URI uri = URI.create(transport);
     for (StorageProvider p : ServiceLoader.load(StorageProvider.class)) {
       if (p.scheme().equalsIgnoreCase(uri.getScheme())) {
-        return p.open(uri, config.email(), config.transportOptions());
+        return cacheDir == null ? p.open(uri, config.email(), config.transportOptions())
+            : p.open(uri, config.email(), config.transportOptions(), cacheDir);
       }
     }
     List<String> known = ServiceLoader.load(StorageProvider.class).stream().map(pr -> pr.get().scheme() + ":").toList();

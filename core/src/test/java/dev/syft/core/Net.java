@@ -74,6 +74,11 @@ final class Net implements AutoCloseable {
     return counters.get(email);
   }
 
+  /** The Drive fake (Transport.DRIVE only), for HTTP request counts per user. */
+  dev.syft.drivefake.FakeDriveServer drive() {
+    return drive;
+  }
+
   SyftClient client(String email) {
     return cluster.client(email);
   }

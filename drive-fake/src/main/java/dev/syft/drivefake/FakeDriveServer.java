@@ -113,7 +113,10 @@ public final class FakeDriveServer implements AutoCloseable {
     return snapshot(counts);
   }
 
-  /** Requests served so far for one user, per endpoint. */
+  /**
+   * Requests served so far for one user, per endpoint; a batch whose outer request names nobody counts
+   * as {@code batch} for the user of its first part (its parts as {@code batch:...} as well).
+   */
   public Map<String, Long> counts(String user) {
     String prefix = user.toLowerCase(Locale.ROOT) + " ";
     Map<String, Long> out = new TreeMap<>();
@@ -927,8 +930,14 @@ public final class FakeDriveServer implements AutoCloseable {
       throw DriveError.badRequest("A batch holds at most " + MAX_BATCH + " requests, got " + parts.size());
     }
     List<Multipart.Part> answers = new ArrayList<>();
+    boolean attributed = user != null;
     for (Multipart.Part p : parts) {
       Req sub = subRequest(p.body(), r);
+      if (!attributed && userOf(sub) != null) {
+        // the outer request may carry no token: it counts once for the user of its first part
+        userCounts.computeIfAbsent(userOf(sub) + " batch", k -> new LongAdder()).increment();
+        attributed = true;
+      }
       log.debug("batch part {} {} auth={}", sub.method, sub.path, sub.header("authorization") != null);
       Route route = route(sub);
       count("batch:" + route.endpoint, userOf(sub));

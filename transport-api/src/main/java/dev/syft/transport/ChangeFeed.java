@@ -2,6 +2,7 @@ package dev.syft.transport;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Changes visible to the caller since a cursor (Drive's {@code changes.list}). Lets an idle sync cost
@@ -16,6 +17,17 @@ public interface ChangeFeed {
    * cursor is passed to the next call.
    */
   Changes changesSince(String cursor) throws IOException;
+
+  /**
+   * The children of {@code folder} as the feed itself knows them, without a call: present only when
+   * the store listed the folder after an earlier {@link #changesSince} and every change since then
+   * (up to the last {@code changesSince}) has been applied to that listing, in the order and with
+   * the fields {@link Storage#listAll} gives. Empty (the default) means: list the folder. Callers
+   * still list folders now and then for real (a safety net against a feed that missed something).
+   */
+  default Optional<List<Entry>> knownChildren(Entry folder) {
+    return Optional.empty();
+  }
 
   /**
    * @param changedParentIds ids of the folders whose children changed (or may have changed)

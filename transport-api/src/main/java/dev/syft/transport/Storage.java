@@ -103,6 +103,31 @@ public interface Storage extends AutoCloseable {
     return all;
   }
 
+  /**
+   * Lists several folders: by folder id, each folder's children in {@link #listAll}'s order. A folder
+   * the store cannot vouch for (gone, not shared, or one whose emptiness it would have to check) may
+   * be missing from the map: list it with {@link #listAll} to learn why. The default lists each
+   * folder; stores where it is one request ({@link #listsSeveralAtOnce}) override it.
+   */
+  default java.util.Map<String, List<Entry>> listSeveral(List<Entry> folders) throws IOException {
+    java.util.Map<String, List<Entry>> out = new java.util.LinkedHashMap<>();
+    for (Entry f : folders) {
+      try {
+        out.put(f.id(), listAll(f));
+      } catch (StorageException e) {
+        if (e.kind() != StorageException.Kind.NOT_FOUND && e.kind() != StorageException.Kind.FORBIDDEN) {
+          throw e;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** True when {@link #listSeveral} costs one request (per page of results) however many folders. */
+  default boolean listsSeveralAtOnce() {
+    return false;
+  }
+
   /** Re-reads the metadata of an item by id. */
   Optional<Entry> stat(String id) throws IOException;
 
@@ -162,6 +187,30 @@ public interface Storage extends AutoCloseable {
    * may refuse to move folders ({@link StorageException.Kind#INVALID}); moving files always works.
    */
   Entry move(Entry item, Entry newParent) throws IOException;
+
+  /**
+   * Moves several items into one folder, each as {@link #move} would. Every item is tried; the first
+   * failure is thrown afterwards (the others moved). The default moves each; stores where it is one
+   * request ({@link #movesSeveralAtOnce}, Drive's batch) override it.
+   */
+  default void moveAll(List<Entry> items, Entry newParent) throws IOException {
+    IOException first = null;
+    for (Entry e : items) {
+      try {
+        move(e, newParent);
+      } catch (IOException ex) {
+        first = first == null ? ex : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** True when {@link #moveAll} costs one request per 100 items. */
+  default boolean movesSeveralAtOnce() {
+    return false;
+  }
 
   /** Deletes an item the caller owns (a folder with everything below it). Deleting a missing item is a no-op. */
   void delete(Entry item) throws IOException;

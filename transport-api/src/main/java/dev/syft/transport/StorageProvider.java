@@ -21,6 +21,16 @@ public interface StorageProvider {
   Storage open(URI uri, String email, Map<String, String> options) throws IOException;
 
   /**
+   * {@link #open}, for a client whose home offers {@code cacheDir}: a private folder where the store
+   * may keep what a new process would otherwise ask the server again (folder ids, a verified
+   * account). The default ignores it.
+   */
+  default Storage open(URI uri, String email, Map<String, String> options, java.nio.file.Path cacheDir)
+      throws IOException {
+    return open(uri, email, options);
+  }
+
+  /**
    * Makes the store at {@code uri} ready for a new client ({@code syft init}), creating what a
    * later {@link #open} needs and never creates itself (the local transport's shared folder: a
    * folder that went away is reported as unreachable, not silently re-created). Returns a sentence

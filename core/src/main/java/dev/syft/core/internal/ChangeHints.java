@@ -47,6 +47,8 @@ final class ChangeHints {
   private final Map<String, String> seenTimes = new HashMap<>();
   private Set<String> reported = Set.of(); // what the store itself reported changed this round
   private final Set<String> listed = new HashSet<>(); // folders this round lists
+  private final Set<String> safetyNet = new HashSet<>(); // of those, the ones listed for real as the safety net
+  private final Map<String, List<Entry>> prefetched = new HashMap<>(); // safety-net listings done in one request
   private double now;
 
   ChangeHints(SyncContext ctx) {
@@ -59,6 +61,42 @@ final class ChangeHints {
    * @param peerInboxes the peer-owned folders from this round's discovery (fresh metadata)
    */
   void prepare(List<Entry> peerInboxes) {
+    prepare0(peerInboxes);
+  }
+
+  /**
+   * The safety net where the store lists several folders in one request ({@link
+   * dev.syft.transport.Storage#listsSeveralAtOnce}, Drive): after {@link #readFeed}, lists in one
+   * request every folder of {@code watchedFolders} that is due (all of them when {@code sharesDue},
+   * so both safety nets keep one rhythm), instead of one listing each over several rounds; a folder
+   * the store leaves out is listed alone later, on the periodic budget. Returns whether it listed.
+   */
+  boolean safetyNet(List<Entry> watchedFolders, boolean sharesDue) {
+    if (!feedRead || changed == null || watchedFolders.isEmpty() || !ctx.storage().listsSeveralAtOnce()) {
+      return false;
+    }
+    List<Entry> due = new java.util.ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    boolean anyDue = false;
+    for (Entry f : watchedFolders) {
+      if (ids.add(f.id())) {
+        due.add(f);
+        anyDue |= now - listedAt(f.id()) >= FULL_LISTING_SECONDS;
+      }
+    }
+    if (!anyDue && !sharesDue) {
+      return false;
+    }
+    try {
+      prefetched.putAll(ctx.storage().listSeveral(due));
+      return true;
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("safety-net listing failed, folders are listed one by one: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  private void prepare0(List<Entry> peerInboxes) {
     now = ctx.now();
     Capabilities caps = ctx.storage().capabilities();
     if (caps.changeFeed().isPresent() && !feedRead) {
@@ -170,15 +208,38 @@ final class ChangeHints {
   /** True when {@code folder} must be listed this round (the caller then lists it). */
   boolean mayHaveChanged(Entry folder) {
     String id = folder.id();
-    boolean list = changed == null || changed.contains(id) || listed.contains(id);
+    boolean list = changed == null || changed.contains(id) || listed.contains(id) || prefetched.containsKey(id);
     if (!list) {
       // the safety-net re-listing, when this round's budget allows it
       list = now - listedAt(id) >= FULL_LISTING_SECONDS && ctx.spendPeriodic(1);
+      if (list) {
+        safetyNet.add(id);
+      }
     }
     if (list) {
       listed.add(id);
     }
     return list;
+  }
+
+  /**
+   * The children of a folder {@link #mayHaveChanged} chose: from the change feed when it follows the
+   * folder (no call; its reports carry every field a listing has), else listed. The safety-net
+   * re-listing and rounds without a readable feed always list.
+   */
+  List<Entry> list(Entry folder) throws IOException {
+    List<Entry> pre = prefetched.remove(folder.id());
+    if (pre != null) {
+      return pre;
+    }
+    var feed = ctx.storage().capabilities().changeFeed();
+    if (feed.isPresent() && feedRead && changed != null && !safetyNet.contains(folder.id())) {
+      var known = feed.get().knownChildren(folder);
+      if (known.isPresent()) {
+        return known.get();
+      }
+    }
+    return ctx.storage().listAll(folder);
   }
 
   private double listedAt(String id) {

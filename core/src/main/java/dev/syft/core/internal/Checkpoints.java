@@ -52,6 +52,13 @@ final class Checkpoints {
   static final int INCREMENTAL_THRESHOLD = 50;
   static final int COMPACT_THRESHOLD = 4;
   static final int OUTBOX_COMPACT_THRESHOLD = 20;
+  /**
+   * The rolling state is uploaded at most this often (seconds, on the client's clock), not after every
+   * round with events: those events are in the event log already, which bootstrap reads after the
+   * rolling state, so a rolling state that lags loses nothing. The first one after a checkpoint goes
+   * at once; a dirty one is uploaded once due even in an idle round.
+   */
+  static final double ROLLING_UPLOAD_SECONDS = 300;
 
   private final SyncContext ctx;
   private final LocalTree tree;
@@ -94,7 +101,7 @@ final class Checkpoints {
       createFull();
     } else if (paths >= incrementalThreshold) {
       createIncremental();
-    } else if (ctx.db().meta("rolling:dirty").filter("1"::equals).isPresent()) {
+    } else if (ctx.db().meta("rolling:dirty").filter("1"::equals).isPresent() && rollingUploadDue()) {
       uploadRollingState();
     }
   }
@@ -129,6 +136,14 @@ final class Checkpoints {
     }
   }
 
+  private boolean rollingUploadDue() {
+    if (ctx.db().meta("rolling:name").isEmpty()) {
+      return true; // no rolling state since the last checkpoint
+    }
+    double last = ctx.db().meta("rolling:uploaded_at").map(Double::parseDouble).orElse(Double.NEGATIVE_INFINITY);
+    return ctx.now() - last >= ROLLING_UPLOAD_SECONDS;
+  }
+
   private double baseTimestamp() {
     return ctx.db().meta("rolling:base").map(Double::parseDouble).orElse(0.0);
   }
@@ -159,6 +174,7 @@ final class Checkpoints {
     ctx.db().inTransaction(() -> {
       ctx.db().setMeta("rolling:name", written);
       ctx.db().setMeta("rolling:dirty", "0");
+      ctx.db().setMeta("rolling:uploaded_at", Double.toString(now));
     });
   }
 

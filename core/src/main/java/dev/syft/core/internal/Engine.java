@@ -288,8 +288,21 @@ public final class Engine implements AutoCloseable {
     Set<String> watchedIds = hints.listedBefore();
     watchedIds.addAll(c.folders().discoveredIds());
     double lastSearch = db.meta(SHARES_SEARCHED).map(Double::parseDouble).orElse(Double.NEGATIVE_INFINITY);
-    boolean searchShares = hints.othersMayHaveSharedSomething(watchedIds) || !c.folders().discovered()
-        || c.now() - lastSearch >= ChangeHints.FULL_LISTING_SECONDS;
+    boolean sharesDue = c.now() - lastSearch >= ChangeHints.FULL_LISTING_SECONDS;
+    boolean searchShares = hints.othersMayHaveSharedSomething(watchedIds) || !c.folders().discovered() || sharesDue;
+    // the safety net where the store lists several folders in one request (Drive): every watched
+    // folder that is due, in one query that also answers this round's searches for shared folders
+    List<dev.syft.transport.Entry> known = new ArrayList<>();
+    for (StateDb.PeerRow r : db.peers()) {
+      if (r.state().equals(PeerManager.ACCEPTED)) {
+        c.folders().peerOwnedInboxIfKnown(r.email()).ifPresent(known::add);
+        c.folders().layout().knownPeerDatasiteFolder(r.email(), dev.syft.transport.layout.BoxType.OUTBOX)
+            .ifPresent(known::add);
+      }
+    }
+    if (hints.safetyNet(known, sharesDue)) {
+      searchShares = true; // free now: the store answers it from that query
+    }
     try {
       peers.refresh(searchShares);
     } catch (IOException e) {

@@ -399,10 +399,18 @@ final class OwnerEngine {
     if (inbox.isEmpty() || !hints.mayHaveChanged(inbox.get())) {
       return new int[] {0, 0};
     }
+    List<Entry> done = new ArrayList<>(); // moved to the archive together at the end (one request on Drive)
+    try {
+      return drainListed(peer, peers, hints.list(inbox.get()), done);
+    } finally {
+      archive(peer, done);
+    }
+  }
+
+  private int[] drainListed(String peer, List<String> peers, List<Entry> listed, List<Entry> done) {
     List<Entry> waiting = new ArrayList<>();
     int accepted = 0;
     int rejected = 0;
-    List<Entry> listed = ctx.storage().listAll(inbox.get());
     Writers.check(ctx, peer, "inbox", listed);
     for (Entry e : listed) {
       if (e.folder()) {
@@ -418,14 +426,14 @@ final class OwnerEngine {
               + " (expected msgv2_<timestamp>_<uid>.tar.gz with a timestamp the reference writes)");
           rejected++;
         }
-        archive(peer, e);
+        done.add(e);
       }
     }
     waiting.sort(Comparator.comparingDouble((Entry e) -> Wire.proposalTimestamp(e.name()).orElseThrow())
         .thenComparing(Entry::name));
     for (Entry file : waiting) {
       if (ctx.db().received(peer, file.name())) {
-        archive(peer, file); // applied before a crash, not yet moved
+        done.add(file); // applied before a crash, not yet moved
         continue;
       }
       Outcome o;
@@ -442,7 +450,7 @@ final class OwnerEngine {
       } else {
         rejected++;
       }
-      archive(peer, file);
+      done.add(file);
     }
     return new int[] {accepted, rejected};
   }
@@ -687,12 +695,16 @@ final class OwnerEngine {
     return new Outcome(false, reason);
   }
 
-  private void archive(String peer, Entry file) {
+  /** Moves processed messages to the archive, all at once. */
+  private void archive(String peer, List<Entry> files) {
+    if (files.isEmpty()) {
+      return;
+    }
     try {
-      ctx.storage().move(file, ctx.folders().archive(peer));
+      ctx.storage().moveAll(files, ctx.folders().archive(peer));
     } catch (IOException e) {
       // the ledger already protects against re-applying; moving is housekeeping
-      LOG.warn("could not move {} to the archive: {}", file.name(), e.getMessage());
+      LOG.warn("could not move {} message(s) from {} to the archive: {}", files.size(), peer, e.getMessage());
     }
   }
 }

@@ -195,7 +195,7 @@ final class ScientistEngine {
     double watermark = ctx.db().watermark(peer);
     Map<String, Long> seen = ctx.db().seenNames(peer);
     List<Entry> fresh = new ArrayList<>();
-    List<Entry> listed = ctx.storage().listAll(outbox);
+    List<Entry> listed = hints.list(outbox);
     Writers.check(ctx, peer, "outbox", listed);
     for (Entry e : listed) {
       Long size = seen.get(e.name());

@@ -68,6 +68,11 @@ public abstract class ForwardingStorage implements Storage {
       public Changes changesSince(String cursor) throws IOException {
         return invoke(Operation.FEED_CHANGES, cursor, () -> f.changesSince(cursor));
       }
+
+      @Override
+      public Optional<List<Entry>> knownChildren(Entry folder) {
+        return f.knownChildren(folder); // no call to count or fail
+      }
     });
     Optional<Watcher> watcher = c.watcher().map(w -> onChange -> invoke(Operation.WATCH, "", () -> w.watch(onChange)));
     return new Capabilities(c.conditionalCreate(), feed, watcher, c.folderTimesTrackChildren());
@@ -104,6 +109,19 @@ public abstract class ForwardingStorage implements Storage {
   }
 
   @Override
+  public boolean listsSeveralAtOnce() {
+    return delegate.listsSeveralAtOnce();
+  }
+
+  @Override
+  public Map<String, List<Entry>> listSeveral(List<Entry> folders) throws IOException {
+    if (!delegate.listsSeveralAtOnce()) {
+      return Storage.super.listSeveral(folders); // each listing through this decorator
+    }
+    return invoke(Operation.LIST, folders.size() + " folders", () -> delegate.listSeveral(folders));
+  }
+
+  @Override
   public boolean vouchesForOwners() {
     return delegate.vouchesForOwners();
   }
@@ -126,6 +144,23 @@ public abstract class ForwardingStorage implements Storage {
   @Override
   public Entry move(Entry item, Entry newParent) throws IOException {
     return invoke(Operation.MOVE, item.name(), () -> delegate.move(item, newParent));
+  }
+
+  @Override
+  public boolean movesSeveralAtOnce() {
+    return delegate.movesSeveralAtOnce();
+  }
+
+  @Override
+  public void moveAll(List<Entry> items, Entry newParent) throws IOException {
+    if (!delegate.movesSeveralAtOnce()) {
+      Storage.super.moveAll(items, newParent); // each move through this decorator
+      return;
+    }
+    invoke(Operation.MOVE, items.size() + " items", () -> {
+      delegate.moveAll(items, newParent);
+      return null;
+    });
   }
 
   @Override

@@ -142,6 +142,11 @@ public final class SyftLayout {
     return found;
   }
 
+  /** {@link #findPeerDatasiteFolder} when an earlier call found it (no storage call), else empty. */
+  public Optional<Entry> knownPeerDatasiteFolder(String peer, BoxType type) {
+    return Optional.ofNullable(cache.get(peerDatasiteKey(normalizeEmail(peer), type)));
+  }
+
   /** Both of this client's folders for {@code peer}'s datasite, when both exist. */
   public Optional<P2pFolders> findPeerDatasiteFolders(String peer) throws IOException {
     Optional<Entry> in = findPeerDatasiteFolder(peer, BoxType.INBOX);

@@ -36,6 +36,7 @@ import dev.syft.transport.gdrive.internal.Body;
 import dev.syft.transport.gdrive.internal.DriveCalls;
 import dev.syft.transport.gdrive.internal.DriveErrors;
 import dev.syft.transport.gdrive.internal.FolderCache;
+import dev.syft.transport.gdrive.internal.FollowedFolders;
 import dev.syft.transport.gdrive.internal.ParentMemory;
 import dev.syft.transport.gdrive.internal.ResumingInputStream;
 import java.io.IOException;
@@ -104,7 +105,9 @@ public final class GDriveStorage implements Storage {
   static final String FILE_FIELDS = "id,name,mimeType,size,createdTime,modifiedTime,parents,owners(emailAddress),"
       + "appProperties,trashed";
   static final String LIST_FIELDS = "nextPageToken,files(" + FILE_FIELDS + ")";
-  static final String CHANGE_FIELDS = "nextPageToken,newStartPageToken,changes(fileId,removed,file(mimeType,parents,ownedByMe,trashed))";
+  /** The feed carries what a listing gives, so a folder it reports need not be listed (FollowedFolders). */
+  static final String CHANGE_FIELDS = "nextPageToken,newStartPageToken,changes(fileId,removed,file(" + FILE_FIELDS
+      + ",ownedByMe))";
   static final String PERMISSION_FIELDS = "nextPageToken,permissions(id,type,emailAddress,role)";
   private static final int SERVER_PAGE = 1000;
   private static final int BATCH_LIMIT = 100;
@@ -129,6 +132,7 @@ public final class GDriveStorage implements Storage {
   private final DriveCalls calls;
   private final FolderCache cache;
   private final ParentMemory parents = new ParentMemory(20_000);
+  private final FollowedFolders followed = new FollowedFolders();
   private final Semaphore downloads;
   private final ConcurrentLinkedQueue<String> reservedIds = new ConcurrentLinkedQueue<>();
   private final Capabilities capabilities;
@@ -163,9 +167,15 @@ public final class GDriveStorage implements Storage {
    * @throws GDriveAuthException no usable token, an expired token, or a token of another account
    */
   public static GDriveStorage open(GDriveConfig config) throws IOException {
-    GDriveStorage s = new GDriveStorage(config, new HttpCredentialsAdapter(credentials(config)));
+    GoogleCredentials creds = credentials(config);
+    GDriveStorage s = new GDriveStorage(config, new HttpCredentialsAdapter(creds));
     if (config.verifyAccount()) {
-      s.verifyAccount();
+      // checked once per credential where the id cache is kept (a new sign-in is checked again)
+      String digest = config.cacheDir() == null ? null : credentialDigest(config);
+      if (!s.cache.verified(digest)) {
+        s.verifyAccount();
+        s.cache.verified(digest, true);
+      }
     }
     return s;
   }
@@ -234,6 +244,25 @@ public final class GDriveStorage implements Storage {
       }
     });
     return u;
+  }
+
+  /** A digest naming the credential (refresh token, else access token), never the secret itself. */
+  private static String credentialDigest(GDriveConfig c) {
+    String secret;
+    try {
+      if (c.accessToken() != null && !c.accessToken().isBlank()) {
+        secret = "access:" + c.accessToken();
+      } else if (c.tokenFile() != null) {
+        TokenFile t = TokenFile.read(c.tokenFile());
+        secret = t.refreshable() ? "refresh:" + t.refreshToken() : "access:" + t.accessToken();
+      } else {
+        return null;
+      }
+      byte[] h = MessageDigest.getInstance("SHA-256").digest((c.email() + "|" + secret).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h);
+    } catch (IOException | java.security.NoSuchAlgorithmException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static String loginHint(GDriveConfig c) {
@@ -371,12 +400,125 @@ public final class GDriveStorage implements Storage {
   private List<File> children(Entry folder) throws IOException {
     requireFolder(folder, "list");
     String q = "'" + esc(folder.id()) + "' in parents and trashed = false";
+    long stamp = followed.stamp();
+    boolean known = followed.follows(folder.id());
     List<File> all = oldestFirst(search("list '" + folder.name() + "'", q));
-    if (all.isEmpty() && getFile(folder.id()).isEmpty()) {
+    // a followed folder existed and stayed visible as of the last feed read: no get to tell "empty"
+    if (all.isEmpty() && !known && getFile(folder.id()).isEmpty()) {
       cache.evict(folder.id());
       throw notFound(folder);
     }
+    followed.listed(folder.id(), all, stamp);
     return all;
+  }
+
+  /** Folders per {@code 'a' in parents or ...} query, so the query stays well under Drive's length limit. */
+  private static final int FOLDERS_PER_QUERY = 50;
+
+  @Override
+  public boolean listsSeveralAtOnce() {
+    return true;
+  }
+
+  /**
+   * One query for up to {@value #FOLDERS_PER_QUERY} folders ({@code 'a' in parents or 'b' in parents
+   * ...}). An empty folder is answered only when the change feed follows it (it then is known to exist
+   * and be visible); other empty ones are left out, for the caller to list alone.
+   */
+  @Override
+  public Map<String, List<Entry>> listSeveral(List<Entry> folders) throws IOException {
+    Map<String, List<Entry>> out = new LinkedHashMap<>();
+    for (int from = 0; from < folders.size(); from += FOLDERS_PER_QUERY) {
+      List<Entry> chunk = folders.subList(from, Math.min(folders.size(), from + FOLDERS_PER_QUERY));
+      Map<String, List<File>> found = new LinkedHashMap<>();
+      Set<String> known = new java.util.HashSet<>();
+      List<String> terms = new ArrayList<>();
+      for (Entry f : chunk) {
+        requireFolder(f, "list");
+        found.put(f.id(), new ArrayList<>());
+        if (followed.follows(f.id())) {
+          known.add(f.id());
+        }
+        terms.add("'" + esc(f.id()) + "' in parents");
+      }
+      long stamp = followed.stamp();
+      boolean withShared = from == 0;
+      String q = "(" + String.join(" or ", terms) + ") and trashed = false";
+      if (withShared) { // the same request answers the searches for shared folders that follow
+        q = "(" + q + ") or (" + SHARED_WITH_ME + ")";
+      }
+      long sharedAt = System.nanoTime();
+      List<File> shared = new ArrayList<>();
+      for (File f : search("list " + chunk.size() + " folders", q)) {
+        if (withShared && isFolder(f) && !me.equals(ownerOf(f))) {
+          shared.add(f);
+        }
+        if (f.getParents() != null) {
+          for (String p : f.getParents()) {
+            List<File> l = found.get(p);
+            if (l != null) {
+              l.add(f);
+            }
+          }
+        }
+      }
+      List<String> unsure = new ArrayList<>();
+      found.forEach((id, files) -> {
+        if (files.isEmpty() && !known.contains(id)) {
+          unsure.add(id);
+        }
+      });
+      if (withShared && feedInUse) {
+        sharedWithMe = new SharedMemo(sharedAt, shared);
+      }
+      Set<String> present = existing(unsure);
+      for (Map.Entry<String, List<File>> e : found.entrySet()) {
+        if (e.getValue().isEmpty() && !known.contains(e.getKey()) && !present.contains(e.getKey())) {
+          continue; // gone, hidden or unsure: the caller lists it alone and learns which
+        }
+        List<File> sorted = oldestFirst(e.getValue());
+        followed.listed(e.getKey(), sorted, stamp);
+        List<Entry> entries = new ArrayList<>();
+        for (File f : sorted) {
+          entries.add(toEntry(f));
+        }
+        out.put(e.getKey(), entries);
+      }
+    }
+    return out;
+  }
+
+  /** Which of these ids exist, visible and not trashed: one batch of gets (one request); unsure ones are left out. */
+  private Set<String> existing(List<String> ids) throws IOException {
+    Set<String> out = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    if (ids.size() == 1) {
+      if (getFile(ids.get(0)).isPresent()) {
+        out.add(ids.get(0));
+      }
+      return out;
+    }
+    calls.run("check " + ids.size() + " folders", a -> {
+      BatchRequest batch = drive.batch();
+      for (String id : ids) {
+        drive.files().get(id).setFields("id,trashed").queue(batch, new JsonBatchCallback<File>() {
+          @Override
+          public void onSuccess(File f, HttpHeaders headers) {
+            if (!Boolean.TRUE.equals(f.getTrashed())) {
+              out.add(id);
+            }
+          }
+
+          @Override
+          public void onFailure(GoogleJsonError e, HttpHeaders headers) {}
+        });
+      }
+      batch.execute();
+      return null;
+    });
+    return out;
   }
 
   @Override
@@ -396,11 +538,37 @@ public final class GDriveStorage implements Storage {
     }
   }
 
+  static final String SHARED_WITH_ME = "mimeType = '" + FOLDER_MIME + "' and not 'me' in owners and trashed = false";
+  /** How long one answer of "every folder shared with me" serves further searches (one sync round's worth). */
+  private static final long SHARED_MEMO_NANOS = 10_000_000_000L;
+
+  /** Every folder shared with me, as one search found it; dropped at every change-feed read. */
+  private record SharedMemo(long at, List<File> folders) {}
+
+  private volatile SharedMemo sharedWithMe;
+  /** Whether this instance reads the change feed (a sync client): only then do searches share an answer. */
+  private volatile boolean feedInUse;
+
+  /**
+   * One search for every folder shared with me, filtered here (Drive's {@code name contains} is
+   * word-prefix based), so the searches of one round (peer requests, dataset collections) cost one
+   * request together: the answer serves for {@value #SHARED_MEMO_NANOS} ns, until the next change-feed
+   * read (a sync round reads the feed first).
+   */
   @Override
   public List<Entry> findSharedWithMe(String fragment) throws IOException {
-    String q = "mimeType = '" + FOLDER_MIME + "' and not 'me' in owners and trashed = false and name contains '"
-        + esc(fragment) + "'";
-    return entries(search("find folders shared with me", q),
+    SharedMemo m = sharedWithMe;
+    List<File> all;
+    if (m != null && System.nanoTime() - m.at() < SHARED_MEMO_NANOS) {
+      all = m.folders();
+    } else {
+      long at = System.nanoTime();
+      all = search("find folders shared with me", SHARED_WITH_ME);
+      if (feedInUse) {
+        sharedWithMe = new SharedMemo(at, all);
+      }
+    }
+    return entries(all,
         f -> isFolder(f) && f.getName() != null && f.getName().contains(fragment) && !me.equals(ownerOf(f)));
   }
 
@@ -643,11 +811,11 @@ public final class GDriveStorage implements Storage {
   }
 
   private File updateMedia(String id, String name, Body body) throws IOException {
-    return calls.run("replace '" + name + "'", true, a -> {
+    return mine(calls.run("replace '" + name + "'", true, a -> {
       Drive.Files.Update u = drive.files().update(id, new File(), body.content(mimeFor(name))).setFields(FILE_FIELDS);
       tune(u.getMediaHttpUploader(), body);
       return u.execute();
-    });
+    }));
   }
 
   private Entry createFile(Entry folder, String name, Body body) throws IOException {
@@ -662,8 +830,8 @@ public final class GDriveStorage implements Storage {
       log.warn("Drive put '{}' outside folder '{}'; moving it there", name, folder.name());
       String remove = f.getParents() == null ? null : String.join(",", f.getParents());
       String id = f.getId();
-      return toEntry(calls.run("re-parent '" + name + "'", a -> drive.files().update(id, new File())
-          .setAddParents(folder.id()).setRemoveParents(remove).setFields(FILE_FIELDS).execute()));
+      return toEntry(mine(calls.run("re-parent '" + name + "'", a -> drive.files().update(id, new File())
+          .setAddParents(folder.id()).setRemoveParents(remove).setFields(FILE_FIELDS).execute())));
     }
     return toEntry(f);
   }
@@ -685,6 +853,18 @@ public final class GDriveStorage implements Storage {
    * up by that id (get-by-id is consistent, unlike search).
    */
   private File createOnce(String what, File meta, boolean upload, Creator creator) throws IOException {
+    return mine(createOnce0(what, meta, upload, creator));
+  }
+
+  /** Notes an item this client wrote or moved in the folders the change feed follows. */
+  private File mine(File f) {
+    if (f != null && f.getId() != null) {
+      followed.changed(f.getId(), f);
+    }
+    return f;
+  }
+
+  private File createOnce0(String what, File meta, boolean upload, Creator creator) throws IOException {
     String id = reserveId();
     if (id != null) {
       meta.setId(id);
@@ -759,10 +939,78 @@ public final class GDriveStorage implements Storage {
       }
     }
     String remove = from;
-    File f = calls.run("move '" + item.name() + "' to '" + newParent.name() + "'", a -> drive.files()
+    File f = mine(calls.run("move '" + item.name() + "' to '" + newParent.name() + "'", a -> drive.files()
         .update(item.id(), new File()).setAddParents(newParent.id()).setRemoveParents(remove)
-        .setFields(FILE_FIELDS).execute());
+        .setFields(FILE_FIELDS).execute()));
     return toEntry(f);
+  }
+
+  @Override
+  public boolean movesSeveralAtOnce() {
+    return true;
+  }
+
+  /**
+   * Moves in batches of at most 100 (one request each); an item whose move failed in the batch, or
+   * whose parent is not known, is moved alone (under the retry policy).
+   */
+  @Override
+  public void moveAll(List<Entry> items, Entry newParent) throws IOException {
+    requireFolder(newParent, "move into");
+    List<Entry> alone = new ArrayList<>();
+    List<Entry> batchable = new ArrayList<>();
+    for (Entry e : items) {
+      if (e.parentId() == null || root != null && e.id().equals(root.id())) {
+        alone.add(e);
+      } else if (!newParent.id().equals(e.parentId())) {
+        batchable.add(e);
+      }
+    }
+    if (batchable.size() == 1) {
+      alone.addAll(batchable);
+      batchable.clear();
+    }
+    for (int from = 0; from < batchable.size(); from += BATCH_LIMIT) {
+      List<Entry> chunk = batchable.subList(from, Math.min(batchable.size(), from + BATCH_LIMIT));
+      List<Entry> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+      try {
+        calls.run("move " + chunk.size() + " items to '" + newParent.name() + "'", a -> {
+        failed.clear();
+        BatchRequest batch = drive.batch();
+        for (Entry e : chunk) {
+          drive.files().update(e.id(), new File()).setAddParents(newParent.id()).setRemoveParents(e.parentId())
+              .setFields(FILE_FIELDS).queue(batch, new JsonBatchCallback<File>() {
+                @Override
+                public void onSuccess(File f, HttpHeaders headers) {
+                  mine(f);
+                }
+
+                @Override
+                public void onFailure(GoogleJsonError err, HttpHeaders headers) {
+                  failed.add(e);
+                }
+              });
+        }
+        batch.execute();
+        return null;
+        });
+      } catch (StorageException ex) {
+        failed.clear();
+        failed.addAll(chunk); // the batch as a whole failed: each alone (a done move is a no-op then)
+      }
+      alone.addAll(failed);
+    }
+    IOException first = null;
+    for (Entry e : alone) {
+      try {
+        move(e, newParent);
+      } catch (IOException ex) {
+        first = first == null ? ex : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   @Override
@@ -785,6 +1033,7 @@ public final class GDriveStorage implements Storage {
       }
       // our own item is already gone: deleting is idempotent
     } finally {
+      followed.changed(item.id(), null);
       cache.evict(item.id());
       if (root != null && root.id().equals(item.id())) {
         root = null;
@@ -1057,8 +1306,8 @@ public final class GDriveStorage implements Storage {
     requireOwned(item, "change properties of");
     Map<String, String> props = new LinkedHashMap<>();
     props.put(key, value == null ? Data.NULL_STRING : value);
-    File f = calls.run("set property " + key + " of '" + item.name() + "'", a -> drive.files()
-        .update(item.id(), new File().setAppProperties(props)).setFields(FILE_FIELDS).execute());
+    File f = mine(calls.run("set property " + key + " of '" + item.name() + "'", a -> drive.files()
+        .update(item.id(), new File().setAppProperties(props)).setFields(FILE_FIELDS).execute()));
     Entry e = toEntry(f);
     return root != null && e.id().equals(root.id()) ? rootEntry(f) : e;
   }
@@ -1072,12 +1321,45 @@ public final class GDriveStorage implements Storage {
 
     @Override
     public String currentCursor() throws IOException {
-      return calls.run("read the change cursor", a -> drive.changes().getStartPageToken().setFields("startPageToken")
-          .execute()).getStartPageToken();
+      String start = calls.run("read the change cursor", a -> drive.changes().getStartPageToken()
+          .setFields("startPageToken").execute()).getStartPageToken();
+      sharedWithMe = null;
+      feedInUse = true;
+      followed.started(start);
+      return start;
     }
 
     @Override
     public Changes changesSince(String cursor) throws IOException {
+      sharedWithMe = null;
+      feedInUse = true;
+      boolean chained = followed.continues(cursor);
+      try {
+        Changes out = read(cursor);
+        if (chained) {
+          followed.advanced(out.nextCursor());
+        } else {
+          followed.started(out.nextCursor());
+        }
+        return out;
+      } catch (IOException | RuntimeException e) {
+        followed.broken();
+        throw e;
+      }
+    }
+
+    @Override
+    public Optional<List<Entry>> knownChildren(Entry folder) {
+      return followed.children(folder.id()).map(files -> {
+        List<Entry> out = new ArrayList<>();
+        for (File f : oldestFirst(files)) {
+          out.add(toEntry(f));
+        }
+        return out;
+      });
+    }
+
+    private Changes read(String cursor) throws IOException {
       Set<String> changed = new LinkedHashSet<>();
       Set<String> others = new LinkedHashSet<>();
       String token = cursor;
@@ -1108,6 +1390,10 @@ public final class GDriveStorage implements Storage {
       changed.add(id); // a folder's own change (e.g. newly shared) means: list it
       File f = c.getFile();
       boolean gone = Boolean.TRUE.equals(c.getRemoved()) || f == null || Boolean.TRUE.equals(f.getTrashed());
+      if (f != null) {
+        f.setId(id);
+      }
+      followed.changed(id, gone ? null : f);
       if (gone || f.getParents() == null || f.getParents().isEmpty()) {
         others.add(GONE); // a removal (a withdrawn request?) or an item we cannot place: the client must look
       } else if (!Boolean.TRUE.equals(f.getOwnedByMe())) {

@@ -29,6 +29,14 @@ public final class GDriveStorageProvider implements StorageProvider {
     return GDriveStorage.open(config(uri, email, options));
   }
 
+  /** With the home's cache folder as {@code cache_dir} unless the options name one. */
+  @Override
+  public Storage open(URI uri, String email, Map<String, String> options, java.nio.file.Path cacheDir)
+      throws IOException {
+    GDriveConfig c = config(uri, email, options);
+    return GDriveStorage.open(c.cacheDir() == null && cacheDir != null ? c.withCacheDir(cacheDir) : c);
+  }
+
   /** The settings a URI and options describe (no network access). */
   public static GDriveConfig config(URI uri, String email, Map<String, String> options) {
     if (uri.getScheme() == null || !SCHEME.equalsIgnoreCase(uri.getScheme())) {

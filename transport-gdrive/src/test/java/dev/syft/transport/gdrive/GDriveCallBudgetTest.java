@@ -95,6 +95,79 @@ class GDriveCallBudgetTest {
   }
 
   @Test
+  void aFolderListedOnceIsThenKnownFromTheFeedWithoutAnotherListing() throws IOException {
+    alice.share(inbox, BOB, Role.WRITER);
+    ChangeFeed feed = alice.capabilities().changeFeed().orElseThrow();
+    String c0 = feed.currentCursor();
+    assertThat(feed.knownChildren(inbox)).as("not listed since the chain started").isEmpty();
+    alice.listAll(inbox);
+    Entry msg = bob.write(inbox, "msgv2_1712345678.5_u.tar.gz", utf8("proposal"), WriteMode.CREATE);
+    String[] c1 = new String[1];
+    List<Entry> known = new java.util.ArrayList<>();
+    assertThat(spent(io(() -> {
+      c1[0] = feed.changesSince(c0).nextCursor();
+      known.addAll(feed.knownChildren(inbox).orElseThrow());
+    }))).isEqualTo(Map.of("changes.list", 1L));
+    assertThat(known).as("the feed's entries are the listing's").isEqualTo(alice.listAll(inbox));
+    assertThat(known).extracting(Entry::name).contains(msg.name());
+
+    bob.delete(msg);
+    String c2 = feed.changesSince(c1[0]).nextCursor();
+    assertThat(feed.knownChildren(inbox).orElseThrow()).extracting(Entry::name).doesNotContain(msg.name());
+
+    alice.unshare(inbox, BOB); // a change to the folder itself: list it again
+    feed.changesSince(c2);
+    assertThat(feed.knownChildren(inbox)).isEmpty();
+  }
+
+  @Test
+  void aBrokenCursorChainForgetsEveryFollowedFolder() throws IOException {
+    ChangeFeed feed = alice.capabilities().changeFeed().orElseThrow();
+    String c0 = feed.currentCursor();
+    alice.listAll(inbox);
+    alice.write(inbox, "first", utf8("x"), WriteMode.CREATE);
+    String c1 = feed.changesSince(c0).nextCursor();
+    assertThat(c1).isNotEqualTo(c0);
+    assertThat(feed.knownChildren(inbox)).isPresent();
+    alice.write(inbox, "mine", utf8("x"), WriteMode.CREATE);
+    assertThat(feed.knownChildren(inbox).orElseThrow()).extracting(Entry::name).contains("mine");
+    feed.changesSince(c0); // not the cursor the feed handed out last (e.g. another process advanced it)
+    assertThat(feed.knownChildren(inbox)).isEmpty();
+  }
+
+  @Test
+  void listingAFollowedEmptyFolderIsOneCall() throws IOException {
+    Entry empty = alice.ensureFolder(alice.root(), "empty");
+    ChangeFeed feed = alice.capabilities().changeFeed().orElseThrow();
+    String c0 = feed.currentCursor();
+    alice.listAll(empty);
+    feed.changesSince(c0);
+    assertThat(spent(io(() -> assertThat(alice.listAll(empty)).isEmpty()))).isEqualTo(Map.of("files.list", 1L));
+  }
+
+  @Test
+  void listingSeveralFoldersIsOneQueryThatAlsoAnswersTheRoundsSharedSearches() throws IOException {
+    Entry a = alice.ensureFolder(alice.root(), "a");
+    Entry b = alice.ensureFolder(alice.root(), "b");
+    Entry empty = alice.ensureFolder(alice.root(), "e");
+    alice.write(a, "a1", utf8("1"), WriteMode.CREATE);
+    alice.write(a, "a2", utf8("2"), WriteMode.CREATE);
+    alice.write(b, "b1", utf8("3"), WriteMode.CREATE);
+    Entry request = bob.ensureFolder(bob.root(), "syft_datasite#0.1.117#alice@example.com#inbox#bob@example.com");
+    bob.share(request, ALICE, Role.WRITER);
+    alice.capabilities().changeFeed().orElseThrow().currentCursor(); // a sync client reads the feed first
+    Map<String, List<Entry>> listed = new java.util.HashMap<>();
+    assertThat(spent(io(() -> listed.putAll(alice.listSeveral(List.of(a, b, empty))))))
+        .as("one query, and one get to tell the empty folder from a hidden one")
+        .isEqualTo(Map.of("files.list", 1L, "files.get", 1L));
+    assertThat(listed.get(a.id())).extracting(Entry::name).containsExactly("a1", "a2");
+    assertThat(listed.get(b.id())).extracting(Entry::name).containsExactly("b1");
+    assertThat(listed.get(empty.id())).isEmpty();
+    assertThat(spent(io(() -> assertThat(alice.findSharedWithMe("#alice@example.com#")).extracting(Entry::id)
+        .containsExactly(request.id())))).as("answered by the same query").isEmpty();
+  }
+
+  @Test
   void listingAFolderIsOneCall() throws IOException {
     for (int i = 0; i < 5; i++) {
       alice.write(inbox, "m" + i, utf8("x"), WriteMode.CREATE);
@@ -154,6 +227,20 @@ class GDriveCallBudgetTest {
   }
 
   @Test
+  void movingSeveralItemsIsOneBatch() throws IOException {
+    Entry archive = alice.ensureFolder(alice.root(), "syft_bob@example.com_to_alice@example.com_archive");
+    List<Entry> msgs = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      msgs.add(alice.write(inbox, "msgv2_" + i + ".0_u.tar.gz", utf8("p" + i), WriteMode.CREATE));
+    }
+    assertThat(spent(io(() -> alice.moveAll(msgs, archive))))
+        .isEqualTo(Map.of("batch", 1L, "batch:files.update", 3L));
+    for (Entry m : msgs) {
+      assertThat(fake.file(m.id()).orElseThrow().parents()).containsExactly(archive.id());
+    }
+  }
+
+  @Test
   void knownFoldersAndTheTopFolderCostNothing() throws IOException {
     assertThat(spent(io(() -> {
       alice.root();
@@ -204,6 +291,17 @@ class GDriveCallBudgetTest {
     assertThat(second.ensureFolder(second.root(), "0.1.117#alice@example.com").id()).isEqualTo(events.id());
     assertThat(fake.counts()).as("one get to confirm the cached top folder, nothing else")
         .isEqualTo(Map.of("files.get", 1L));
+  }
+
+  @Test
+  void theAccountIsCheckedOncePerCredentialWhereTheCacheIsKept(@TempDir Path cacheDir) throws IOException {
+    GDriveConfig c = GDriveConfig.forFake(fake.rootUrl(), ALICE).withCacheDir(cacheDir);
+    assertThat(spent(io(() -> GDriveStorage.open(c)))).isEqualTo(Map.of("about.get", 1L));
+    assertThat(spent(io(() -> GDriveStorage.open(c)))).as("a second process").isEmpty();
+    // another credential (here: bob's token configured for alice) is checked again, and refused
+    GDriveConfig other = c.withAccessToken(BOB);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GDriveStorage.open(other))
+        .isInstanceOf(GDriveAuthException.class).hasMessageContaining("belongs to " + BOB);
   }
 
   @Test

@@ -40,6 +40,7 @@ public final class FolderCache {
   private Cached root;
   private final Map<String, Cached> folders = new LinkedHashMap<>();
   private final Map<String, String> files = new LinkedHashMap<>();
+  private String verified; // a digest of the credential whose account was checked, or null
 
   /** @param file where to keep the cache, or null for memory only */
   public FolderCache(Path file) {
@@ -115,7 +116,21 @@ public final class FolderCache {
     }
   }
 
+  /** Whether the account of the credential with this digest was checked before (then no about.get). */
+  public synchronized boolean verified(String credentialDigest) {
+    return credentialDigest != null && credentialDigest.equals(verified);
+  }
+
+  public synchronized void verified(String credentialDigest, boolean ok) {
+    String v = ok ? credentialDigest : null;
+    if (!java.util.Objects.equals(v, verified)) {
+      verified = v;
+      save();
+    }
+  }
+
   public synchronized void clear() {
+    verified = null;
     root = null;
     folders.clear();
     files.clear();
@@ -142,6 +157,8 @@ public final class FolderCache {
           folders.put(e.getKey(), read(e.getValue()));
         }
       }
+      JsonNode v = o.get("verified");
+      verified = v == null || v.isNull() ? null : v.asString();
       JsonNode fl = o.get("files");
       if (fl != null) {
         for (Map.Entry<String, JsonNode> e : fl.properties()) {
@@ -151,6 +168,7 @@ public final class FolderCache {
     } catch (RuntimeException | IOException e) {
       log.warn("ignoring the unreadable Drive id cache {}: {}", file, e.toString());
       root = null;
+      verified = null;
       folders.clear();
       files.clear();
     }
@@ -168,6 +186,9 @@ public final class FolderCache {
     }
     ObjectNode o = JSON.createObjectNode();
     o.put("format", 1);
+    if (verified != null) {
+      o.put("verified", verified);
+    }
     if (root != null) {
       write(o.putObject("root"), root);
     }
