@@ -29,14 +29,6 @@ public interface StorageFixture extends AutoCloseable {
     return 1_050;
   }
 
-  /**
-   * Whether a concurrent listing never misses a file while it is replaced. False only where a known
-   * defect is tracked (the SFTP store under injected faults, issue #21); the test is then skipped.
-   */
-  default boolean listingSeesReplacesAtomically() {
-    return true;
-  }
-
   /** Whether names differing only in case are distinct items (false on macOS/Windows file systems). */
   default boolean caseSensitiveNames() {
     return true;
