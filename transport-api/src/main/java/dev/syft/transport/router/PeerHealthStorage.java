@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Records, per peer, when calls on the folders of our traffic with that peer (P2P folders and
  * archives, see {@link FolderNames#peerOfFolder}) last worked on this store, and the last failure.
  * Calls are attributed by the folder they act on, or for files by their parent folder once a lookup
- * has shown it. "Not found" and "already exists" are answers, not failures. Thread-safe.
+ * has shown it. "Not found" and "already exists" are answers, not failures. Unlike other decorators
+ * it forwards {@code listAll} and {@code readAll} whole, so it adds no requests. Thread-safe.
  */
 public final class PeerHealthStorage extends ForwardingStorage {
   /**
@@ -127,6 +128,19 @@ public final class PeerHealthStorage extends ForwardingStorage {
     Page p = track(peerOf(folder), () -> delegate.list(folder, pageToken, pageSize));
     learn(p.entries());
     return p;
+  }
+
+  /** Forwarded whole, so a store's own listing (Drive: one search) is kept. */
+  @Override
+  public List<Entry> listAll(Entry folder) throws IOException {
+    List<Entry> all = track(peerOf(folder), () -> delegate.listAll(folder));
+    learn(all);
+    return all;
+  }
+
+  @Override
+  public byte[] readAll(Entry file, long maxBytes) throws IOException {
+    return track(peerOf(file), () -> delegate.readAll(file, maxBytes));
   }
 
   @Override
