@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
         PeersCommand.Remove.class, PeersCommand.Trust.class},
     footer = {"", "Examples:",
         "  syft peers add do@hospital.example --home ~/ds      ask a data owner to connect",
+        "  syft peers add do@hospital.example --via s3 --home ~/ds   their traffic only over the home's s3: transport",
         "  syft peers list --home ~/do                          see pending requests",
         "  syft peers approve ds@university.example --home ~/do",
         "  syft peers remove do@hosptial.example --home ~/ds    withdraw a mistyped request",
@@ -41,11 +42,18 @@ final class PeersCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (SyftClient c = SyftClient.open(home.resolve())) {
+      java.nio.file.Path dir = home.resolve();
+      try (SyftClient c = SyftClient.open(dir)) {
         List<Peer> peers = c.peers().list();
+        java.util.Map<String, List<String>> routes = dev.syft.core.Transports.peerRoutes(dir);
         var out = spec.commandLine().getOut();
         if (json) {
-          out.println(Json.write(peers));
+          tools.jackson.databind.node.ArrayNode list = Json.MAPPER.valueToTree(peers);
+          for (tools.jackson.databind.JsonNode p : list) {
+            var via = ((tools.jackson.databind.node.ObjectNode) p).putArray("via"); // empty: every transport
+            routes.getOrDefault(p.get("email").asString(), List.of()).forEach(via::add);
+          }
+          out.println(Json.write(list));
           return Main.EXIT_OK;
         }
         if (peers.isEmpty()) {
@@ -61,6 +69,9 @@ final class PeersCommand implements Runnable {
           } else if (p.warning() != null) {
             line.append("  (").append(p.warning()).append(')');
           }
+          if (routes.containsKey(p.email())) {
+            line.append("  via ").append(String.join(", ", routes.get(p.email())));
+          }
           out.println(line);
         }
         return Main.EXIT_OK;
@@ -69,25 +80,37 @@ final class PeersCommand implements Runnable {
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
-      description = "Ask EMAIL to connect (approves them instead if they asked first).")
+      description = {"Ask EMAIL to connect (approves them instead if they asked first).",
+          "With --via, messages to and from EMAIL travel only over the named transports of this home (see 'syft"
+              + " transports list'); they must use the same ones. Run again with other --via to change it."})
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin HomeOption home;
 
     @Parameters(paramLabel = "EMAIL") String email;
 
+    @Option(names = "--via", paramLabel = "TRANSPORT",
+        description = "A transport of this home for this peer's traffic: its URI, or its scheme when only one has it"
+            + " (repeat for several, preferred first).")
+    List<String> via = List.of();
+
     @Override
     public Integer call() {
-      try (SyftClient c = SyftClient.open(home.resolve())) {
+      java.nio.file.Path dir = home.resolve();
+      var out = spec.commandLine().getOut();
+      List<String> chosen = via.isEmpty() ? List.of() : dev.syft.core.Transports.routePeer(dir, email, via);
+      try (SyftClient c = SyftClient.open(dir)) {
         String r = c.peers().add(email);
-        var out = spec.commandLine().getOut();
         switch (r) {
           case "approved" -> out.println("approved " + email + " (they had asked to connect)");
           case "already" -> out.println("already connected or requested: " + email);
           default -> out.println("requested " + email + "; they see it after their next sync and can approve it");
         }
-        return Main.EXIT_OK;
       }
+      if (!chosen.isEmpty()) {
+        out.println("traffic with " + email + " goes via " + String.join(", ", chosen));
+      }
+      return Main.EXIT_OK;
     }
   }
 
@@ -162,8 +185,12 @@ final class PeersCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (SyftClient c = SyftClient.open(home.resolve())) {
+      java.nio.file.Path dir = home.resolve();
+      try (SyftClient c = SyftClient.open(dir)) {
         String was = c.peers().remove(email);
+        if (dev.syft.core.Transports.peerRoutes(dir).containsKey(dev.syft.core.Home.normalizeEmail(email))) {
+          dev.syft.core.Transports.routePeer(dir, email, List.of()); // a new contact starts on every transport
+        }
         var out = spec.commandLine().getOut();
         out.println(switch (was) {
           case "requested_by_me" -> "withdrew your request to " + email;

@@ -28,6 +28,10 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  static String instant(Instant at) {
+    return at == null ? "never" : TIME.format(at);
+  }
+
   static String time(Double epochSeconds) {
     return epochSeconds == null ? "never" : TIME.format(Instant.ofEpochMilli((long) (epochSeconds * 1000)));
   }
@@ -51,6 +55,7 @@ final class StatusCommand implements Callable<Integer> {
         // job listing is a convenience here; status must work even with a damaged job folder
       }
       var eachTransport = transportCheck.join();
+      java.util.List<dev.syft.core.PeerTransport> peerTransports = c.peerTransports();
       String transportProblem = eachTransport.values().stream().anyMatch(java.util.Optional::isEmpty) ? null
           : String.join("; ", eachTransport.values().stream().map(java.util.Optional::get).toList());
       if (json) {
@@ -69,6 +74,7 @@ final class StatusCommand implements Callable<Integer> {
           ts.add(tm);
         }
         m.put("transports", ts);
+        m.put("peer_transports", peerTransports);
         m.put("jobs_waiting_for_review", review.stream().map(dev.syft.jobs.JobInfo::id).toList());
         m.put("my_jobs", mine.stream().map(j -> java.util.Map.of("id", j.id(), "status", j.jobStatus().wire())).toList());
         out.println(Json.write(m));
@@ -92,6 +98,19 @@ final class StatusCommand implements Callable<Integer> {
         String extra = p.skipReason() != null ? "  SKIPPED: " + p.skipReason()
             : p.warning() != null ? "  warning: " + p.warning() : "";
         out.printf("  %-38s %-18s last sync %s%s%n", p.email(), p.state(), time(p.lastSync()), extra);
+      }
+      boolean routed = peerTransports.stream().anyMatch(pt -> !pt.via().isEmpty());
+      if (eachTransport.size() > 1 || routed) {
+        out.println();
+        out.println("peer traffic per transport (last exchange that worked; last error):");
+        for (dev.syft.core.PeerTransport pt : peerTransports) {
+          out.println("  " + pt.peer() + (pt.via().isEmpty() ? "  (every transport)" : "  (via " + String.join(", ", pt.via()) + ")"));
+          for (dev.syft.core.PeerTransport.Health h : pt.transports()) {
+            String state = h.failing() ? "FAILING" : h.lastOkAt() != null ? "works" : "no exchange yet";
+            out.println("    " + h.transport() + "  " + state + "  last ok " + instant(h.lastOkAt())
+                + (h.lastError() == null ? "" : "; last error " + instant(h.lastErrorAt()) + ": " + h.lastError()));
+          }
+        }
       }
       out.println();
       out.println("uploads waiting: " + s.pendingUploads());

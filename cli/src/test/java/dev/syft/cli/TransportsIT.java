@@ -79,4 +79,54 @@ class TransportsIT {
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).contains("unknown transport 'ftp:'");
   }
+
+  /** Paths under {@code dir} of the P2P folders between DO and DS. */
+  private static java.util.List<String> pairFolders(Path dir) throws Exception {
+    try (var walk = Files.walk(dir)) {
+      return walk.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("syft_datasite#") && n.contains("#" + DO + "#") && n.endsWith("#" + DS)).toList();
+    }
+  }
+
+  @Test
+  void aPeerRoutedViaOneTransportExchangesOnlyThereAndStatusShowsItsHealth() throws Exception {
+    String a = "local:" + tmp.resolve("shared-a");
+    String b = "local:" + tmp.resolve("shared-b");
+    String doHome = tmp.resolve("do").toString();
+    String dsHome = tmp.resolve("ds").toString();
+    ok("init", "--email", DO, "--transport", a, "--home", doHome);
+    ok("init", "--email", DS, "--transport", a, "--home", dsHome);
+    ok("transports", "add", b, "--home", doHome);
+    ok("transports", "add", b, "--home", dsHome);
+
+    assertThat(ok("peers", "add", DO, "--via", b, "--home", dsHome).out()).contains("traffic with " + DO + " goes via " + b);
+    ok("sync", "--home", dsHome);
+    ok("sync", "--home", doHome);
+    // the DO approves by adding the DS back, choosing B too
+    assertThat(ok("peers", "add", DS, "--via", b, "--home", doHome).out()).contains("approved " + DS);
+    ok("sync", "--home", doHome);
+    ok("sync", "--home", dsHome);
+    Path job = propose("routed");
+    ok("sync", "--home", dsHome);
+    ok("sync", "--home", doHome);
+    assertThat(job).hasContent("echo routed\n");
+    assertThat(pairFolders(tmp.resolve("shared-b"))).isNotEmpty();
+    assertThat(pairFolders(tmp.resolve("shared-a"))).as("nothing of the pair on A").isEmpty();
+
+    assertThat(ok("peers", "list", "--home", doHome).out()).contains(DS).contains("via " + b);
+    JsonNode peers = JsonMapper.builder().build().readTree(ok("peers", "list", "--json", "--home", doHome).out());
+    assertThat(peers.get(0).get("via").get(0).asString()).isEqualTo(b);
+    assertThat(Files.readString(tmp.resolve("do/config.yaml"))).contains("peer_transports:");
+
+    String status = ok("status", "--home", doHome).out();
+    assertThat(status).contains("peer traffic per transport").contains(DS + "  (via " + b + ")")
+        .contains(b + "  works  last ok 20");
+    JsonNode json = JsonMapper.builder().build().readTree(ok("status", "--json", "--home", doHome).out());
+    JsonNode pt = json.get("peer_transports").get(0);
+    assertThat(pt.get("peer").asString()).isEqualTo(DS);
+    assertThat(pt.get("transports")).hasSize(1);
+    assertThat(pt.get("transports").get(0).get("transport").asString()).isEqualTo(b);
+    assertThat(pt.get("transports").get(0).get("last_ok_at").asString()).endsWith("Z");
+    assertThat(pt.get("transports").get(0).get("last_error").isNull()).isTrue();
+  }
 }

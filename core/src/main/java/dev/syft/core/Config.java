@@ -35,6 +35,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param transports every transport of this home, preferred first; {@code transport} is the first. With
  *     more than one, the client routes over all of them ({@code RoutingStorage}). Stored as {@code
  *     transports:} in config.yaml (only when there are several), {@code transport:} keeps the first
+ * @param peerTransports per peer (lower-case e-mail), the transports our traffic with them uses, preferred
+ *     first ({@code syft peers add E --via T}); a peer not listed uses every transport. Stored as {@code
+ *     peer_transports:} in config.yaml
  */
 public record Config(
     String email,
@@ -50,12 +53,22 @@ public record Config(
     int outboxCompactThreshold,
     int massDeleteMinFiles,
     double massDeleteFraction,
-    java.util.List<String> transports) {
+    java.util.List<String> transports,
+    Map<String, java.util.List<String>> peerTransports) {
   public static final String FILE_NAME = "config.yaml";
   private static final ObjectMapper YAML = YAMLMapper.builder().build();
 
   public Config {
     transportOptions = Map.copyOf(transportOptions);
+    java.util.TreeMap<String, java.util.List<String>> routes = new java.util.TreeMap<>();
+    if (peerTransports != null) {
+      peerTransports.forEach((peer, via) -> {
+        if (via != null && !via.isEmpty()) {
+          routes.put(peer.toLowerCase(java.util.Locale.ROOT), java.util.List.copyOf(new java.util.LinkedHashSet<>(via)));
+        }
+      });
+    }
+    peerTransports = java.util.Collections.unmodifiableMap(routes);
     transports = transports == null || transports.isEmpty() ? java.util.List.of(transport)
         : java.util.List.copyOf(new java.util.LinkedHashSet<>(transports));
     if (!transports.get(0).equals(transport)) {
@@ -80,7 +93,7 @@ public record Config(
       double massDeleteFraction) {
     this(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
         skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, massDeleteMinFiles,
-        massDeleteFraction, null);
+        massDeleteFraction, null, null);
   }
 
   /** A copy with these transports, preferred first (each validated as a URI with a scheme). */
@@ -91,7 +104,20 @@ public record Config(
     all.forEach(Config::validateTransport);
     return new Config(email, all.get(0), transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
         skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, massDeleteMinFiles,
-        massDeleteFraction, all);
+        massDeleteFraction, all, peerTransports);
+  }
+
+  /** A copy where traffic with {@code peer} uses {@code via} (preferred first); empty: every transport. */
+  public Config withPeerTransports(String peer, java.util.List<String> via) {
+    Map<String, java.util.List<String>> routes = new java.util.TreeMap<>(peerTransports);
+    if (via.isEmpty()) {
+      routes.remove(peer.toLowerCase(java.util.Locale.ROOT));
+    } else {
+      routes.put(peer.toLowerCase(java.util.Locale.ROOT), via);
+    }
+    return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
+        skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, massDeleteMinFiles,
+        massDeleteFraction, transports, routes);
   }
 
   /** Defaults of the mass-deletion guard: more than 10 files and more than half of a tree. */
@@ -120,14 +146,14 @@ public record Config(
   public Config withThresholds(int checkpoint, int compact, int outbox) {
     return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
         skipPeerOnPatchDiff, checkpoint,
-        compact, outbox, massDeleteMinFiles, massDeleteFraction, transports);
+        compact, outbox, massDeleteMinFiles, massDeleteFraction, transports, peerTransports);
   }
 
   /** A copy with another mass-deletion guard (tests and small deployments). */
   public Config withMassDelete(int minFiles, double fraction) {
     return new Config(email, transport, transportOptions, pollSeconds, requireSandbox, jobsAutoRun, jobsAutoShare,
         skipPeerOnPatchDiff, checkpointThreshold, compactThreshold, outboxCompactThreshold, minFiles, fraction,
-        transports);
+        transports, peerTransports);
   }
 
   /** Writes this config into {@code home}'s config.yaml, keeping keys it does not know. */
@@ -170,6 +196,20 @@ public record Config(
           options.put(e.getKey(), e.getValue().asString());
         }
       }
+      Map<String, java.util.List<String>> routes = new LinkedHashMap<>();
+      JsonNode pt = root.get("peer_transports");
+      if (pt != null && pt.isObject()) {
+        for (var e : pt.properties()) {
+          java.util.List<String> via = new java.util.ArrayList<>();
+          if (e.getValue().isArray()) {
+            e.getValue().forEach(t -> via.add(t.asString()));
+          } else if (e.getValue().isString()) {
+            via.add(e.getValue().asString());
+          }
+          via.forEach(Config::validateTransport);
+          routes.put(Home.normalizeEmail(e.getKey()), via);
+        }
+      }
       JsonNode sync = root.path("sync");
       JsonNode jobs = root.path("jobs");
       JsonNode cp = root.path("checkpoints");
@@ -180,7 +220,7 @@ public record Config(
           cp.path("incremental_threshold").asInt(50), cp.path("compact_threshold").asInt(4),
           cp.path("outbox_compact_threshold").asInt(20),
           sync.path("mass_delete_min_files").asInt(MASS_DELETE_MIN_FILES),
-          sync.path("mass_delete_fraction").asDouble(MASS_DELETE_FRACTION), all);
+          sync.path("mass_delete_fraction").asDouble(MASS_DELETE_FRACTION), all, routes);
     } catch (IOException | tools.jackson.core.JacksonException e) {
       throw new SyftException(ErrorCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
@@ -209,6 +249,15 @@ public record Config(
       transports.forEach(list::add);
     } else {
       root.remove("transports");
+    }
+    if (peerTransports.isEmpty()) {
+      root.remove("peer_transports");
+    } else {
+      ObjectNode pt = root.putObject("peer_transports");
+      peerTransports.forEach((peer, via) -> {
+        var list = pt.putArray(peer);
+        via.forEach(list::add);
+      });
     }
     ObjectNode opts = root.putObject("transport_options");
     transportOptions.forEach(opts::put);

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.syft.transport.layout.FolderNames;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -33,12 +35,14 @@ public final class SyftClient implements AutoCloseable {
   private final Home home;
   private final Engine engine;
   private final Clock clock;
+  private final PeerHealthBook peerHealth;
   private String setupNote;
 
-  private SyftClient(Home home, Engine engine, Clock clock) {
+  private SyftClient(Home home, Engine engine, Clock clock, PeerHealthBook peerHealth) {
     this.home = home;
     this.engine = engine;
     this.clock = clock;
+    this.peerHealth = peerHealth;
   }
 
   /**
@@ -108,10 +112,11 @@ public final class SyftClient implements AutoCloseable {
       Home h = home != null ? home : Home.open(homeDir);
       Storage s = storage;
       Path cache = h.stateDir().resolve("transport-cache"); // ids a new process need not ask for again
-      Engine engine = Engine.create(h, s != null ? () -> s : () -> openStorage(h.config(), cache), clock,
+      PeerHealthBook book = new PeerHealthBook(h, clock);
+      Engine engine = Engine.create(h, s != null ? () -> s : () -> openStorage(h.config(), book, cache), clock,
           extensions != null ? extensions : Engine.discoverExtensions(), io);
       engine.progress(progress);
-      return new SyftClient(h, engine, clock);
+      return new SyftClient(h, engine, clock, book);
     }
   }
 
@@ -175,23 +180,21 @@ public final class SyftClient implements AutoCloseable {
    * Opens the transport named by a config through the {@link StorageProvider} for its scheme. A home
    * with several transports gets a {@link RoutingStorage} over those that open (preferred first,
    * messages written to all that work); one that cannot be opened now is left out with a warning, and
-   * the first error is thrown when none opens.
+   * the first error is thrown when none opens. The folders of a peer with chosen transports ({@link
+   * Config#peerTransports()}) live on those only. Each transport's per-peer traffic is recorded in
+   * {@code book}.
    */
-  static Storage openStorage(Config config) throws IOException {
-    return openStorage(config, null);
-  }
-
   /** @param cacheDir the home's folder where transports may keep ids between processes, or null */
-  static Storage openStorage(Config config, Path cacheDir) throws IOException {
+  static Storage openStorage(Config config, PeerHealthBook book, Path cacheDir) throws IOException {
     if (config.transports().size() == 1) {
-      return openOne(config, config.transport(), cacheDir);
+      return book.track(config.transport(), openOne(config, config.transport(), cacheDir));
     }
     List<RoutingStorage.Member> members = new java.util.ArrayList<>();
     IOException first = null;
     for (String t : config.transports()) {
       try {
-        members.add(new RoutingStorage.Member(t, openOne(config, t, cacheDir == null ? null
-            : cacheDir.resolve(Integer.toHexString(t.hashCode())))));
+        members.add(new RoutingStorage.Member(t, book.track(t, openOne(config, t, cacheDir == null ? null
+            : cacheDir.resolve(Integer.toHexString(t.hashCode()))))));
       } catch (IOException e) {
         LOG.warn("transport {} cannot be opened now, syncing over the others: {}", t, e.getMessage());
         first = first == null ? e : first;
@@ -203,11 +206,11 @@ public final class SyftClient implements AutoCloseable {
     // every message goes to every working transport: SyftLayout caches the folders it found, so a
     // transport that was down then is not read again until the client reopens, and one lost for good
     // must not take messages with it
-    return new RoutingStorage(members, RoutingStorage.Writes.ALL, java.time.Clock.systemUTC());
-  }
-
-  static Storage openOne(Config config, String transport) throws IOException {
-    return openOne(config, transport, null);
+    String me = config.email();
+    Map<String, List<String>> routes = config.peerTransports();
+    RoutingStorage.Placement placement = routes.isEmpty() ? RoutingStorage.Placement.EVERYWHERE
+        : folder -> FolderNames.peerOfFolder(me, folder).map(routes::get).map(java.util.Set::copyOf);
+    return new RoutingStorage(members, RoutingStorage.Writes.ALL, java.time.Clock.systemUTC(), placement);
   }
 
   static Storage openOne(Config config, String transport, Path cacheDir) throws IOException {
@@ -248,7 +251,7 @@ public final class SyftClient implements AutoCloseable {
    * one tree's files (config {@code sync.mass_delete_*}) are held back and reported instead.
    */
   public SyncReport sync() {
-    return engine.sync(false);
+    return sync(false);
   }
 
   /**
@@ -256,12 +259,30 @@ public final class SyftClient implements AutoCloseable {
    * otherwise hold back ({@code syft sync --allow-mass-delete}). Never set by the daemon.
    */
   public SyncReport sync(boolean allowMassDelete) {
-    return engine.sync(allowMassDelete);
+    try {
+      return engine.sync(allowMassDelete);
+    } finally {
+      peerHealth.save();
+    }
   }
 
   /** A round for the daemon: deferred work goes on in the background and the next round delivers it. */
   SyncReport syncKeepGoing() {
-    return engine.sync(false, false);
+    try {
+      return engine.sync(false, false);
+    } finally {
+      peerHealth.save();
+    }
+  }
+
+  /**
+   * Per peer (every contact, and any peer with chosen transports), the transports its traffic uses and
+   * per transport the last exchange that worked and the last failure, as recorded by the rounds of any
+   * process on this home. Needs no transport.
+   */
+  public List<PeerTransport> peerTransports() {
+    List<String> peers = engine.peerList().stream().map(Peer::email).toList();
+    return PeerHealthBook.report(home.config(), peers, peerHealth.current());
   }
 
   /** Called after deferred work finished (the daemon asks for a round then). */
@@ -312,6 +333,7 @@ public final class SyftClient implements AutoCloseable {
 
   @Override
   public void close() {
+    peerHealth.save();
     engine.close();
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,7 +51,10 @@ public final class Transports {
     return note;
   }
 
-  /** Removes a transport; the last one cannot be removed. */
+  /**
+   * Removes a transport; the last one cannot be removed, nor the only one chosen for a peer (choose
+   * another for them first). It is dropped from the choices of peers that have others.
+   */
   public static void remove(Path homeDir, String transport) {
     Home home = Home.open(homeDir);
     List<String> all = new ArrayList<>(home.config().transports());
@@ -61,6 +65,59 @@ public final class Transports {
     if (all.isEmpty()) {
       throw new SyftException(ErrorCode.INVALID_TRANSPORT, "cannot remove the only transport of the home");
     }
-    home.config().withTransports(all).save(home.dir());
+    Config c = home.config().withTransports(all);
+    for (Map.Entry<String, List<String>> r : home.config().peerTransports().entrySet()) {
+      List<String> via = new ArrayList<>(r.getValue());
+      if (via.remove(transport)) {
+        if (via.isEmpty()) {
+          throw new SyftException(ErrorCode.INVALID_TRANSPORT, "traffic with " + r.getKey() + " goes only via " + transport
+              + "; choose another first ('syft peers add " + r.getKey() + " --via T')");
+        }
+        c = c.withPeerTransports(r.getKey(), via);
+      }
+    }
+    c.save(home.dir());
+  }
+
+  /** Per peer with chosen transports, those transports, preferred first. */
+  public static Map<String, List<String>> peerRoutes(Path homeDir) {
+    return Home.open(homeDir).config().peerTransports();
+  }
+
+  /**
+   * Sends and reads traffic with {@code peer} only over {@code via} (preferred first), each one of the
+   * home's transports: its URI, or a scheme ({@code s3}, {@code s3:}) when exactly one transport has it.
+   * An empty list lets the peer use every transport again. Takes effect when a client next opens the
+   * home. Returns the transports chosen.
+   */
+  public static List<String> routePeer(Path homeDir, String peer, List<String> via) {
+    Home home = Home.open(homeDir);
+    String p = Home.normalizeEmail(peer);
+    if (p.equals(home.email())) {
+      throw new SyftException(ErrorCode.INVALID_TRANSPORT, "traffic with yourself is not routed");
+    }
+    List<String> chosen = new ArrayList<>();
+    for (String v : via) {
+      String t = resolve(home.config(), v);
+      if (!chosen.contains(t)) {
+        chosen.add(t);
+      }
+    }
+    home.config().withPeerTransports(p, chosen).save(home.dir());
+    return chosen;
+  }
+
+  private static String resolve(Config c, String name) {
+    if (c.transports().contains(name)) {
+      return name;
+    }
+    String scheme = name.endsWith(":") ? name.substring(0, name.length() - 1) : name;
+    List<String> matching = c.transports().stream()
+        .filter(t -> t.regionMatches(true, 0, scheme + ":", 0, scheme.length() + 1)).toList();
+    if (matching.size() == 1) {
+      return matching.get(0);
+    }
+    throw new SyftException(ErrorCode.INVALID_TRANSPORT, (matching.isEmpty() ? "the home has no transport " + name
+        : name + " names several transports, give the URI") + " (it has: " + String.join(", ", c.transports()) + ")");
   }
 }

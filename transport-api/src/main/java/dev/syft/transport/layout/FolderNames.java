@@ -131,6 +131,35 @@ public final class FolderNames {
   }
 
   /**
+   * The other user a folder of {@code me}'s traffic with one peer belongs to: a P2P folder between
+   * {@code me} and the peer (either side's), or an archive of what one sent the other. Empty for every
+   * other folder (datasets, event logs, checkpoints, key bundles). E-mails compare case-insensitively.
+   */
+  public static Optional<String> peerOfFolder(String me, String folderName) {
+    Optional<P2pFolderName> p2p = tryParseP2p(folderName);
+    if (p2p.isPresent()) {
+      String ds = p2p.get().datasiteEmail();
+      String peer = p2p.get().peerEmail();
+      if (ds.equalsIgnoreCase(me) && !peer.isEmpty() && !peer.equalsIgnoreCase(me)) {
+        return Optional.of(peer.toLowerCase(java.util.Locale.ROOT));
+      }
+      if (peer.equalsIgnoreCase(me) && !ds.isEmpty() && !ds.equalsIgnoreCase(me)) {
+        return Optional.of(ds.toLowerCase(java.util.Locale.ROOT));
+      }
+      return Optional.empty();
+    }
+    String lower = folderName.toLowerCase(java.util.Locale.ROOT);
+    String m = me.toLowerCase(java.util.Locale.ROOT);
+    if (!lower.startsWith("syft_") || !lower.endsWith("_archive")) {
+      return Optional.empty();
+    }
+    String middle = lower.substring("syft_".length(), lower.length() - "_archive".length()); // sender_to_recipient
+    String other = middle.endsWith("_to_" + m) ? middle.substring(0, middle.length() - m.length() - 4)
+        : middle.startsWith(m + "_to_") ? middle.substring(m.length() + 4) : "";
+    return other.isEmpty() || other.equals(m) ? Optional.empty() : Optional.of(other);
+  }
+
+  /**
    * Parses a collection folder name: tag = everything between the second and the last {@code _},
    * hash = the last field.
    *

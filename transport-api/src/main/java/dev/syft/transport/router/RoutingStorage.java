@@ -62,6 +62,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Capabilities: conditional create is never claimed (another member may hold the name); no
  *       change feed (cursors do not merge), a watcher when any member has one; folder times are not
  *       trusted to track children.
+ *   <li><b>Placement</b> (optional): a folder whose name a {@link Placement} ties to some members (the
+ *       transports chosen for one peer's traffic) is created, found, listed and written on those members
+ *       only; copies on other members are not seen. When none of them is open, calls on it fail as
+ *       {@link StorageException.Kind#TRANSIENT} (the caller retries later), never go to another member.
  * </ul>
  *
  * <p>{@link #health()} reports, per member, whether its last call worked. Thread-safe when the members
@@ -77,6 +81,18 @@ public final class RoutingStorage implements Storage {
   /** Whether a member's last call worked; {@code error} is null when it did. */
   public record Health(String name, boolean works, String error, Instant at) {}
 
+  /**
+   * Which members may hold a folder, by the folder's name: the names of the allowed members, or empty
+   * when every member may (the default for every folder).
+   */
+  @FunctionalInterface
+  public interface Placement {
+    /** Every folder on every member. */
+    Placement EVERYWHERE = folderName -> Optional.empty();
+
+    Optional<java.util.Set<String>> membersFor(String folderName);
+  }
+
   /** Where {@link WriteMode#CREATE} writes go. */
   public enum Writes {
     /** The first working member only (the default): one upload per message. */
@@ -88,12 +104,21 @@ public final class RoutingStorage implements Storage {
   private final List<Member> members;
   private final Writes writes;
   private final Clock clock;
+  private final Placement placement;
   private final Map<Integer, Health> health = new ConcurrentHashMap<>();
 
   /**
    * @param members at least one, preferred first, all logged in as the same identity
    */
   public RoutingStorage(List<Member> members, Writes writes, Clock clock) throws StorageException {
+    this(members, writes, clock, Placement.EVERYWHERE);
+  }
+
+  /**
+   * @param members at least one, preferred first, all logged in as the same identity
+   * @param placement which members may hold which folders
+   */
+  public RoutingStorage(List<Member> members, Writes writes, Clock clock, Placement placement) throws StorageException {
     if (members.isEmpty()) {
       throw new StorageException(StorageException.Kind.INVALID, "a routing storage needs at least one member");
     }
@@ -107,6 +132,7 @@ public final class RoutingStorage implements Storage {
     this.members = List.copyOf(members);
     this.writes = writes;
     this.clock = clock;
+    this.placement = java.util.Objects.requireNonNull(placement, "placement");
     for (int i = 0; i < this.members.size(); i++) {
       health.put(i, new Health(this.members.get(i).name(), true, null, null));
     }
@@ -168,8 +194,45 @@ public final class RoutingStorage implements Storage {
       throw new StorageException(StorageException.Kind.NOT_FOUND, "unknown item " + e.name());
     }
     Map<Integer, Entry> out = new LinkedHashMap<>();
-    ids.forEach((i, id) -> out.put(i, new Entry(id, e.name(), e.folder(), e.size(), e.modified(), e.owner(),
-        parents.get(i), e.appProperties())));
+    ids.forEach((i, id) -> {
+      if (!e.folder() || allowed(i, e.name())) {
+        out.put(i, new Entry(id, e.name(), e.folder(), e.size(), e.modified(), e.owner(), parents.get(i), e.appProperties()));
+      }
+    });
+    if (out.isEmpty()) {
+      throw new StorageException(StorageException.Kind.NOT_FOUND, "'" + e.name() + "' is not on the transports chosen for it ("
+          + String.join(", ", placement.membersFor(e.name()).orElse(java.util.Set.of())) + ")");
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ placement
+
+  /** Whether member {@code i} may hold a folder named {@code folderName}. */
+  private boolean allowed(int i, String folderName) {
+    Optional<java.util.Set<String>> only = placement.membersFor(folderName);
+    return only.isEmpty() || only.get().contains(members.get(i).name());
+  }
+
+  /** The targets that may hold a folder named {@code folderName}; a transient failure when none is open. */
+  private Map<Integer, Entry> placed(String folderName, Map<Integer, Entry> targets) throws StorageException {
+    Map<Integer, Entry> out = new TreeMap<>();
+    targets.forEach((i, e) -> {
+      if (allowed(i, folderName)) {
+        out.put(i, e);
+      }
+    });
+    if (out.isEmpty()) {
+      throw new StorageException(StorageException.Kind.TRANSIENT, "none of the transports chosen for '" + folderName
+          + "' is open now (chosen: " + String.join(", ", placement.membersFor(folderName).orElse(java.util.Set.of())) + ")");
+    }
+    return out;
+  }
+
+  /** Drops listed folders from members that may not hold them. */
+  private Map<Integer, List<Entry>> placedOnly(Map<Integer, List<Entry>> lists) {
+    Map<Integer, List<Entry>> out = new TreeMap<>();
+    lists.forEach((i, l) -> out.put(i, l.stream().filter(e -> !e.folder() || allowed(i, e.name())).toList()));
     return out;
   }
 
@@ -328,12 +391,12 @@ public final class RoutingStorage implements Storage {
 
   @Override
   public List<Entry> findFolders(Entry parent, String name) throws IOException {
-    return mergeLists(all(parts(parent), (s, p) -> s.findFolders(p, name)), false, parent.id());
+    return mergeLists(all(placed(name, parts(parent)), (s, p) -> s.findFolders(p, name)), false, parent.id());
   }
 
   @Override
   public List<Entry> findFoldersContaining(Entry parent, String fragment) throws IOException {
-    return mergeLists(all(parts(parent), (s, p) -> s.findFoldersContaining(p, fragment)), false, parent.id());
+    return mergeLists(placedOnly(all(parts(parent), (s, p) -> s.findFoldersContaining(p, fragment))), false, parent.id());
   }
 
   @Override
@@ -343,12 +406,12 @@ public final class RoutingStorage implements Storage {
 
   @Override
   public Entry ensureFolder(Entry parent, String name) throws IOException {
-    return merge(all(parts(parent), (s, p) -> s.ensureFolder(p, name)), parent.id());
+    return merge(all(placed(name, parts(parent)), (s, p) -> s.ensureFolder(p, name)), parent.id());
   }
 
   @Override
   public List<Entry> listAll(Entry folder) throws IOException {
-    return mergeLists(all(parts(folder), (s, p) -> s.listAll(p)), false, folder.id());
+    return mergeLists(placedOnly(all(parts(folder), (s, p) -> s.listAll(p))), false, folder.id());
   }
 
   /**
@@ -379,7 +442,7 @@ public final class RoutingStorage implements Storage {
     ids.keySet().forEach(i -> targets.put(i, null));
     Map<Integer, Optional<Entry>> found = all(targets, (s, p) -> s.stat(ids.get(targetIndex(s))));
     Map<Integer, Entry> present = new TreeMap<>();
-    found.forEach((i, e) -> e.ifPresent(x -> present.put(i, x)));
+    found.forEach((i, e) -> e.filter(x -> !x.folder() || allowed(i, x.name())).ifPresent(x -> present.put(i, x)));
     return present.isEmpty() ? Optional.empty() : Optional.of(merge(present));
   }
 
@@ -508,7 +571,7 @@ public final class RoutingStorage implements Storage {
 
   @Override
   public List<Entry> findSharedWithMe(String fragment) throws IOException {
-    return mergeLists(all(everyMember(), (s, p) -> s.findSharedWithMe(fragment)), true, null);
+    return mergeLists(placedOnly(all(everyMember(), (s, p) -> s.findSharedWithMe(fragment))), true, null);
   }
 
   @Override

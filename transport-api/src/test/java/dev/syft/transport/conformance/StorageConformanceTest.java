@@ -602,8 +602,6 @@ public abstract class StorageConformanceTest {
 
   @Test
   void aConcurrentReaderNeverSeesAPartialFileOrATemporaryName() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(fixture.listingSeesReplacesAtomically(),
-        "known defect of this store, tracked in issue #21");
     Entry folder = alice.ensureFolder(alice.root(), "atomic");
     byte[] a = Content.filled(300_000, 'a');
     byte[] b = Content.filled(200_000, 'b');

@@ -30,14 +30,6 @@ public interface StorageFixture extends AutoCloseable {
   }
 
   /**
-   * Whether a concurrent listing never misses a file while it is replaced. False only where a known
-   * defect is tracked (the SFTP store under injected faults, issue #21); the test is then skipped.
-   */
-  default boolean listingSeesReplacesAtomically() {
-    return true;
-  }
-
-  /**
    * Whether every user looks at one shared store. False where each user holds a replica of what was
    * shared with them (the e-mail transport): an item never shared with a user does not exist for them,
    * so their delete of it is a no-op on their own replica instead of a refusal (it never reaches the owner);

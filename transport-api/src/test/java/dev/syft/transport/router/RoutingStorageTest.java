@@ -108,6 +108,63 @@ class RoutingStorageTest {
         .extracting(e -> ((StorageException) e).isTransient()).isEqualTo(true);
   }
 
+  static final String BOB_OUTBOX = "syft_datasite#0.1.117#" + ME + "#outbox#bob@example.com";
+
+  @Test
+  void aFolderPlacedOnSomeMembersIsCreatedWrittenAndListedOnlyThere() throws IOException {
+    Storage rawA = a.as(ME);
+    Storage rawB = b.as(ME);
+    // a copy left on A from before the choice: not seen through the router any more
+    Entry stale = rawA.ensureFolder(rawA.root(), BOB_OUTBOX);
+    rawA.write(stale, "old", utf8("old"), WriteMode.CREATE);
+    RoutingStorage.Placement bobOnB = name -> name.endsWith("#bob@example.com") ? java.util.Optional.of(java.util.Set.of("mem:b"))
+        : java.util.Optional.empty();
+    RoutingStorage r = new RoutingStorage(List.of(new Member("mem:a", rawA), new Member("mem:b", rawB)), Writes.ALL,
+        Clock.systemUTC(), bobOnB);
+
+    Entry box = r.ensureFolder(r.root(), BOB_OUTBOX);
+    r.write(box, "m1", utf8("one"), WriteMode.CREATE);
+    Entry other = r.ensureFolder(r.root(), "datasets");
+    r.write(other, "d", utf8("d"), WriteMode.CREATE);
+
+    assertThat(names(rawB, rawB.findFolders(rawB.root(), BOB_OUTBOX).get(0))).containsExactly("m1");
+    assertThat(names(rawA, stale)).containsExactly("old"); // nothing new on A
+    assertThat(names(r, box)).containsExactly("m1");
+    assertThat(r.findFolders(r.root(), BOB_OUTBOX)).hasSize(1);
+    assertThat(names(r, r.findFolders(r.root(), BOB_OUTBOX).get(0))).containsExactly("m1");
+    assertThat(r.findFoldersContaining(r.root(), "#bob@example.com")).hasSize(1);
+    assertThat(names(r, r.root())).containsExactly("datasets", BOB_OUTBOX);
+    // other folders stay mirrored on every member
+    assertThat(names(rawA, rawA.findFolders(rawA.root(), "datasets").get(0))).containsExactly("d");
+    assertThat(names(rawB, rawB.findFolders(rawB.root(), "datasets").get(0))).containsExactly("d");
+
+    // bob (reading over both members, no placement) finds the folder alice shared on B only
+    r.share(box, "bob@example.com", dev.syft.transport.Role.READER);
+    rawA.share(stale, "bob@example.com", dev.syft.transport.Role.READER);
+    RoutingStorage bob = new RoutingStorage(List.of(new Member("mem:a", a.as("bob@example.com")),
+        new Member("mem:b", b.as("bob@example.com"))), Writes.ALL, Clock.systemUTC(), bobOnAliceOnB());
+    List<Entry> shared = bob.findSharedWithMe("#outbox#bob@example.com");
+    assertThat(shared).hasSize(1);
+    assertThat(names(bob, shared.get(0))).containsExactly("m1");
+  }
+
+  /** bob's side: the folders of his traffic with alice live on mem:b. */
+  static RoutingStorage.Placement bobOnAliceOnB() {
+    return name -> dev.syft.transport.layout.FolderNames.peerOfFolder("bob@example.com", name)
+        .filter(ME::equals).map(p -> java.util.Set.of("mem:b"));
+  }
+
+  @Test
+  void aFolderWhoseChosenMembersAreNotOpenFailsAsTransientAndNeverGoesElsewhere() throws IOException {
+    RoutingStorage r = new RoutingStorage(List.of(new Member("mem:a", a.as(ME))), Writes.ALL, Clock.systemUTC(),
+        name -> name.equals(BOB_OUTBOX) ? java.util.Optional.of(java.util.Set.of("mem:b")) : java.util.Optional.empty());
+    Assertions.assertThatThrownBy(() -> r.ensureFolder(r.root(), BOB_OUTBOX))
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isTransient()).isTrue())
+        .hasMessageContaining("none of the transports chosen").hasMessageContaining("mem:b");
+    assertThat(a.as(ME).findFolders(a.as(ME).root(), BOB_OUTBOX)).isEmpty();
+    assertThat(r.ensureFolder(r.root(), "datasets").name()).isEqualTo("datasets");
+  }
+
   @Test
   void membersMustShareOneIdentity() {
     Assertions.assertThatThrownBy(() -> new RoutingStorage(List.of(new Member("a", a.as(ME)),

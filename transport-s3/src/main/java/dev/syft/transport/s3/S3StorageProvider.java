@@ -1,17 +1,8 @@
 package dev.syft.transport.s3;
 
-import dev.syft.transport.Storage;
-import dev.syft.transport.StorageException;
-import dev.syft.transport.StorageException.Kind;
-import dev.syft.transport.StorageProvider;
-import dev.syft.transport.blob.BlobStorage;
+import dev.syft.transport.blob.BlobStorageProvider;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -28,8 +19,6 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code s3://bucket/prefix?endpoint=http://host:port&region=us-east-1} (options from the client's
@@ -38,42 +27,27 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Identity: the bucket administrator maps every access key to its owner's e-mail in the object
  * {@code <prefix>.syft-identities.json} ({@code {"access_keys": {"AKIA...": "alice@example.com"}}}),
- * which peers may read but not write (README). {@link #open} refuses an e-mail the map does not give
- * the credentials' access key, so a client cannot claim another peer's drive.
+ * which peers may read but not write (README); {@link BlobStorageProvider} checks it.
  */
-public final class S3StorageProvider implements StorageProvider {
+public final class S3StorageProvider extends BlobStorageProvider {
   public static final String SCHEME = "s3";
   /** The identity map, at the top of the prefix (a reserved name: no drive can be called that). */
-  public static final String IDENTITY_MAP = ".syft-identities.json";
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  public static final String IDENTITY_MAP = BlobStorageProvider.IDENTITY_MAP;
 
   @Override
   public String scheme() {
     return SCHEME;
   }
 
-  /**
-   * {@code syft init}: connects once, so a wrong identity (the map gives the credentials to another
-   * e-mail), bad credentials or an unknown host key are refused before a home is created. Creates
-   * nothing on the bucket.
-   */
   @Override
-  public java.util.Optional<String> prepare(URI uri, String email, Map<String, String> options) throws IOException {
-    open(uri, email, options).close();
-    return java.util.Optional.empty();
-  }
-
-  @Override
-  public Storage open(URI uri, String email, Map<String, String> options) throws IOException {
+  protected Connection connect(URI uri, Map<String, String> options) throws IOException {
     S3Location loc = S3Location.parse(uri, options);
     AwsCredentialsProvider creds = credentials(loc.options());
     S3Client client = client(loc, creds);
     try {
       S3BlobStore store = new S3BlobStore(client, loc.bucket(), loc.prefix(), true);
-      String akid = creds.resolveCredentials().accessKeyId();
-      verifyIdentity(store, akid, BlobStorage.identityOf(email));
-      return new BlobStorage(store, email, store.toString(), true);
-    } catch (IOException | RuntimeException e) {
+      return new Connection(store, login(store, creds.resolveCredentials().accessKeyId()), store.toString());
+    } catch (RuntimeException e) {
       client.close();
       if (e instanceof SdkException sdk) {
         throw S3BlobStore.map(sdk, "open " + loc);
@@ -82,33 +56,14 @@ public final class S3StorageProvider implements StorageProvider {
     }
   }
 
-  /** Refuses unless the bucket's identity map gives {@code accessKeyId} exactly {@code email}. */
-  static void verifyIdentity(S3BlobStore store, String accessKeyId, String email) throws IOException {
-    Map<?, ?> keys;
-    try (InputStream in = store.get(IDENTITY_MAP)) {
-      Object v = JSON.readValue(in.readNBytes(1 << 20), Map.class).get("access_keys");
-      keys = v instanceof Map<?, ?> m ? m : Map.of();
-    } catch (StorageException e) {
-      if (e.kind() == Kind.NOT_FOUND) {
-        throw new StorageException(Kind.FORBIDDEN, store + " has no identity map " + IDENTITY_MAP
-            + ": the bucket administrator must map access key " + accessKeyId + " to " + email
-            + " there (see the transport-s3 README)");
-      }
-      throw e;
-    } catch (tools.jackson.core.JacksonException e) {
-      throw new StorageException(Kind.INVALID, "the identity map " + store + IDENTITY_MAP + " is not valid JSON: "
-          + e.getOriginalMessage());
-    }
-    Object mapped = keys.get(accessKeyId);
-    if (mapped == null) {
-      throw new StorageException(Kind.FORBIDDEN, "access key " + accessKeyId + " is not in the identity map "
-          + store + IDENTITY_MAP + "; ask the bucket administrator to map it to " + email);
-    }
-    String m = mapped.toString().trim().toLowerCase(Locale.ROOT);
-    if (!m.equals(email)) {
-      throw new StorageException(Kind.FORBIDDEN, "access key " + accessKeyId + " belongs to " + m + " (per "
-          + store + IDENTITY_MAP + "), not to " + email + ": use " + m + "'s home or that e-mail's own key");
-    }
+  @Override
+  protected IOException translate(RuntimeException e, Connection c) {
+    return e instanceof SdkException sdk ? S3BlobStore.map(sdk, "open " + c.description()) : null;
+  }
+
+  static Login login(S3BlobStore store, String accessKeyId) {
+    return new Login("access_keys", accessKeyId, "access key " + accessKeyId, store.toString(), "bucket administrator",
+        "transport-s3", "key");
   }
 
   static AwsCredentialsProvider credentials(Map<String, String> o) {
@@ -164,19 +119,7 @@ public final class S3StorageProvider implements StorageProvider {
       while (path.endsWith("/")) {
         path = path.substring(0, path.length() - 1);
       }
-      Map<String, String> o = new LinkedHashMap<>();
-      String q = uri.getRawQuery();
-      if (q != null && !q.isEmpty()) {
-        for (String pair : q.split("&")) {
-          int eq = pair.indexOf('=');
-          o.put(URLDecoder.decode(eq >= 0 ? pair.substring(0, eq) : pair, StandardCharsets.UTF_8),
-              eq >= 0 ? URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8) : "true");
-        }
-      }
-      if (given != null) {
-        o.putAll(given);
-      }
-      return new S3Location(bucket, path.isEmpty() ? "" : path + "/", Map.copyOf(o));
+      return new S3Location(bucket, path.isEmpty() ? "" : path + "/", BlobStorageProvider.options(uri, given));
     }
 
     @Override

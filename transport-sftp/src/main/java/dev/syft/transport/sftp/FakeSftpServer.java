@@ -13,6 +13,7 @@ import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
@@ -39,6 +40,12 @@ public final class FakeSftpServer implements AutoCloseable {
    * @param accounts SSH account -> e-mail, written to the folder's identity map
    */
   public static FakeSftpServer start(Path data, int port, Map<String, String> accounts) throws IOException {
+    return start(data, port, accounts, SftpFileSystemAccessor.DEFAULT);
+  }
+
+  /** As {@link #start(Path, int, Map)}, serving files through {@code files} (tests alter what the server sees). */
+  static FakeSftpServer start(Path data, int port, Map<String, String> accounts, SftpFileSystemAccessor files)
+      throws IOException {
     Files.createDirectories(data);
     Path abs = data.toAbsolutePath().normalize();
     StringBuilder json = new StringBuilder("{\"accounts\":{");
@@ -55,7 +62,9 @@ public final class FakeSftpServer implements AutoCloseable {
     sshd.setPort(port);
     sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(abs.resolveSibling(abs.getFileName() + ".hostkey")));
     sshd.setPasswordAuthenticator((user, password, session) -> accounts.containsKey(user) && password.equals(user + "-pw"));
-    sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+    sftp.setFileSystemAccessor(files);
+    sshd.setSubsystemFactories(List.of(sftp));
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(abs));
     sshd.start();
     return new FakeSftpServer(sshd, abs);

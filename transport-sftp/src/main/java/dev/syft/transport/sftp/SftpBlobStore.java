@@ -139,32 +139,63 @@ final class SftpBlobStore implements BlobStore {
     return a.getModifyTime() == null ? Instant.EPOCH : a.getModifyTime().toInstant();
   }
 
+  /** Folder reads retried when an entry vanishes while the server reads the folder (see {@link #readFolder}). */
+  static final int LIST_ATTEMPTS = 5;
+
   @Override
   public Listing list(String key) throws IOException {
     return with("list " + key, c -> {
-      List<Blob> files = new ArrayList<>();
-      List<Blob> folders = new ArrayList<>();
-      try {
-        for (SftpClient.DirEntry d : readDir(c, path(key))) {
-          String n = d.getFilename();
-          if (n.equals(".") || n.equals("..")) {
-            continue;
-          }
-          SftpClient.Attributes a = d.getAttributes();
-          if (a.isDirectory()) {
-            folders.add(new Blob(n, 0, time(a)));
-          } else if (a.isRegularFile()) {
-            files.add(new Blob(n, a.getSize(), time(a)));
-          } // links and special files are never listed, so never followed
-        }
-      } catch (SftpException e) {
-        if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH) {
-          return new Listing(List.of(), List.of());
-        }
-        throw e;
-      }
-      return new Listing(files, folders);
+      List<SftpClient.DirEntry> entries = readFolder(c, path(key));
+      return entries == null ? new Listing(List.of(), List.of()) : listing(entries);
     });
+  }
+
+  /**
+   * The entries of folder {@code dir}, or null when it does not exist. A server that stats each entry
+   * while reading a folder (MINA SSHD does; OpenSSH skips such entries) fails the whole read with "no
+   * such file" when an entry vanishes in between, e.g. the temporary name of a replace being renamed
+   * into place. That must not read as "the folder is missing" (an empty listing would hide the
+   * replaced file): the folder is checked and read again; one that keeps changing fails as transient.
+   */
+  private static List<SftpClient.DirEntry> readFolder(SftpClient c, String dir) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return readDir(c, dir);
+      } catch (SftpException e) {
+        if (!missing(e)) {
+          throw e;
+        }
+        SftpClient.Attributes a = statOrNull(c, dir);
+        if (a == null || !a.isDirectory()) {
+          return null;
+        }
+        if (attempt >= LIST_ATTEMPTS) {
+          throw new StorageException(Kind.TRANSIENT, "cannot read folder " + dir + ": its entries kept changing while it was read", e);
+        }
+      }
+    }
+  }
+
+  private static Listing listing(List<SftpClient.DirEntry> entries) {
+    List<Blob> files = new ArrayList<>();
+    List<Blob> folders = new ArrayList<>();
+    for (SftpClient.DirEntry d : entries) {
+      String n = d.getFilename();
+      if (n.equals(".") || n.equals("..")) {
+        continue;
+      }
+      SftpClient.Attributes a = d.getAttributes();
+      if (a.isDirectory()) {
+        folders.add(new Blob(n, 0, time(a)));
+      } else if (a.isRegularFile()) {
+        files.add(new Blob(n, a.getSize(), time(a)));
+      } // links and special files are never listed, so never followed
+    }
+    return new Listing(files, folders);
+  }
+
+  private static boolean missing(SftpException e) {
+    return e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH;
   }
 
   @Override
@@ -303,8 +334,12 @@ final class SftpBlobStore implements BlobStore {
       c.remove(dir);
       return;
     }
+    List<SftpClient.DirEntry> entries = readFolder(c, dir);
+    if (entries == null) {
+      return;
+    }
     List<String> subdirs = new ArrayList<>();
-    for (SftpClient.DirEntry d : readDir(c, dir)) {
+    for (SftpClient.DirEntry d : entries) {
       String n = d.getFilename();
       if (n.equals(".") || n.equals("..")) {
         continue;

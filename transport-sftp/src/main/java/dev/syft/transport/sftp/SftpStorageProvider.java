@@ -1,23 +1,16 @@
 package dev.syft.transport.sftp;
 
-import dev.syft.transport.Storage;
 import dev.syft.transport.StorageException;
 import dev.syft.transport.StorageException.Kind;
-import dev.syft.transport.StorageProvider;
-import dev.syft.transport.blob.BlobStorage;
+import dev.syft.transport.blob.BlobStorageProvider;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.SocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
@@ -28,7 +21,6 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code sftp://user@host:port/path} (options from the client's config win over the query).
@@ -41,13 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code id_ecdsa}, {@code id_rsa} that exist), or {@code password=...} (test servers only).
  *   <li>Identity: the server administrator maps SSH accounts to e-mails in {@code
  *       <path>/.syft-identities.json} ({@code {"accounts": {"alice": "alice@example.com"}}}), writable
- *       only by the administrator; {@link #open} refuses an e-mail the map does not give the account.
+ *       only by the administrator; {@link BlobStorageProvider} refuses an e-mail the map does not give
+ *       the account.
  * </ul>
  */
-public final class SftpStorageProvider implements StorageProvider {
+public final class SftpStorageProvider extends BlobStorageProvider {
   public static final String SCHEME = "sftp";
-  public static final String IDENTITY_MAP = ".syft-identities.json";
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  public static final String IDENTITY_MAP = BlobStorageProvider.IDENTITY_MAP;
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   @Override
@@ -55,29 +47,12 @@ public final class SftpStorageProvider implements StorageProvider {
     return SCHEME;
   }
 
-  /**
-   * {@code syft init}: connects once, so a wrong identity (the map gives the credentials to another
-   * e-mail), bad credentials or an unknown host key are refused before a home is created. Creates
-   * nothing on the server.
-   */
   @Override
-  public java.util.Optional<String> prepare(URI uri, String email, Map<String, String> options) throws IOException {
-    open(uri, email, options).close();
-    return java.util.Optional.empty();
-  }
-
-  @Override
-  public Storage open(URI uri, String email, Map<String, String> options) throws IOException {
-    String me = BlobStorage.identityOf(email);
+  protected Connection connect(URI uri, Map<String, String> options) throws IOException {
     SftpLocation loc = SftpLocation.parse(uri, options);
-    SftpBlobStore store = connect(loc);
-    try {
-      verifyIdentity(store, loc, me);
-      return new BlobStorage(store, me, "sftp://" + loc.user() + "@" + loc.host() + ":" + loc.port() + loc.root(), true);
-    } catch (IOException | RuntimeException e) {
-      store.close();
-      throw e;
-    }
+    String where = "sftp://" + loc.user() + "@" + loc.host() + ":" + loc.port() + loc.root();
+    return new Connection(connect(loc), new Login("accounts", loc.user(), "the account " + loc.user(), where + "/",
+        "server administrator", "transport-sftp", "account"), where);
   }
 
   /** Connects and authenticates; the returned store owns the SSH client. */
@@ -163,35 +138,6 @@ public final class SftpStorageProvider implements StorageProvider {
     }
   }
 
-  /** Refuses unless the server's identity map gives the SSH account exactly {@code email}. */
-  static void verifyIdentity(SftpBlobStore store, SftpLocation loc, String email) throws IOException {
-    Map<?, ?> accounts;
-    try (InputStream in = store.get(IDENTITY_MAP)) {
-      Object v = JSON.readValue(in.readNBytes(1 << 20), Map.class).get("accounts");
-      accounts = v instanceof Map<?, ?> m ? m : Map.of();
-    } catch (StorageException e) {
-      if (e.kind() == Kind.NOT_FOUND) {
-        throw new StorageException(Kind.FORBIDDEN, "sftp: " + loc.root() + "/" + IDENTITY_MAP + " is missing: the"
-            + " server administrator must map the account " + loc.user() + " to " + email
-            + " there (see the transport-sftp README)");
-      }
-      throw e;
-    } catch (tools.jackson.core.JacksonException e) {
-      throw new StorageException(Kind.INVALID, "sftp: " + loc.root() + "/" + IDENTITY_MAP + " is not valid JSON: "
-          + e.getOriginalMessage());
-    }
-    Object mapped = accounts.get(loc.user());
-    if (mapped == null) {
-      throw new StorageException(Kind.FORBIDDEN, "sftp: the account " + loc.user() + " is not in " + loc.root() + "/"
-          + IDENTITY_MAP + "; ask the server administrator to map it to " + email);
-    }
-    String m = mapped.toString().trim().toLowerCase(Locale.ROOT);
-    if (!m.equals(email)) {
-      throw new StorageException(Kind.FORBIDDEN, "sftp: the account " + loc.user() + " belongs to " + m + " (per "
-          + IDENTITY_MAP + "), not to " + email);
-    }
-  }
-
   /** Where an {@code sftp:} URI points. */
   record SftpLocation(String user, String host, int port, String root, Map<String, String> options) {
     static SftpLocation parse(URI uri, Map<String, String> given) {
@@ -212,20 +158,8 @@ public final class SftpStorageProvider implements StorageProvider {
       if (path.isEmpty()) {
         throw new IllegalArgumentException("an sftp: URI needs a folder: sftp://user@host:port/srv/syft");
       }
-      Map<String, String> o = new LinkedHashMap<>();
-      String q = uri.getRawQuery();
-      if (q != null && !q.isEmpty()) {
-        for (String pair : q.split("&")) {
-          int eq = pair.indexOf('=');
-          o.put(URLDecoder.decode(eq >= 0 ? pair.substring(0, eq) : pair, StandardCharsets.UTF_8),
-              eq >= 0 ? URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8) : "true");
-        }
-      }
-      if (given != null) {
-        o.putAll(given);
-      }
       return new SftpLocation(uri.getUserInfo(), uri.getHost(), uri.getPort() < 0 ? 22 : uri.getPort(), path,
-          Map.copyOf(o));
+          BlobStorageProvider.options(uri, given));
     }
   }
 }
