@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.syft.crypto.Envelope;
+import dev.syft.crypto.EnvelopeInfo;
 import dev.syft.crypto.Identity;
+import dev.syft.crypto.PeerBundle;
+import dev.syft.crypto.Suite;
+import dev.syft.transport.layout.FolderNames;
 import dev.syft.crypto.PrivateKeyFile;
 import dev.syft.crypto.RandomSource;
 import dev.syft.protocol.SyftException;
@@ -137,6 +141,94 @@ class EncryptedSyncTest {
       assertThat(Cluster.read(c.datasite(DO), "proposed.txt")).isEqualTo("v4");
       c.client(DS).sync();
       assertThat(Cluster.read(c.replica(DS, DO), "proposed.txt")).isEqualTo("v4");
+    }
+  }
+
+  static Path find(Path root, String name) throws Exception {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
+    }
+  }
+
+  /** The biggest message file whose name starts with {@code prefix}: the one holding the big file. */
+  static byte[] biggest(Path root, String prefix) throws Exception {
+    Path best = null;
+    for (Path m : p2pMessages(root)) {
+      if (m.getFileName().toString().startsWith(prefix) && (best == null || Files.size(m) > Files.size(best))) {
+        best = m;
+      }
+    }
+    return Files.readAllBytes(best);
+  }
+
+  static byte[] noise(int n, long seed) {
+    byte[] b = new byte[n];
+    new java.util.Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /**
+   * A big message (journalled as a file) goes in the segmented suite only to a peer whose bundle
+   * declares it; a peer that publishes the reference's bundle file (a Python peer) gets the single-shot
+   * suite every 0.1.2b2 reader opens, and a message above the single-shot cap waits with a clear error.
+   */
+  @Test
+  void bigMessagesAreSegmentedOnlyForPeersThatDeclareTheSuite() throws Exception {
+    try (Net net = Net.create(Transport.LOCAL, tmp)) {
+      Cluster c = net.cluster;
+      c.client(DS).peers().add(DO);
+      // DS publishes its key as syft-client does: no readable_suites beside public_encryption_bundle
+      Path dsBundle = find(net.root, FolderNames.encryptionBundleFile(DS, DO));
+      assertThat(PeerBundle.readableSuites(Files.readString(dsBundle))).contains(Suite.STREAM);
+      Files.writeString(dsBundle, keys(c, DS).bundle().bundleFileJson());
+      c.client(DO).sync();
+      c.client(DO).peers().approve(DS);
+      c.client(DS).sync();
+      c.client(DO).sync();
+      assertThat(PeerBundle.readableSuites(Files.readString(find(net.root, FolderNames.encryptionBundleFile(DO, DS)))))
+          .containsExactlyInAnyOrder(Suite.SINGLE, Suite.STREAM);
+      assertThat(peer(c, DO, DS).encrypted()).isTrue();
+
+      Cluster.grantWrite(c.datasite(DO), "", "**", DS);
+      byte[] big = noise((1 << 20) + 400_000, 1);
+      Files.createDirectories(c.datasite(DO).resolve("public"));
+      Files.write(c.datasite(DO).resolve("public/big.bin"), big);
+      c.client(DO).sync();
+      byte[] toPython = biggest(net.root, "syfteventsmessagev3_");
+      EnvelopeInfo info = Envelope.inspect(toPython);
+      assertThat(info.suite()).isEqualTo(Suite.SINGLE.wireName());
+      assertThat(info.segmentCount()).isEqualTo(1);
+      assertThat(info.ciphertextLength()).isGreaterThan(big.length);
+      byte[] archive = Envelope.open(toPython, keys(c, DS), keys(c, DO).bundle());
+      assertThat(archive[0] & 0xff).isEqualTo(0x1f); // the events archive, gzip
+      assertThat(archive[1] & 0xff).isEqualTo(0x8b);
+      c.client(DS).sync();
+      assertThat(Files.readAllBytes(c.replica(DS, DO).resolve("public/big.bin"))).isEqualTo(big);
+
+      // the other way, to a syft-java owner that declares the segmented suite
+      byte[] proposed = noise((1 << 20) + 400_000, 2);
+      Files.write(c.replica(DS, DO).resolve("public/proposed.bin"), proposed);
+      c.client(DS).sync();
+      EnvelopeInfo streamed = Envelope.inspect(biggest(net.root, "msgv2_"));
+      assertThat(streamed.suite()).isEqualTo(Suite.STREAM.wireName());
+      assertThat(streamed.segmentCount()).isGreaterThan(1);
+      assertThat(c.client(DO).sync().accepted()).isEqualTo(1);
+      assertThat(Files.readAllBytes(c.datasite(DO).resolve("public/proposed.bin"))).isEqualTo(proposed);
+
+      // above the single-shot cap: the message stays journalled with a clear error, then goes
+      System.setProperty("syft.e2e.maxSingleShotBytes", Integer.toString(1 << 20));
+      try {
+        Files.write(c.datasite(DO).resolve("public/big2.bin"), noise((1 << 20) + 400_000, 3));
+        c.client(DO).sync();
+        assertThat(c.client(DO).status().failingUploads()).singleElement().satisfies(f -> assertThat(f.lastError())
+            .contains("above the 1048576-byte limit for " + DS).contains("does not declare the segmented suite"));
+      } finally {
+        System.clearProperty("syft.e2e.maxSingleShotBytes");
+      }
+      c.client(DO).sync();
+      assertThat(c.client(DO).status().failingUploads()).isEmpty();
+      c.client(DS).sync();
+      assertThat(Files.readAllBytes(c.replica(DS, DO).resolve("public/big2.bin"))).isEqualTo(noise((1 << 20) + 400_000, 3));
     }
   }
 }

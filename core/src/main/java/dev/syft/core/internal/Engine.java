@@ -345,6 +345,9 @@ public final class Engine implements AutoCloseable {
       }
       try {
         pulled += ds.pull(p, hints);
+        if (ds.heldReason() != null) {
+          errors.merge(p, ds.heldReason(), (a, b) -> a + "; " + b);
+        }
         StateDb.PeerRow row = db.peer(p).orElseThrow();
         db.upsertPeer(new StateDb.PeerRow(row.email(), row.state(), row.iRequested(), row.theyRequested(),
             row.versionJson(), row.versionCheckedAt(), row.skipReason(), now));
@@ -650,6 +653,10 @@ public final class Engine implements AutoCloseable {
       String keyProblem = E2e.problem(db, p.email());
       if (keyProblem != null) {
         warnings.add(keyProblem);
+      }
+      String waitingForKey = E2e.held(db, p.email());
+      if (waitingForKey != null) {
+        warnings.add(waitingForKey);
       }
     }
     db.meta(StateDb.RECOVERED).ifPresent(v -> {
