@@ -231,4 +231,51 @@ class EncryptedSyncTest {
       assertThat(Files.readAllBytes(c.replica(DS, DO).resolve("public/big2.bin"))).isEqualTo(noise((1 << 20) + 400_000, 3));
     }
   }
+
+  /**
+   * Once a peer's envelopes have opened, a message in the clear from it (forged by someone who can
+   * write the folder, or a downgrade) is quarantined with the reason, both ways, and nothing applies.
+   */
+  @Test
+  void plaintextFromAPeerThatEncryptsIsQuarantined() throws Exception {
+    try (Net net = Net.create(Transport.LOCAL, tmp)) {
+      Cluster c = net.cluster;
+      c.connect(DS, DO);
+      Cluster.grantWrite(c.datasite(DO), "", "**", DS);
+      Cluster.write(c.datasite(DO), "public/hello.txt", "sealed");
+      c.client(DO).sync();
+      c.client(DS).sync();
+      Cluster.write(c.replica(DS, DO), "proposed.txt", "sealed too");
+      c.client(DS).sync();
+      assertThat(c.client(DO).sync().accepted()).isEqualTo(1);
+      c.client(DS).sync();
+
+      // a proposal in the clear in DS's inbox at DO
+      Storage dsStore = net.raw(DS);
+      double ts = c.clock.instant().getEpochSecond() + 10;
+      var forged = Forge.proposal(DS, DO, "proposed.txt", "in the clear", null, ts);
+      Forge.upload(dsStore, Forge.inboxAt(dsStore, DO), forged.fileName(), Forge.archive(forged));
+      SyncReport owner = c.client(DO).sync();
+      assertThat(owner.accepted()).isZero();
+      assertThat(owner.rejected()).isEqualTo(1);
+      assertThat(Cluster.read(c.datasite(DO), "proposed.txt")).isEqualTo("sealed too");
+      assertThat(c.client(DO).status().quarantined()).singleElement().satisfies(q -> assertThat(q.reason())
+          .contains("plaintext message refused").contains(DS + " has sent us end-to-end encrypted messages"));
+
+      // events in the clear in DO's outbox for DS
+      Storage doStore = net.raw(DO);
+      var events = Forge.events(DO, "public/hello.txt", "in the clear", ts + 1);
+      Forge.upload(doStore, Forge.outboxOf(doStore, DS), events.fileName(), Forge.archive(events));
+      c.client(DS).sync();
+      assertThat(Cluster.read(c.replica(DS, DO), "public/hello.txt")).isEqualTo("sealed");
+      assertThat(c.client(DS).status().quarantined()).anySatisfy(q -> assertThat(q.reason())
+          .contains("plaintext message refused").contains(DO + " has sent us end-to-end encrypted messages"));
+
+      // sealed traffic still flows
+      Cluster.write(c.datasite(DO), "public/hello.txt", "sealed again");
+      c.client(DO).sync();
+      c.client(DS).sync();
+      assertThat(Cluster.read(c.replica(DS, DO), "public/hello.txt")).isEqualTo("sealed again");
+    }
+  }
 }

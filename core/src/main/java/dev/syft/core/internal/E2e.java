@@ -115,6 +115,7 @@ final class E2e {
     }
     ctx.storage().unshare(folder, peer);
     ctx.db().removeMeta("bundle_published:" + peer);
+    ctx.db().removeMeta(SEALED_FROM + peer); // a contact added again may start in the clear
   }
 
   // ------------------------------------------------------------------ pinning
@@ -277,6 +278,9 @@ final class E2e {
     if (o.suspect().get()) {
       refresh(o.sender());
     }
+    if (o.opened().get() && !o.sender().equals(ctx.me()) && ctx.db().meta(SEALED_FROM + o.sender()).isEmpty()) {
+      ctx.db().setMeta(SEALED_FROM + o.sender(), java.time.Instant.ofEpochMilli((long) (ctx.now() * 1000)).toString());
+    }
     if (o.held().get() > 0) {
       ctx.db().setMeta(HELD + o.sender(), Integer.toString(o.held().get()));
     } else if (ctx.db().meta(HELD + o.sender()).isPresent()) {
@@ -285,6 +289,8 @@ final class E2e {
   }
 
   private static final String HELD = "e2e_held:";
+  /** Set once a peer's envelope opened: from then on its plaintext messages are refused. */
+  private static final String SEALED_FROM = "e2e_sealed_from:";
   private static final String UNREADABLE = "e2e_unreadable:";
 
   private void unreadable(String peer, String why) {
@@ -380,26 +386,35 @@ final class E2e {
    */
   Opener openerFor(String sender, boolean ownMessages) {
     if (ownMessages) {
-      return new Opener(sender, me(), me().bundle(), null, ctx.blobDir(), new AtomicBoolean(),
-          new java.util.concurrent.atomic.AtomicInteger());
+      return new Opener(sender, me(), me().bundle(), null, null, ctx.blobDir(), new AtomicBoolean(),
+          new java.util.concurrent.atomic.AtomicInteger(), new AtomicBoolean());
     }
     String why = problem(sender);
     if (why == null && trusted(sender).isEmpty()) {
       refresh(sender); // they may have published since the last check
       why = problem(sender);
     }
-    return new Opener(sender, me(), trusted(sender).orElse(null), why, ctx.blobDir(), new AtomicBoolean(),
-        new java.util.concurrent.atomic.AtomicInteger());
+    PeerBundle bundle = trusted(sender).orElse(null);
+    String downgrade = null;
+    if (bundle != null && ctx.db().meta(SEALED_FROM + sender).isPresent()) {
+      // they have sent us envelopes with this key: a message in the clear now is forged or downgraded
+      downgrade = "plaintext message refused: " + sender + " has sent us end-to-end encrypted messages since "
+          + ctx.db().meta(SEALED_FROM + sender).get() + " and its key is pinned; a message in the clear may be"
+          + " forged or a downgrade (if they turned encryption off on purpose, remove and add the contact again)";
+    }
+    return new Opener(sender, me(), bundle, why, downgrade, ctx.blobDir(), new AtomicBoolean(),
+        new java.util.concurrent.atomic.AtomicInteger(), new AtomicBoolean());
   }
 
   /**
    * Opens incoming message bytes: SYC2 envelopes are verified and decrypted, others pass through.
    * {@code suspect} is set when an envelope failed a signature or key check: the sender may have a new
    * key, worth reading again after the batch ({@link #refresh}); {@code held} counts envelopes left
-   * for a later round because the sender's key is not known.
+   * for a later round because the sender's key is not known; {@code downgrade}, when set, refuses
+   * plaintext (the sender is known to encrypt); {@code opened} records that an envelope opened.
    */
-  record Opener(String sender, Identity me, PeerBundle bundle, String refused, Path spool, AtomicBoolean suspect,
-      java.util.concurrent.atomic.AtomicInteger held) {
+  record Opener(String sender, Identity me, PeerBundle bundle, String refused, String downgrade, Path spool,
+      AtomicBoolean suspect, java.util.concurrent.atomic.AtomicInteger held, AtomicBoolean opened) {
     /**
      * The plaintext archive of {@code raw} (a message {@code size} bytes long). A bad envelope throws a
      * {@link SyftException} naming the failing step: the caller quarantines the message.
@@ -413,6 +428,9 @@ final class E2e {
       byte[] head = in.readNBytes(MAGIC.length);
       in.reset();
       if (!Envelope.looksLikeEnvelope(head)) {
+        if (downgrade != null) {
+          throw new SyftException("downgrade", downgrade);
+        }
         return in;
       }
       if (bundle == null) {
@@ -442,6 +460,7 @@ final class E2e {
       } finally {
         Files.deleteIfExists(env);
       }
+      opened.set(true);
       return new FilterInputStream(new BufferedInputStream(Files.newInputStream(plain), 1 << 16)) {
         @Override
         public void close() throws IOException {
