@@ -278,4 +278,53 @@ class EncryptedSyncTest {
       assertThat(Cluster.read(c.replica(DS, DO), "public/hello.txt")).isEqualTo("sealed again");
     }
   }
+
+  /**
+   * A peer whose key bundle cannot be read (here: malformed) while it seals to us: its messages wait,
+   * are retried every round, {@code status} says why, and they apply once the bundle is readable.
+   */
+  @Test
+  void messagesFromAPeerWhoseKeyIsUnreadableAreHeldWithTheReason() throws Exception {
+    try (Net net = Net.create(Transport.LOCAL, tmp)) {
+      Cluster c = net.cluster;
+      c.client(DS).peers().add(DO);
+      Path dsBundle = find(net.root, FolderNames.encryptionBundleFile(DS, DO));
+      String good = Files.readString(dsBundle);
+      Files.writeString(dsBundle, "{\"public_encryption_bundle\": {\"id\": \"did:syft:" + DS + "\"}}");
+      c.client(DO).sync();
+      c.client(DO).peers().approve(DS);
+      c.client(DS).sync();
+      c.client(DO).sync();
+      assertThat(peer(c, DO, DS).fingerprint()).isNull();
+      assertThat(peer(c, DS, DO).encrypted()).isTrue(); // DS pinned DO's key: it seals to DO
+
+      Cluster.grantWrite(c.datasite(DO), "", "**", DS);
+      c.client(DO).sync();
+      c.client(DS).sync();
+      Cluster.write(c.replica(DS, DO), "one.txt", "1");
+      c.client(DS).sync();
+      Cluster.write(c.replica(DS, DO), "two.txt", "2");
+      c.client(DS).sync();
+      for (int round = 0; round < 2; round++) {
+        c.clock.advance(java.time.Duration.ofSeconds(5));
+        SyncReport r = c.client(DO).sync();
+        assertThat(r.accepted()).isZero();
+        assertThat(r.rejected()).isZero();
+        assertThat(r.peerErrors()).containsKey(DS);
+        Status s = c.client(DO).status();
+        assertThat(s.quarantined()).isEmpty();
+        assertThat(s.warnings()).anySatisfy(w -> assertThat(w)
+            .startsWith("2 message(s) from " + DS + " held: their key bundle is not readable: ")
+            .contains("bundle").contains("retried every round"));
+      }
+      assertThat(c.datasite(DO).resolve("one.txt")).doesNotExist();
+
+      Files.writeString(dsBundle, good); // published properly at last
+      c.clock.advance(java.time.Duration.ofSeconds(5));
+      SyncReport r = c.client(DO).sync();
+      assertThat(r.accepted()).isEqualTo(2);
+      assertThat(Cluster.read(c.datasite(DO), "two.txt")).isEqualTo("2");
+      assertThat(c.client(DO).status().warnings()).isEmpty();
+    }
+  }
 }

@@ -205,7 +205,7 @@ final class E2e {
       return Optional.of(new Published(b, PeerBundle.readableSuites(json).contains(Suite.STREAM)));
     } catch (CryptoException e) {
       LOG.warn("unusable encryption bundle from {}: {}", peer, e.describe());
-      unreadable(peer, e.describe());
+      unreadable(peer, name + ": " + e.describe());
       return Optional.empty();
     }
   }
