@@ -327,4 +327,59 @@ class EncryptedSyncTest {
       assertThat(c.client(DO).status().warnings()).isEmpty();
     }
   }
+
+  /** Which of the owner's outbox messages for DS open with {@code keys}. */
+  static List<Boolean> opensWith(Path root, Identity keys, Identity sender) throws Exception {
+    List<Boolean> out = new ArrayList<>();
+    for (Path m : p2pMessages(root)) {
+      if (m.getFileName().toString().startsWith("syfteventsmessagev3_")) {
+        try {
+          Envelope.open(Files.readAllBytes(m), keys, sender.bundle());
+          out.add(true);
+        } catch (dev.syft.crypto.CryptoException e) {
+          out.add(false);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * After the owner trusts a peer's changed key, its outbox history for that peer is sealed again to
+   * the new key, so a reader with only the new key (a restored home) can read all of it.
+   */
+  @Test
+  void trustingAChangedKeyResealsTheOutboxHistory() throws Exception {
+    try (Net net = Net.create(Transport.LOCAL, tmp)) {
+      Cluster c = net.cluster;
+      c.connect(DS, DO);
+      Cluster.grantWrite(c.datasite(DO), "", "**", DS);
+      for (int i = 0; i < 3; i++) {
+        Cluster.write(c.datasite(DO), "public/f" + i + ".txt", "v" + i);
+        c.client(DO).sync();
+      }
+      c.client(DS).sync();
+      Identity old = keys(c, DS);
+      Identity owner = keys(c, DO);
+      assertThat(opensWith(net.root, old, owner)).hasSizeGreaterThanOrEqualTo(3).containsOnly(true);
+
+      c.close(DS);
+      Identity replaced = Identity.generate(DS, RandomSource.secure());
+      PrivateKeyFile.write(PrivateKeyFile.in(c.homeDir(DS)), replaced, true);
+      Cluster.write(c.replica(DS, DO), "public/f0.txt", "changed");
+      c.client(DS).sync(); // republishes its bundle, proposes with the new key
+      c.client(DO).sync(); // refused: the key changed
+      assertThat(peer(c, DO, DS).keyProblem()).contains("changed");
+      assertThat(opensWith(net.root, replaced, owner)).contains(false);
+
+      c.client(DO).peers().trust(DS, replaced.fingerprint().shortForm());
+      List<Boolean> after = opensWith(net.root, replaced, owner);
+      assertThat(after).hasSizeGreaterThanOrEqualTo(3).containsOnly(true);
+      assertThat(opensWith(net.root, old, owner)).containsOnly(false);
+      c.client(DO).sync(); // nothing left to re-seal; traffic resumes
+      assertThat(opensWith(net.root, replaced, owner)).containsOnly(true);
+      c.client(DS).sync();
+      assertThat(Cluster.read(c.replica(DS, DO), "public/f2.txt")).isEqualTo("v2");
+    }
+  }
 }

@@ -230,7 +230,10 @@ final class E2e {
         throw new SyftException("fingerprint-mismatch", "the fingerprint given does not match the new key of " + peer
             + " (" + offered.shortForm() + "); compare it with them out of band");
       }
-      ctx.db().pinPeerKey(peer, key.offeredBundle(), key.offeredFingerprint(), ctx.now());
+      ctx.db().inTransaction(() -> {
+        ctx.db().pinPeerKey(peer, key.offeredBundle(), key.offeredFingerprint(), ctx.now());
+        ctx.db().setMeta(RESEAL + peer, key.offeredFingerprint()); // our outbox history, for the new key
+      });
       return offered;
     }
     Fingerprint pinned = new Fingerprint(key.fingerprint());
@@ -239,6 +242,83 @@ final class E2e {
           + " (" + pinned.shortForm() + "); compare it with them out of band");
     }
     return pinned;
+  }
+
+  private static final String RESEAL = "e2e_reseal:";
+
+  /**
+   * Re-seals, after a changed key was trusted, every envelope of ours in each such peer's outbox to
+   * its new key (and us), so the peer can read its history again (a new home, a restored reader).
+   * Idempotent: envelopes already sealed to the new key are left alone; done once it went through.
+   */
+  void resealPending() {
+    for (String peer : ctx.db().metaWithPrefix(RESEAL).keySet()) { // keys without the prefix
+      try {
+        int n = reseal(peer);
+        ctx.db().removeMeta(RESEAL + peer);
+        if (n > 0) {
+          LOG.info("re-sealed {} message(s) of the outbox of {} to their new key", n, peer);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not re-seal the outbox of {} to their new key, will retry: {}", peer, e.getMessage());
+      }
+    }
+  }
+
+  private int reseal(String peer) throws IOException {
+    Optional<PeerBundle> to = trusted(peer);
+    if (to.isEmpty() || !encryptsTo(peer)) {
+      return 0;
+    }
+    Optional<Entry> outbox = ctx.folders().peerOwnedOutbox(peer);
+    if (outbox.isEmpty()) {
+      return 0;
+    }
+    String spk = to.get().signedPrekeyFingerprint().hex();
+    int done = 0;
+    for (Entry e : ctx.storage().listAll(outbox.get())) {
+      if (e.folder() || !ctx.me().equalsIgnoreCase(e.owner() == null ? ctx.me() : e.owner())
+          || !dev.syft.protocol.names.FileNames.isUsableEventsName(e.name())) {
+        continue;
+      }
+      Path env = Files.createTempFile(ctx.blobDir(), ".reseal-", ".syc2");
+      Path plain = Files.createTempFile(ctx.blobDir(), ".reseal-", ".tar.gz");
+      try {
+        try (InputStream in = ctx.storage().read(e)) {
+          Files.copy(in, env, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(env)) {
+          head = in.readNBytes(MAGIC.length);
+        }
+        if (!Envelope.looksLikeEnvelope(head)) {
+          continue; // in the clear: readable with any key
+        }
+        dev.syft.crypto.EnvelopeInfo info;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(env), 1 << 16)) {
+          info = Envelope.inspectHead(in);
+        }
+        boolean current = info.recipients().stream()
+            .anyMatch(r -> r.identity().equalsIgnoreCase(peer) && spk.equals(r.spkFingerprint()));
+        if (current) {
+          continue;
+        }
+        Envelope.openFile(env, plain, me(), me().bundle());
+        Path sealed = seal(peer, plain);
+        try (InputStream in = Files.newInputStream(sealed)) {
+          ctx.storage().write(outbox.get(), e.name(), in, WriteMode.REPLACE);
+        } finally {
+          Files.deleteIfExists(sealed);
+        }
+        done++;
+      } catch (CryptoException x) {
+        LOG.warn("cannot re-seal {} for {} (not readable with our key): {}", e.name(), peer, x.describe());
+      } finally {
+        Files.deleteIfExists(env);
+        Files.deleteIfExists(plain);
+      }
+    }
+    return done;
   }
 
   /** The peer's pinned bundle when it is usable (no unconfirmed change). */

@@ -371,6 +371,7 @@ public final class Engine implements AutoCloseable {
       owner.scanAndRoute(active, Set.of());
       uploaded += outgoing.flush();
     }
+    c.e2e().resealPending(); // after a trusted key change: our outbox history, readable by the new key
     try {
       checkpoints.afterRound();
       new OutboxCompactor(c).compactIfNeeded(active);
@@ -439,7 +440,9 @@ public final class Engine implements AutoCloseable {
       if (db.peer(peer).isEmpty()) {
         throw new SyftException("no-peer", "no contact or request for " + peer + " (see 'syft peers list')");
       }
-      return ctx().e2e().trust(peer, fingerprint).shortForm();
+      String trusted = ctx().e2e().trust(peer, fingerprint).shortForm();
+      ctx().e2e().resealPending(); // a changed key: our outbox history for them, now (else next round)
+      return trusted;
     }
   }
 
