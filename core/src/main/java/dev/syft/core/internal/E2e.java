@@ -369,6 +369,13 @@ final class E2e {
   }
 
   private static final String HELD = "e2e_held:";
+
+  /** Forgets that messages from {@code peer} wait for its key (a batch about to read them sets it again). */
+  void clearHeld(String peer) {
+    if (ctx.db().meta(HELD + peer).isPresent()) {
+      ctx.db().removeMeta(HELD + peer);
+    }
+  }
   /** Set once a peer's envelope opened: from then on its plaintext messages are refused. */
   private static final String SEALED_FROM = "e2e_sealed_from:";
   private static final String UNREADABLE = "e2e_unreadable:";
