@@ -354,7 +354,8 @@ final class E2e {
    * After a batch of one sender's messages: reads its bundle again when an envelope failed a key check,
    * and records how many of its messages wait for a readable key (for {@code status}).
    */
-  void afterBatch(Opener o) {
+  void afterBatch(Opener o, String box) {
+    String held = HELD + box + ":" + o.sender();
     if (o.suspect().get()) {
       refresh(o.sender());
     }
@@ -362,18 +363,21 @@ final class E2e {
       ctx.db().setMeta(SEALED_FROM + o.sender(), java.time.Instant.ofEpochMilli((long) (ctx.now() * 1000)).toString());
     }
     if (o.held().get() > 0) {
-      ctx.db().setMeta(HELD + o.sender(), Integer.toString(o.held().get()));
-    } else if (ctx.db().meta(HELD + o.sender()).isPresent()) {
-      ctx.db().removeMeta(HELD + o.sender());
+      ctx.db().setMeta(held, Integer.toString(o.held().get()));
+    } else {
+      clearHeld(o.sender(), box);
     }
   }
 
   private static final String HELD = "e2e_held:";
 
-  /** Forgets that messages from {@code peer} wait for its key (a batch about to read them sets it again). */
-  void clearHeld(String peer) {
-    if (ctx.db().meta(HELD + peer).isPresent()) {
-      ctx.db().removeMeta(HELD + peer);
+  /**
+   * Forgets that messages from {@code peer} in {@code box} ("inbox": its proposals to us, "outbox": its
+   * events for us) wait for its key; a batch about to read them sets it again.
+   */
+  void clearHeld(String peer, String box) {
+    if (ctx.db().meta(HELD + box + ":" + peer).isPresent()) {
+      ctx.db().removeMeta(HELD + box + ":" + peer);
     }
   }
   /** Set once a peer's envelope opened: from then on its plaintext messages are refused. */
@@ -397,12 +401,16 @@ final class E2e {
    * cannot be read (not published for us, malformed, unreachable). They are retried every round.
    */
   static String held(StateDb db, String peer) {
-    Optional<String> n = db.meta(HELD + peer);
-    if (n.isEmpty()) {
+    int count = 0;
+    for (String box : List.of("inbox", "outbox")) {
+      count += db.meta(HELD + box + ":" + peer).map(Integer::parseInt).orElse(0);
+    }
+    if (count == 0) {
       return null;
     }
+    String n = Integer.toString(count);
     String why = db.meta(UNREADABLE + peer).orElse("it has not been read yet");
-    return n.get() + " message(s) from " + peer + " held: their key bundle is not readable: " + why
+    return n + " message(s) from " + peer + " held: their key bundle is not readable: " + why
         + " (retried every round)";
   }
 

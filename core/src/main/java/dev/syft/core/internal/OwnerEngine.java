@@ -384,13 +384,13 @@ final class OwnerEngine {
 
   /** Processes every proposal waiting in {@code peer}'s inbox, oldest first. Returns {accepted, rejected}. */
   private int[] drainInbox(String peer, List<String> peers, ChangeHints hints) throws IOException {
-    ctx.e2e().clearHeld(peer); // withdrawn or applied since; the batch below counts what still waits
+    ctx.e2e().clearHeld(peer, "inbox"); // withdrawn or applied since; the batch below counts what still waits
     try {
       return drainInbox0(peer, peers, hints);
     } finally {
       E2e.Opener o = openers.remove(peer);
       if (o != null) {
-        ctx.e2e().afterBatch(o);
+        ctx.e2e().afterBatch(o, "inbox");
       }
     }
   }

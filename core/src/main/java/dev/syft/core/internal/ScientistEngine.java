@@ -189,7 +189,7 @@ final class ScientistEngine {
   /** Downloads and applies every new events message from {@code peer}. Returns the number of events applied. */
   int pull(String peer, ChangeHints hints) throws IOException {
     heldReason = null;
-    ctx.e2e().clearHeld(peer); // withdrawn or applied since; the batch below counts what still waits
+    ctx.e2e().clearHeld(peer, "outbox"); // withdrawn or applied since; the batch below counts what still waits
     Entry outbox = ctx.folders().myOutboxFrom(peer);
     if (!hints.mayHaveChanged(outbox)) {
       return 0;
@@ -266,7 +266,7 @@ final class ScientistEngine {
           newest = Math.max(newest, ts);
         }
       }
-      ctx.e2e().afterBatch(opener);
+      ctx.e2e().afterBatch(opener, "outbox");
     } finally {
       if (report) {
         ctx.progress().end();
