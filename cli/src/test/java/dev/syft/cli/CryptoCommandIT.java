@@ -174,4 +174,44 @@ class CryptoCommandIT {
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
   }
+
+  /**
+   * Sealed proposals from a peer whose key bundle cannot be read stay in the inbox, are retried every
+   * round, and {@code status} (text and JSON) says how many wait and why.
+   */
+  @Test
+  void statusSaysWhyMessagesFromAPeerAreHeld() throws Exception {
+    String owner = "do@hospital.example";
+    String ds = "ds@university.example";
+    Path shared = tmp.resolve("held-shared");
+    String doHome = tmp.resolve("held-do").toString();
+    String dsHome = tmp.resolve("held-ds").toString();
+    ok("init", "--email", owner, "--transport", "local:" + shared, "--home", doHome);
+    ok("init", "--email", ds, "--transport", "local:" + shared, "--home", dsHome);
+    ok("peers", "add", owner, "--home", dsHome);
+    String bundleName = "encryption_bundle_" + ds + "_for_" + owner + ".json";
+    Path bundle;
+    try (var walk = Files.walk(shared)) {
+      bundle = walk.filter(p -> p.getFileName().toString().equals(bundleName)).findFirst().orElseThrow();
+    }
+    Files.writeString(bundle, "{\"public_encryption_bundle\": 42}");
+    ok("sync", "--home", doHome);
+    ok("peers", "approve", ds, "--home", doHome);
+    ok("sync", "--home", dsHome); // pins the owner's key: from now on it seals to the owner
+    Path proposed = Path.of(dsHome, owner, "app_data/job/inbox/" + ds + "/hello/run.sh");
+    Files.createDirectories(proposed.getParent());
+    Files.writeString(proposed, "echo hello\n");
+    assertThat(ok("sync", "--home", dsHome).out()).contains("1 change(s) proposed");
+    run("sync", "--home", doHome); // exit 1: the round reports the held message
+    run("sync", "--home", doHome);
+
+    String expected = "1 message(s) from " + ds + " held: their key bundle is not readable: " + bundleName;
+    assertThat(ok("status", "--home", doHome).out()).contains("WARNING: " + expected).contains("retried every round");
+    JsonNode status = MAPPER.readTree(ok("status", "--json", "--home", doHome).out()).get("status");
+    List<String> warnings = new java.util.ArrayList<>();
+    status.get("warnings").forEach(w -> warnings.add(w.stringValue()));
+    assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith(expected));
+    assertThat(status.get("quarantined").isEmpty()).isTrue();
+    assertThat(Path.of(doHome, owner, "app_data/job/inbox/" + ds + "/hello/run.sh")).doesNotExist();
+  }
 }

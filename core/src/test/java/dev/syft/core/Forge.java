@@ -94,6 +94,24 @@ final class Forge {
     }
   }
 
+  /**
+   * {@code archive} sealed as the client of {@code senderHome} seals to the client of {@code
+   * recipientHome} (once both keys are pinned, a peer's message in the clear is refused as a downgrade).
+   */
+  static byte[] sealed(byte[] archive, java.nio.file.Path senderHome, java.nio.file.Path recipientHome)
+      throws IOException {
+    try {
+      dev.syft.crypto.Identity from = dev.syft.crypto.PrivateKeyFile.read(
+          dev.syft.crypto.PrivateKeyFile.in(senderHome)).orElseThrow();
+      dev.syft.crypto.Identity to = dev.syft.crypto.PrivateKeyFile.read(
+          dev.syft.crypto.PrivateKeyFile.in(recipientHome)).orElseThrow();
+      return dev.syft.crypto.Envelope.seal(from, List.of(to.bundle(), from.bundle()), archive,
+          dev.syft.crypto.SealOptions.defaults());
+    } catch (dev.syft.crypto.CryptoException x) {
+      throw new IOException(x.describe(), x);
+    }
+  }
+
   /** Decoded events messages in a folder, in name order (unreadable files skipped). */
   static List<FileChangeEventsMessage> eventsIn(Storage store, Entry folder) throws IOException {
     return eventsIn(store, folder, null);

@@ -108,7 +108,8 @@ class SyncScenariosTest {
     // a proposal still based on "Content 1"
     Storage dsStore = net.raw(DS);
     ProposedFileChangesMessage stale = Forge.proposal(DS, DO, "file.txt", "Content 3", Trees.sha256("Content 1"), now());
-    Forge.upload(dsStore, Forge.inboxAt(dsStore, DO), stale.fileName(), Forge.archive(stale));
+    Forge.upload(dsStore, Forge.inboxAt(dsStore, DO), stale.fileName(),
+        Forge.sealed(Forge.archive(stale), c.homeDir(DS), c.homeDir(DO)));
     SyncReport r = c.client(DO).sync();
     assertThat(r.rejected()).isEqualTo(1);
     assertThat(r.accepted()).isZero();

@@ -53,24 +53,31 @@ public final class Envelope {
       }
       return out.toByteArray();
     }
-    EnvelopeCodec.Sealing s = EnvelopeCodec.prepare(sender, recipients, Suite.SINGLE, options.random());
-    byte[] ct = Prims.xchachaSeal(s.fileKey(), s.nonce(), plaintext, EnvelopeCodec.AAD_FILE);
-    byte[] prelude = EnvelopeCodec.prelude(sender, recipients, s, Suite.SINGLE, options.clock().instant().getEpochSecond(),
-        1, ct.length, ct.length, options.integrity() ? Bytes.sha256(ct) : null, options.filenameHint());
-    ByteArrayOutputStream out = new ByteArrayOutputStream(ct.length + prelude.length + 4200);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(plaintext.length + 8192 + 64 * recipients.size());
     try {
-      EnvelopeCodec.writeHead(out, sender, prelude);
-      out.write(ct);
+      sealSingle(sender, recipients, plaintext, out, options);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
   }
 
+  /** The single-shot suite straight to {@code out}: plaintext and ciphertext are the only copies held. */
+  private static void sealSingle(Identity sender, List<PeerBundle> recipients, byte[] plaintext, OutputStream out,
+      SealOptions options) throws IOException {
+    EnvelopeCodec.Sealing s = EnvelopeCodec.prepare(sender, recipients, Suite.SINGLE, options.random());
+    byte[] ct = Prims.xchachaSeal(s.fileKey(), s.nonce(), plaintext, EnvelopeCodec.AAD_FILE);
+    byte[] prelude = EnvelopeCodec.prelude(sender, recipients, s, Suite.SINGLE, options.clock().instant().getEpochSecond(),
+        1, ct.length, ct.length, options.integrity() ? Bytes.sha256(ct) : null, options.filenameHint());
+    EnvelopeCodec.writeHead(out, sender, prelude);
+    out.write(ct);
+  }
+
   /**
    * Seals a payload of any size to {@code out} with memory O(segment). With the SINGLE suite the
-   * whole plaintext is read into memory (use it only for small payloads or for peers that cannot
-   * read STREAM). With integrity on, the source is read twice.
+   * whole plaintext and its ciphertext are held in memory (about twice the payload; use it only for
+   * bounded payloads or for peers that cannot read STREAM). With integrity on, a STREAM source is
+   * read twice.
    */
   public static void sealStream(Identity sender, List<PeerBundle> recipients, PayloadSource source, OutputStream out,
       SealOptions options) throws IOException {
@@ -79,7 +86,7 @@ public final class Envelope {
       try (InputStream in = source.open()) {
         all = in.readAllBytes();
       }
-      out.write(seal(sender, recipients, all, options));
+      sealSingle(sender, recipients, all, out, options);
       return;
     }
     long size = source.size();

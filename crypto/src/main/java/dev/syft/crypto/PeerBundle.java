@@ -145,6 +145,46 @@ public final class PeerBundle {
     return Json.canonicalString(body);
   }
 
+  /**
+   * The bundle file body advertising the payload suites its publisher reads, as a top-level
+   * {@value #READABLE_SUITES} array beside {@code public_encryption_bundle}. syft-client only takes
+   * {@code public_encryption_bundle} from the file, so the extra member is invisible to it.
+   */
+  public String bundleFileJson(java.util.Collection<Suite> readable) {
+    ObjectNode body = Json.object();
+    body.set("public_encryption_bundle", didDocument());
+    ArrayNode suites = body.putArray(READABLE_SUITES);
+    readable.stream().sorted().forEach(s -> suites.add(s.wireName()));
+    return Json.canonicalString(body);
+  }
+
+  /** Top-level member of a bundle file listing the suites its publisher reads (ours; optional). */
+  public static final String READABLE_SUITES = "readable_suites";
+
+  /**
+   * The suites a bundle file's publisher declares it reads. Every reader reads {@link Suite#SINGLE};
+   * a file without the member (syft-client, older syft-java) or with a malformed one declares nothing
+   * more. Unknown suite names are ignored.
+   */
+  public static java.util.Set<Suite> readableSuites(String bundleFileJson) {
+    java.util.EnumSet<Suite> out = java.util.EnumSet.of(Suite.SINGLE);
+    JsonNode root;
+    try {
+      root = Json.parse(bundleFileJson);
+    } catch (IllegalArgumentException e) {
+      return out;
+    }
+    JsonNode list = root.isObject() ? root.get(READABLE_SUITES) : null;
+    if (list != null && list.isArray()) {
+      for (JsonNode n : list) {
+        if (n.isString()) {
+          Suite.fromWireName(n.stringValue()).ifPresent(out::add);
+        }
+      }
+    }
+    return out;
+  }
+
   ObjectNode didDocument() {
     String did = did();
     ObjectNode doc = Json.object();

@@ -56,6 +56,24 @@ class EnvelopeTest {
   }
 
   @Test
+  void bundleFileDeclaresReadableSuitesBesideWhatTheReferenceReads() throws Exception {
+    String declared = alice.bundle().bundleFileJson(java.util.EnumSet.allOf(Suite.class));
+    // syft-client takes only public_encryption_bundle from the file: the declaration is one more member
+    tools.jackson.databind.JsonNode root = dev.syft.crypto.internal.Json.parse(declared);
+    assertThat(root.propertyNames()).containsExactlyInAnyOrder("public_encryption_bundle", "readable_suites");
+    assertThat(dev.syft.crypto.internal.Json.canonicalString(root.get("public_encryption_bundle")))
+        .isEqualTo(alice.bundle().didDocumentJson());
+    assertThat(PeerBundle.parse(declared).fingerprint()).isEqualTo(alice.bundle().fingerprint());
+    assertThat(PeerBundle.readableSuites(declared)).containsExactlyInAnyOrder(Suite.SINGLE, Suite.STREAM);
+    // the reference's file, a malformed declaration, unknown suites: single-shot only
+    assertThat(PeerBundle.readableSuites(alice.bundle().bundleFileJson())).containsExactly(Suite.SINGLE);
+    assertThat(PeerBundle.readableSuites("{\"readable_suites\":\"xchacha20poly1305-stream-v1\"}"))
+        .containsExactly(Suite.SINGLE);
+    assertThat(PeerBundle.readableSuites("{\"readable_suites\":[\"rot13\",7]}")).containsExactly(Suite.SINGLE);
+    assertThat(PeerBundle.readableSuites("not json")).containsExactly(Suite.SINGLE);
+  }
+
+  @Test
   void anotherRecipientCannotSwapTheCiphertext() throws Exception {
     // bob and carol both get the file key; bob re-encrypts other bytes under it and keeps alice's
     // signed prelude. Without integrity the reference would accept it as alice's.

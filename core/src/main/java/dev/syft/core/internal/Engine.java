@@ -358,6 +358,9 @@ public final class Engine implements AutoCloseable {
       }
       try {
         pulled += ds.pull(p, hints);
+        if (ds.heldReason() != null) {
+          errors.merge(p, ds.heldReason(), (a, b) -> a + "; " + b);
+        }
         StateDb.PeerRow row = db.peer(p).orElseThrow();
         db.upsertPeer(new StateDb.PeerRow(row.email(), row.state(), row.iRequested(), row.theyRequested(),
             row.versionJson(), row.versionCheckedAt(), row.skipReason(), now));
@@ -381,6 +384,7 @@ public final class Engine implements AutoCloseable {
       owner.scanAndRoute(active, Set.of());
       uploaded += outgoing.flush();
     }
+    c.e2e().resealPending(); // after a trusted key change: our outbox history, readable by the new key
     try {
       checkpoints.afterRound();
       new OutboxCompactor(c).compactIfNeeded(active);
@@ -449,7 +453,9 @@ public final class Engine implements AutoCloseable {
       if (db.peer(peer).isEmpty()) {
         throw new SyftException("no-peer", "no contact or request for " + peer + " (see 'syft peers list')");
       }
-      return ctx().e2e().trust(peer, fingerprint).shortForm();
+      String trusted = ctx().e2e().trust(peer, fingerprint).shortForm();
+      ctx().e2e().resealPending(); // a changed key: our outbox history for them, now (else next round)
+      return trusted;
     }
   }
 
@@ -663,6 +669,10 @@ public final class Engine implements AutoCloseable {
       String keyProblem = E2e.problem(db, p.email());
       if (keyProblem != null) {
         warnings.add(keyProblem);
+      }
+      String waitingForKey = E2e.held(db, p.email());
+      if (waitingForKey != null) {
+        warnings.add(waitingForKey);
       }
     }
     db.meta(StateDb.RECOVERED).ifPresent(v -> {

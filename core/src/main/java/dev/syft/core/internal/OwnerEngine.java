@@ -384,12 +384,13 @@ final class OwnerEngine {
 
   /** Processes every proposal waiting in {@code peer}'s inbox, oldest first. Returns {accepted, rejected}. */
   private int[] drainInbox(String peer, List<String> peers, ChangeHints hints) throws IOException {
+    ctx.e2e().clearHeld(peer, "inbox"); // withdrawn or applied since; the batch below counts what still waits
     try {
       return drainInbox0(peer, peers, hints);
     } finally {
       E2e.Opener o = openers.remove(peer);
       if (o != null) {
-        ctx.e2e().afterBatch(o);
+        ctx.e2e().afterBatch(o, "inbox");
       }
     }
   }
@@ -431,7 +432,8 @@ final class OwnerEngine {
     }
     waiting.sort(Comparator.comparingDouble((Entry e) -> Wire.proposalTimestamp(e.name()).orElseThrow())
         .thenComparing(Entry::name));
-    for (Entry file : waiting) {
+    for (int i = 0; i < waiting.size(); i++) {
+      Entry file = waiting.get(i);
       if (ctx.db().received(peer, file.name())) {
         done.add(file); // applied before a crash, not yet moved
         continue;
@@ -439,6 +441,12 @@ final class OwnerEngine {
       Outcome o;
       try {
         o = process(peer, file, peers);
+      } catch (SyftException e) {
+        E2e.Opener op = openers.get(peer);
+        if (op != null && op.held().get() > 0) {
+          op.held().set(waiting.size() - i); // this one and every later one wait for their key
+        }
+        throw e;
       } catch (Error e) {
         // out of memory, a stack overflow...: caused by this message, so it is this message that is
         // refused; the round goes on with the next one and the other peers

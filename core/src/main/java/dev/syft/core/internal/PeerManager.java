@@ -229,8 +229,9 @@ final class PeerManager {
         ctx.e2e().refresh(r.email()); // a new contact's key is pinned on first use
       } else if (now - r.versionCheckedAt() > VERSION_REFRESH_SECONDS && ctx.spendPeriodic(1)) {
         versions.check(r, now);
-        if (ctx.db().peerKey(r.email()).isEmpty()) {
-          ctx.e2e().refresh(r.email()); // a peer that may have turned encryption on since
+        if (ctx.db().peerKey(r.email()).isEmpty() || !ctx.e2e().readsStream(r.email())) {
+          // a peer that may have turned encryption on since, or now reads the segmented suite
+          ctx.e2e().refresh(r.email());
         }
       }
     }

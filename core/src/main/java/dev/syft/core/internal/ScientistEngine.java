@@ -188,6 +188,8 @@ final class ScientistEngine {
 
   /** Downloads and applies every new events message from {@code peer}. Returns the number of events applied. */
   int pull(String peer, ChangeHints hints) throws IOException {
+    heldReason = null;
+    ctx.e2e().clearHeld(peer, "outbox"); // withdrawn or applied since; the batch below counts what still waits
     Entry outbox = ctx.folders().myOutboxFrom(peer);
     if (!hints.mayHaveChanged(outbox)) {
       return 0;
@@ -227,6 +229,7 @@ final class ScientistEngine {
       // Small messages of a window are downloaded ahead in parallel, as compressed bytes in memory.
       E2e.Opener opener = ctx.e2e().openerFor(peer, false);
       int next = 0;
+      int done = 0;
       window:
       while (next < fresh.size()) {
         List<Entry> window = window(fresh, next);
@@ -237,8 +240,15 @@ final class ScientistEngine {
           Fetched r = fetch(e, ahead.get(e), opener);
           if (r instanceof Failed f && f.retry()) {
             LOG.warn("could not download {} from {}, will retry: {}", e.name(), peer, f.reason());
+            if (opener.held().get() > 0) {
+              // waiting for their key: this message and every later one; the round reports it, so
+              // the outbox is listed again next round
+              opener.held().set(fresh.size() - done);
+              heldReason = f.reason();
+            }
             break window; // keep order: later messages wait for this one (and are downloaded again)
           }
+          done++;
           if (r instanceof Failed f) {
             quarantine(peer, e, null, "unreadable events message: " + f.reason(), ts);
             continue;
@@ -256,7 +266,7 @@ final class ScientistEngine {
           newest = Math.max(newest, ts);
         }
       }
-      ctx.e2e().afterBatch(opener);
+      ctx.e2e().afterBatch(opener, "outbox");
     } finally {
       if (report) {
         ctx.progress().end();
@@ -270,6 +280,13 @@ final class ScientistEngine {
       });
     }
     return applied;
+  }
+
+  private String heldReason;
+
+  /** Why the last {@link #pull} left messages for a later round waiting for the sender's key, or null. */
+  String heldReason() {
+    return heldReason;
   }
 
   /** What downloading one message gave: the message, or why not (and whether a later round may succeed). */
