@@ -35,7 +35,7 @@ public final class DatasiteFiles {
   /** Writes {@code bytes} to {@code file} through a temporary file in the same folder and a rename. */
   public static void writeAtomic(Path file, byte[] bytes) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+    Path tmp = tempSibling(file);
     try {
       Files.write(tmp, bytes);
       try {
@@ -46,6 +46,15 @@ public final class DatasiteFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * A temporary name beside {@code file}, tagged with our pid like the sync's own: a scan in this
+   * process (the daemon's loop beside the console, or an API call) leaves it alone, while a scan
+   * sweeps the leftovers of a process that died mid-write.
+   */
+  static Path tempSibling(Path file) {
+    return file.resolveSibling(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
   }
 
   public static void writeAtomic(Path file, String text) throws IOException {
