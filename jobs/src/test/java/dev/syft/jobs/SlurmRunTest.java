@@ -222,8 +222,13 @@ class SlurmRunTest {
   @Test
   void severalApprovedJobsGoToSlurmAsOneArrayAndEachTaskEndsOnItsOwn() throws Exception {
     for (int i = 0; i < 5; i++) {
-      approvedBash("fan" + i, "#!/bin/bash\necho task " + i + "\nmkdir -p code/outputs\necho " + i
-          + " > code/outputs/n.txt\n" + (i == 3 ? "exit 3\n" : ""));
+      f.jobs(DS).submit(SubmitRequest.of(f.file("fan" + i + "/run.sh", "#!/bin/bash\necho task " + i
+          + "\nmkdir -p code/outputs\necho " + i + " > code/outputs/n.txt\n" + (i == 3 ? "exit 3\n" : "")), DO)
+          .withName("fan" + i));
+    }
+    f.sync(DO);
+    for (int i = 0; i < 5; i++) {
+      f.jobs(DO).approve(DS + "/fan" + i, null);
     }
     List<RunResult> rs = f.jobs(DO).runApproved();
     assertThat(rs).hasSize(5);
