@@ -169,8 +169,10 @@ public final class SlurmExecutor implements JobExecutor {
   /** Submits the staged scripts (an array when there are several) and returns the Slurm job id. */
   private String sbatch(List<Staged> staged) throws IOException {
     long maxTimeout = staged.stream().mapToLong(s -> s.lim().timeout().toSeconds()).max().orElse(60);
+    // sbatch runs with a scrubbed environment (see exec) and passes that on: not NONE or a list, with
+    // which slurmd first loads the user's login environment on the node (seconds per job)
     List<String> cmd = new ArrayList<>(List.of("sbatch", "--parsable", "--time=" + minutes(maxTimeout),
-        "--export=NONE", "--no-requeue"));
+        "--export=ALL", "--no-requeue"));
     Path script;
     if (staged.size() == 1) {
       Staged s = staged.get(0);
@@ -460,6 +462,16 @@ public final class SlurmExecutor implements JobExecutor {
 
   private Result exec(List<String> cmd) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    // none of the daemon's environment (tokens, keys) goes to Slurm, which stores a batch job's environment
+    Map<String, String> env = pb.environment();
+    String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    String conf = env.get("SLURM_CONF");
+    env.clear();
+    env.put("PATH", path);
+    if (conf != null) {
+      env.put("SLURM_CONF", conf);
+    }
+    env.put("LC_ALL", "C");
     if (settings.slurmConf() != null) {
       pb.environment().put("SLURM_CONF", settings.slurmConf().toString());
     }
