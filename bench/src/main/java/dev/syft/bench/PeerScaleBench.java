@@ -36,7 +36,8 @@ public final class PeerScaleBench {
     }
   }
 
-  private static SyftClient open(Path base, Path root, String email, CountingStorage[] counting) {
+  private static SyftClient open(Path base, Path root, String email, CountingStorage[] counting)
+      throws java.io.IOException {
     Home h = Home.init(base.resolve("home-" + email), email, "local:" + root);
     CountingStorage s = new CountingStorage(LocalStorage.create(root, email));
     if (counting != null) {
