@@ -397,17 +397,21 @@ public final class Jobs {
     parts.runs().cancel(parts.store().ownJob(id));
   }
 
-  /** Runs every approved job of the own datasite, one after the other. */
+  /**
+   * Runs every approved job of the own datasite and waits for them: on Slurm submitted together as
+   * one array, locally one after the other.
+   */
   public List<RunResult> runApproved() {
     List<RunResult> out = new ArrayList<>();
-    for (JobId id : parts.store().approvedJobs()) {
+    List<JobId> ids = parts.store().approvedJobs();
+    // on Slurm they go as one array; locally one after the other (sandbox-required is thrown for all)
+    List<java.util.concurrent.CompletableFuture<RunResult>> started = parts.runs().startAll(ids);
+    for (int i = 0; i < ids.size(); i++) {
       try {
-        out.add(parts.runs().run(id));
-      } catch (JobsException e) {
-        if (e.errorCode() == ErrorCode.SANDBOX_REQUIRED) {
-          throw e; // true of every job: say it instead of running none
-        }
-        LOG.warn("not running {}: {}", id.shortId(), e.getMessage());
+        out.add(started.get(i).join());
+      } catch (java.util.concurrent.CompletionException e) {
+        LOG.warn("not running {}: {}", ids.get(i).shortId(), e.getCause() != null ? e.getCause().getMessage()
+            : e.getMessage());
       }
     }
     return out;

@@ -10,6 +10,8 @@ import dev.syft.jobs.internal.Settings;
 import dev.syft.permissions.Datasite;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * The jobs part of every sync round (data-owner side, on the own datasite): marks jobs a crashed
  * runner left {@code running} as failed, restores lost job-folder permission files, validates new
  * submissions (which also takes the submitter's write access away) and applies the auto-approval
- * policies. When {@code jobs.auto_run: true} is set in {@code config.yaml}, approved jobs are queued
- * to run after the round, outside the home lock ({@link ClientContext#afterRound}), one after the
- * other; with {@code jobs.auto_share: true} their outputs are then released (never their logs: those
+ * policies, after re-attaching to Slurm jobs a stopped runner left (a daemon restart). When
+ * {@code jobs.auto_run: true} is set in {@code config.yaml}, approved jobs are queued to run after the
+ * round, outside the home lock ({@link ClientContext#afterRound}): locally one after the other, on
+ * Slurm submitted together and watched without blocking later rounds; with {@code jobs.auto_share: true} their outputs are then released (never their logs: those
  * only with an explicit share of the logs). The results are routed by the next round (which
  * {@code SyftClient.sync()} runs at once).
  */
@@ -39,8 +42,12 @@ public final class JobsExtension implements SyncExtension {
     this.executors = executors;
   }
 
+  /** One executor per home and options for the life of this extension, so cluster runs are watched across rounds. */
+  private final java.util.Map<java.util.List<Object>, JobExecutor> cached = new java.util.concurrent.ConcurrentHashMap<>();
+
   private JobExecutor executor(Home home, RunOptions options) {
-    return executors != null ? executors.apply(options) : JobParts.executorFor(home, options);
+    return executors != null ? executors.apply(options)
+        : cached.computeIfAbsent(java.util.List.of(home.dir(), options), k -> JobParts.executorFor(home, options));
   }
 
   @Override
@@ -53,31 +60,51 @@ public final class JobsExtension implements SyncExtension {
     Settings settings = Settings.read(ctx.home());
     RunOptions options = RunOptions.defaults(settings.requireSandbox());
     JobParts jobs = JobParts.of(ctx.home(), ctx::permissions, ctx.clock(), options, executor(ctx.home(), options));
+    jobs.runs().reattach();
     jobs.lifecycle().recoverStale();
     jobs.release().restorePeerFolders(ctx.acceptedPeers());
     jobs.lifecycle().receiveAll();
     jobs.release().hideUnreleased();
     new Policies(jobs).apply();
-    if (!settings.autoRun()) {
+    if (!settings.autoRun() || jobs.store().approvedJobs().isEmpty()) {
       return;
     }
-    for (JobId id : jobs.store().approvedJobs()) {
-      ctx.afterRound("jobs:run:" + id.key(), () -> autoRun(ctx, options, settings.autoShare(), id));
-    }
+    ctx.afterRound("jobs:run", () -> autoRun(ctx, options, settings.autoShare()));
   }
 
-  /** Runs outside the round: its own permission engine, the job state lock and run lock guard the job. */
-  private void autoRun(ClientContext ctx, RunOptions options, boolean share, JobId id) {
+  /**
+   * Runs outside the round: its own permission engine, the job state lock and run lock guard each job.
+   * Every approved job starts at once (on Slurm: one array, and this returns once it is submitted);
+   * outputs are shared when each ends.
+   */
+  private void autoRun(ClientContext ctx, RunOptions options, boolean share) {
     Home home = ctx.home();
-    JobParts jobs = JobParts.of(home, JobParts.privatePermissions(home), ctx.clock(), options, executor(ctx.home(), options));
+    JobParts jobs = JobParts.of(home, JobParts.privatePermissions(home), ctx.clock(), options, executor(home, options));
+    List<JobId> ids = jobs.store().approvedJobs();
+    List<CompletableFuture<RunResult>> started;
     try {
-      RunResult r = jobs.runs().run(id);
-      if (share) {
-        jobs.release().share(id, EnumSet.of(Release.OUTPUTS));
-      }
-      LOG.info("auto-ran {}: {}", id.shortId(), r.status());
+      started = jobs.runs().startAll(ids);
     } catch (RuntimeException e) {
-      LOG.warn("auto-run of {} failed: {}", id.shortId(), e.getMessage());
+      LOG.warn("auto-run of {} job(s) failed: {}", ids.size(), e.getMessage());
+      return;
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      JobId id = ids.get(i);
+      started.get(i).whenComplete((r, err) -> {
+        if (err != null) {
+          LOG.warn("auto-run of {} failed: {}", id.shortId(), err.getCause() != null ? err.getCause().getMessage()
+              : err.getMessage());
+          return;
+        }
+        try {
+          if (share) {
+            jobs.release().share(id, EnumSet.of(Release.OUTPUTS));
+          }
+          LOG.info("auto-ran {}: {}", id.shortId(), r.status());
+        } catch (RuntimeException e) {
+          LOG.warn("sharing the outputs of {} failed: {}", id.shortId(), e.getMessage());
+        }
+      });
     }
   }
 }

@@ -68,7 +68,7 @@ final class LocalSlurm implements AutoCloseable {
     for (String d : List.of("state", "spool", "log")) {
       Files.createDirectories(dir.resolve(d));
     }
-    int cpus = Runtime.getRuntime().availableProcessors();
+    int cpus = Math.max(8, Runtime.getRuntime().availableProcessors());
     long memMb = Math.max(512, physicalMb() / 2);
     Files.writeString(conf, String.join("\n",
         "ClusterName=syfttest",
@@ -91,6 +91,10 @@ final class LocalSlurm implements AutoCloseable {
         "SelectType=select/cons_tres",
         "SelectTypeParameters=CR_Core_Memory",
         "SchedulerType=sched/backfill",
+        // schedule at once (array tasks, a partition back up) instead of on the default 30-60 s passes
+        "SchedulerParameters=sched_interval=1,bf_interval=1,batch_sched_delay=0",
+        // more job slots than cores: test jobs are tiny and an array of 5 should run side by side
+        "SlurmdParameters=config_overrides",
         "ReturnToService=2",
         "MpiDefault=none",
         "AccountingStorageType=accounting_storage/none",

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.syft.core.Config;
+import dev.syft.core.Home;
+import dev.syft.jobs.internal.JobExecutor;
+import dev.syft.jobs.internal.JobParts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +62,24 @@ class SlurmRunTest {
     s.put("slurm_conf", slurm.conf.toString());
     s.put("poll_millis", 200);
     Files.writeString(cfg, yaml.writeValueAsString(root));
+  }
+
+  /** Sets a key of the {@code jobs:} section of the data owner's config.yaml. */
+  private void jobsSetting(String key, boolean value) throws Exception {
+    Path cfg = f.c.client(DO).home().dir().resolve(Config.FILE_NAME);
+    YAMLMapper yaml = YAMLMapper.builder().build();
+    ObjectNode root = (ObjectNode) yaml.readTree(Files.readString(cfg));
+    ((ObjectNode) root.get("jobs")).put(key, value);
+    Files.writeString(cfg, yaml.writeValueAsString(root));
+    f.c.restart(DO); // core reads config.yaml when a client opens
+  }
+
+  private void partition(String state) throws Exception {
+    slurm.run(List.of("scontrol", "update", "PartitionName=syft", "State=" + state));
+  }
+
+  private String status(String id) {
+    return f.jobs(DO).get(id).status();
   }
 
   @AfterEach
@@ -119,7 +140,8 @@ class SlurmRunTest {
     CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> f.jobs(DO).run(id));
     await().atMost(Duration.ofSeconds(30)).until(() -> slurm.run(List.of("squeue", "--noheader", "--format=%T"))
         .contains("RUNNING"));
-    f.jobs(DO).cancel(id);
+    // the Slurm id is in the job's record as soon as sbatch answered; another Jobs (process) cancels by it
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> f.jobs(DO).cancel(id));
     RunResult r = run.get();
     assertThat(r.status()).isEqualTo(JobStatus.FAILED);
     assertThat(r.notes()).contains("the Slurm job was cancelled");
@@ -148,5 +170,107 @@ class SlurmRunTest {
     } finally {
       slurm.run(List.of("scontrol", "update", "PartitionName=syft", "State=UP"));
     }
+  }
+
+  @Test
+  void aRestartedDaemonReattachesToItsSlurmJobAndCollectsTheOutputs() throws Exception {
+    String id = approvedBash("survivor", "#!/bin/bash\necho survived\nmkdir -p code/outputs\necho kept > code/outputs/r.txt\n");
+    partition("DOWN"); // the job waits in the queue while the daemon "restarts"
+    try {
+      Home home = f.c.client(DO).home();
+      JobExecutor first = JobParts.executorFor(home, f.options);
+      JobParts parts = JobParts.of(home, JobParts.privatePermissions(home), f.c.clock, f.options, first);
+      CompletableFuture<RunResult> run = parts.runs().start(parts.store().ownJob(id));
+      await().atMost(Duration.ofSeconds(30)).until(() -> slurm.run(List.of("squeue", "--noheader", "--format=%T"))
+          .contains("PENDING"));
+      first.close(); // the daemon stops: its runner lets go, the Slurm job stays queued
+      assertThatThrownBy(run::join).hasMessageContaining("detached");
+      assertThat(status(id)).isEqualTo("running");
+      f.jobs(DO).list(); // recovery in another process leaves a job that is still on Slurm alone
+      assertThat(status(id)).isEqualTo("running");
+
+      f.c.restart(DO);
+      f.sync(DO); // the restarted daemon's first round re-attaches
+      partition("UP");
+      await().atMost(Duration.ofSeconds(60)).until(() -> status(id).equals("done"));
+      assertThat(review("survivor").resolve("outputs/r.txt")).hasContent("kept");
+      assertThat(review("survivor").resolve("stdout.txt")).content().contains("survived");
+      assertThat(f.jobs(DO).show(id).toString()).doesNotContain("NOT ISOLATED");
+    } finally {
+      partition("UP");
+    }
+  }
+
+  @Test
+  void anAutoRunOnSlurmDoesNotHoldUpSyncAndFinishesWithoutAnotherRound() throws Exception {
+    jobsSetting("auto_run", true);
+    String id = approvedBash("queued", "#!/bin/bash\nmkdir -p code/outputs\necho fine > code/outputs/q.txt\n");
+    partition("DOWN"); // the job cannot start: a runner waiting for it would hold the round forever
+    try {
+      f.sync(DO); // queues the run after the round and waits for it: it submits and returns
+      assertThat(status(id)).isEqualTo("running");
+      assertThat(slurm.run(List.of("squeue", "--noheader", "--format=%T"))).contains("PENDING");
+      f.sync(DO); // later rounds go on too
+      partition("UP");
+      await().atMost(Duration.ofSeconds(60)).until(() -> status(id).equals("done"));
+      assertThat(review("queued").resolve("outputs/q.txt")).hasContent("fine");
+    } finally {
+      partition("UP");
+    }
+  }
+
+  @Test
+  void severalApprovedJobsGoToSlurmAsOneArrayAndEachTaskEndsOnItsOwn() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      f.jobs(DS).submit(SubmitRequest.of(f.file("fan" + i + "/run.sh", "#!/bin/bash\necho task " + i
+          + "\nmkdir -p code/outputs\necho " + i + " > code/outputs/n.txt\n" + (i == 3 ? "exit 3\n" : "")), DO)
+          .withName("fan" + i));
+    }
+    f.sync(DO);
+    for (int i = 0; i < 5; i++) {
+      f.jobs(DO).approve(DS + "/fan" + i, null);
+    }
+    List<RunResult> rs = f.jobs(DO).runApproved();
+    assertThat(rs).hasSize(5);
+    java.util.Set<String> arrays = new java.util.TreeSet<>();
+    java.util.Set<String> tasks = new java.util.TreeSet<>();
+    for (RunResult r : rs) {
+      String slurmId = r.notes().stream().filter(n -> n.startsWith("ran on Slurm as job ")).findFirst().orElseThrow()
+          .substring("ran on Slurm as job ".length());
+      assertThat(slurmId).matches("[0-9]+_[0-4]");
+      arrays.add(slurmId.split("_")[0]);
+      tasks.add(slurmId.split("_")[1]);
+      String name = r.id().substring(r.id().lastIndexOf('/') + 1);
+      int n = Integer.parseInt(name.substring(3));
+      if (n == 3) {
+        assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(r.returnCode()).isEqualTo(3);
+      } else {
+        assertThat(r.status()).as("%s %s", name, r.notes()).isEqualTo(JobStatus.DONE);
+      }
+      assertThat(review(name).resolve("outputs/n.txt")).hasContent(Integer.toString(n));
+      assertThat(review(name).resolve("stdout.txt")).content().contains("task " + n);
+    }
+    assertThat(arrays).as("one sbatch --array").hasSize(1);
+    assertThat(tasks).containsExactly("0", "1", "2", "3", "4");
+  }
+
+  @Test
+  void aJobOverItsWorkFolderQuotaIsStoppedAndNothingBeyondTheCapIsCollected() throws Exception {
+    String id = approvedBash("hog", "#!/bin/bash\nmkdir -p code/outputs\nfor n in a b c; do head -c 900000 /dev/zero"
+        + " > code/outputs/$n.bin; done\necho written\nwhile true; do sleep 0.2; done\n");
+    RunOptions capped = f.options.withLimits(f.options.limits().withFileBytes(1_000_000).withWorkBytes(2_000_000));
+    RunResult r = f.jobs(DO, capped).run(id);
+    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(r.timedOut()).as("stopped by the quota, not the time limit").isFalse();
+    assertThat(r.notes()).anyMatch(n -> n.contains("more than 2000000 bytes in its work folder"));
+    assertThat(review("hog").resolve("stderr.txt")).content().contains("more than 2000000 bytes");
+    Path out = review("hog").resolve("outputs");
+    assertThat(out.resolve("c.bin")).doesNotExist();
+    long total;
+    try (var files = Files.walk(out)) {
+      total = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+    assertThat(total).isLessThanOrEqualTo(2_000_000);
   }
 }

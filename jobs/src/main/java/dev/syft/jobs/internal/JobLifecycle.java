@@ -354,9 +354,13 @@ public final class JobLifecycle {
       if (s.status() != JobStatus.RUNNING || Locks.runHeld(layout.runLock(id))) {
         continue;
       }
+      if (record(id).slurm() != null) {
+        continue; // its Slurm job outlives the runner: the next round with the Slurm executor re-attaches
+      }
       try {
         transition(id, EnumSet.of(JobStatus.RUNNING), "recover", st -> st.completed(JobStatus.FAILED, now(), -1)
-            .withReason("the runner stopped while this job was running (crash or kill); marked failed"));
+            .withReason("the runner stopped while this job was running (daemon restart, crash or kill); a local"
+                + " run cannot be resumed, so it was marked failed"));
         n++;
         LOG.warn("job {} was left running by a runner that is gone; marked failed", id.shortId());
       } catch (JobsException e) {

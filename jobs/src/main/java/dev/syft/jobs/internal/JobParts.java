@@ -64,8 +64,30 @@ public record JobParts(JobStore store, JobLifecycle lifecycle, JobRelease releas
       }
 
       @Override
-      public boolean cancel(String jobId) {
-        return chosen().cancel(jobId);
+      public boolean detached() {
+        return chosen().detached();
+      }
+
+      @Override
+      public java.util.List<Submitted> submit(java.util.List<Runner.Plan> plans, Sandbox.Probe isolation) {
+        return chosen().submit(plans, isolation);
+      }
+
+      @Override
+      public java.util.concurrent.CompletableFuture<Runner.Outcome> watch(SlurmTicket ticket) {
+        return chosen().watch(ticket);
+      }
+
+      @Override
+      public boolean cancel(SlurmTicket ticket) {
+        return chosen().cancel(ticket);
+      }
+
+      @Override
+      public synchronized void close() {
+        if (chosen != null) {
+          chosen.close();
+        }
       }
     };
   }

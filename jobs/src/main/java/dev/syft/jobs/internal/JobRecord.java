@@ -17,31 +17,39 @@ import java.util.List;
  * @param runEndedAt end of the last run
  * @param timedOut whether the last run hit its wall-clock limit
  * @param notes what the runner enforced or reported in the last run
+ * @param slurm the cluster job of a run still in progress on Slurm (kept so a restarted daemon re-attaches), else null
  */
 public record JobRecord(String receivedHash, String receivedAt, String approvedHash, String policy, String isolation,
     String isolationNote, List<String> datasets, String runStartedAt, String runEndedAt, Boolean timedOut,
-    List<String> notes) {
+    List<String> notes, SlurmTicket slurm) {
   public JobRecord {
     datasets = datasets == null ? List.of() : List.copyOf(datasets);
     notes = notes == null ? List.of() : List.copyOf(notes);
   }
 
   public static JobRecord empty() {
-    return new JobRecord(null, null, null, null, null, null, List.of(), null, null, null, List.of());
+    return new JobRecord(null, null, null, null, null, null, List.of(), null, null, null, List.of(), null);
   }
 
   public JobRecord received(String hash, String at) {
     return new JobRecord(hash, at, approvedHash, policy, isolation, isolationNote, datasets, runStartedAt, runEndedAt,
-        timedOut, notes);
+        timedOut, notes, slurm);
   }
 
   public JobRecord approved(String hash, String byPolicy) {
     return new JobRecord(receivedHash, receivedAt, hash, byPolicy, isolation, isolationNote, datasets, runStartedAt,
-        runEndedAt, timedOut, notes);
+        runEndedAt, timedOut, notes, slurm);
   }
 
   public JobRecord ran(String iso, String isoNote, List<String> ds, String start, String end, boolean timeout,
       List<String> n) {
-    return new JobRecord(receivedHash, receivedAt, approvedHash, policy, iso, isoNote, ds, start, end, timeout, n);
+    return new JobRecord(receivedHash, receivedAt, approvedHash, policy, iso, isoNote, ds, start, end, timeout, n,
+        null);
+  }
+
+  /** A run submitted to Slurm and still in progress: what a restarted daemon needs to finish it. */
+  public JobRecord submitted(SlurmTicket t, String iso, String isoNote, List<String> ds, String start) {
+    return new JobRecord(receivedHash, receivedAt, approvedHash, policy, iso, isoNote, ds, start, null, null, List.of(),
+        t);
   }
 }

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -115,7 +116,8 @@ public final class JobRuns {
       throw new JobsException(ErrorCode.WRONG_STATUS, "cannot cancel job " + id.shortId() + ": it is " + s
           + " (only running jobs can be cancelled)");
     }
-    if (!executor.cancel(id.shortId())) {
+    SlurmTicket t = record(id).slurm();
+    if (t == null || !executor.cancel(t)) {
       throw new JobsException(ErrorCode.WRONG_STATUS, "cannot cancel job " + id.shortId() + ": this executor has no"
           + " cancellable run of it (only Slurm runs can be cancelled)");
     }
@@ -123,15 +125,160 @@ public final class JobRuns {
 
   /** Runs an approved job of the own datasite and releases nothing: results stay hidden until shared. */
   public RunResult run(JobId id) {
-    store.requireOwner(id);
-    Sandbox.Probe probe = executor.isolationFor(id.shortId());
+    return join(start(id));
+  }
+
+  /**
+   * Starts an approved job: a local run ends before this returns; a cluster run returns once
+   * submitted and completes later without holding a thread.
+   *
+   * @throws JobsException when the job cannot start (not approved, already running, no sandbox)
+   */
+  public CompletableFuture<RunResult> start(JobId id) {
+    CompletableFuture<RunResult> f = startAll(List.of(id)).get(0);
+    if (f.isCompletedExceptionally()) {
+      join(f); // throws what stopped the start
+    }
+    return f;
+  }
+
+  /**
+   * Starts several approved jobs: on a cluster executor as one submission (a Slurm array), locally
+   * one after the other. One future per id, in order; a job that cannot start has a failed future.
+   *
+   * @throws JobsException {@code sandbox-required} when no job can run isolated here
+   */
+  public List<CompletableFuture<RunResult>> startAll(List<JobId> ids) {
+    List<CompletableFuture<RunResult>> out = new ArrayList<>();
+    List<Begun> begun = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    Sandbox.Probe probe = null;
+    for (JobId id : ids) {
+      try {
+        store.requireOwner(id);
+        if (probe == null) {
+          probe = executor.isolationFor(id.shortId());
+        }
+        begun.add(begin(id, probe));
+        at.add(out.size());
+        out.add(null);
+      } catch (JobsException e) {
+        if (e.errorCode() == ErrorCode.SANDBOX_REQUIRED) {
+          throw e;
+        }
+        out.add(CompletableFuture.failedFuture(e));
+      }
+    }
+    if (begun.isEmpty()) {
+      return out;
+    }
+    if (!executor.detached()) {
+      for (int k = 0; k < begun.size(); k++) {
+        out.set(at.get(k), CompletableFuture.completedFuture(runHere(begun.get(k))));
+      }
+      return out;
+    }
+    List<Begun> ready = new ArrayList<>();
+    List<Integer> readyAt = new ArrayList<>();
+    for (int k = 0; k < begun.size(); k++) {
+      Begun b = begun.get(k);
+      if (b.failure() != null) {
+        out.set(at.get(k), CompletableFuture.completedFuture(finish(b, null, b.failure())));
+      } else {
+        ready.add(b);
+        readyAt.add(at.get(k));
+      }
+    }
+    if (ready.isEmpty()) {
+      return out;
+    }
+    List<JobExecutor.Submitted> subs = executor.submit(ready.stream().map(Begun::plan).toList(), ready.get(0).probe());
+    for (int k = 0; k < ready.size(); k++) {
+      Begun b = ready.get(k);
+      JobExecutor.Submitted sub = subs.get(k);
+      if (sub.failure() != null) {
+        out.set(readyAt.get(k), CompletableFuture.completedFuture(finish(b, null, failureOf(sub.failure()))));
+        continue;
+      }
+      SlurmTicket t = sub.ticket();
+      locked(() -> {
+        putRecord(b.id(), record(b.id()).submitted(t, b.probe().mode().id(), t.isolationNote(), b.mounted(),
+            Times.format(b.start())));
+        return null;
+      });
+      out.set(readyAt.get(k), attach(new Begun(b.id(), b.probe(), b.lock(), b.start(), Path.of(t.workDir()), b.plan(),
+          b.mounted(), b.notes(), null), t));
+    }
+    return out;
+  }
+
+  /**
+   * Watches again the cluster jobs of runs whose runner stopped (a daemon restart): every own
+   * {@code running} job with a {@link SlurmTicket} and no live run lock. Their outputs are collected
+   * when they end. Returns how many it re-attached to.
+   */
+  public int reattach() {
+    if (!executor.detached()) {
+      return 0;
+    }
+    int n = 0;
+    for (JobId id : store.jobsAt(me)) {
+      JobRecord r;
+      try {
+        if (state(id).status() != JobStatus.RUNNING || (r = record(id)).slurm() == null) {
+          continue;
+        }
+      } catch (JobsException e) {
+        continue;
+      }
+      Locks.Held lock = Locks.run(layout.runLock(id));
+      if (lock == null) {
+        continue; // a live runner (here or elsewhere) watches it
+      }
+      try {
+        r = record(id);
+        if (state(id).status() != JobStatus.RUNNING || r.slurm() == null) {
+          lock.close();
+          continue;
+        }
+      } catch (RuntimeException e) {
+        lock.close();
+        continue;
+      }
+      Sandbox.Probe iso = new Sandbox.Probe(isolationOf(r.isolation()), true, String.valueOf(r.isolationNote()), false,
+          null, null, -1);
+      Instant start = r.runStartedAt() != null ? Times.parse(r.runStartedAt()) : now();
+      LOG.info("re-attaching to {} (Slurm job {})", id.shortId(), r.slurm().slurmId());
+      attach(new Begun(id, iso, lock, start, Path.of(r.slurm().workDir()), null, r.datasets(), new ArrayList<>(), null),
+          r.slurm());
+      n++;
+    }
+    return n;
+  }
+
+  private static Isolation isolationOf(String id) {
+    for (Isolation i : Isolation.values()) {
+      if (i.id().equals(id)) {
+        return i;
+      }
+    }
+    return Isolation.NONE;
+  }
+
+  /** A run that has its lock and is {@code running}: what its end needs. */
+  private record Begun(JobId id, Sandbox.Probe probe, Locks.Held lock, Instant start, Path work, Runner.Plan plan,
+      List<String> mounted, List<String> notes, String failure) {}
+
+  /** Takes the run lock and moves the approved job to {@code running}; then stages its plan. */
+  private Begun begin(JobId id, Sandbox.Probe probe) {
     JobConfig c = store.config(id).orElseThrow(() -> new JobsException(ErrorCode.INVALID_JOB, "job " + id.shortId()
         + " has no readable config.yaml"));
-    try (Locks.Held runLock = Locks.run(layout.runLock(id))) {
-      if (runLock == null) {
-        throw new JobsException(ErrorCode.WRONG_STATUS, "job " + id.shortId() + " is being run by another runner");
-      }
-      String[] bound = new String[1];
+    Locks.Held runLock = Locks.run(layout.runLock(id));
+    if (runLock == null) {
+      throw new JobsException(ErrorCode.WRONG_STATUS, "job " + id.shortId() + " is being run by another runner");
+    }
+    String[] bound = new String[1];
+    try {
       locked(() -> {
         JobRecord r = record(id);
         JobState cur = state(id);
@@ -148,20 +295,14 @@ public final class JobRuns {
         writeState(id, cur.withStatus(JobStatus.RUNNING));
         return null;
       });
-      return execute(id, c, bound[0], probe);
+    } catch (RuntimeException e) {
+      runLock.close();
+      throw e;
     }
-  }
-
-  private RunResult execute(JobId id, JobConfig c, String approvedHash, Sandbox.Probe probe) {
     Instant start = now();
     Path work = executor.workRoot(layout.workRoot()).resolve(id.submitter()).resolve(id.name() + "-" + start.toEpochMilli());
     List<String> notes = new ArrayList<>();
-    List<String> released = new ArrayList<>();
     List<String> mountedNames = new ArrayList<>();
-    Runner.Outcome o = null;
-    int rc;
-    JobStatus end;
-    String failure = null;
     try {
       Files.createDirectories(work);
       DatasetRefs.Resolved want = DatasetRefs.resolve(c, layout.jobDir(id).resolve("code"), me);
@@ -171,23 +312,97 @@ public final class JobRuns {
       if (!missing.isEmpty()) {
         notes.add("datasets not found here: " + String.join(", ", missing));
       }
-      o = executor.run(new Runner.Plan(id.shortId(), c, layout.jobDir(id), approvedHash, me, home.dir(), mounts, work,
-          options), probe);
-      notes.addAll(o.notes());
-      rc = o.returnCode();
-      released.addAll(collect(id, o, notes));
-      end = rc == 0 && notes.stream().noneMatch(n -> n.startsWith("outputs larger")) ? JobStatus.DONE
-          : JobStatus.FAILED;
-      if (end == JobStatus.FAILED && rc == 0) {
-        rc = -1;
-      }
-    } catch (Runner.ContentChanged e) {
-      failure = e.getMessage();
-      rc = -1;
-      end = JobStatus.FAILED;
+      Runner.Plan plan = new Runner.Plan(id.shortId(), c, layout.jobDir(id), bound[0], me, home.dir(), mounts, work,
+          options);
+      return new Begun(id, probe, runLock, start, work, plan, mountedNames, notes, null);
     } catch (IOException | RuntimeException e) {
-      failure = "the runner failed: " + e.getMessage();
       LOG.warn("running {} failed: {}", id.shortId(), e.getMessage());
+      return new Begun(id, probe, runLock, start, work, null, mountedNames, notes, "the runner failed: " + e.getMessage());
+    }
+  }
+
+  private RunResult runHere(Begun b) {
+    if (b.failure() != null) {
+      return finish(b, null, b.failure());
+    }
+    try {
+      return finish(b, executor.run(b.plan(), b.probe()), null);
+    } catch (IOException | RuntimeException e) {
+      return finish(b, null, failureOf(e));
+    }
+  }
+
+  private String failureOf(Throwable e) {
+    if (e instanceof Runner.ContentChanged) {
+      return e.getMessage();
+    }
+    LOG.warn("running failed: {}", e.getMessage());
+    return "the runner failed: " + e.getMessage();
+  }
+
+  /** Finishes the run when its cluster job ended; on a detach only the run lock is let go. */
+  private CompletableFuture<RunResult> attach(Begun b, SlurmTicket t) {
+    return executor.watch(t).handle((o, err) -> {
+      Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+          ? err.getCause() : err;
+      if (cause instanceof java.io.UncheckedIOException u) {
+        cause = u.getCause();
+      }
+      if (cause instanceof SlurmMonitor.Detached d) {
+        b.lock().close();
+        throw d;
+      }
+      return cause == null ? finish(b, o, null) : finish(b, null, failureOf(cause));
+    });
+  }
+
+  private static RunResult join(CompletableFuture<RunResult> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** Collects the logs and outputs, records the end state and lets the run lock go. */
+  private RunResult finish(Begun b, Runner.Outcome o, String failure) {
+    try {
+      return end(b, o, failure);
+    } finally {
+      b.lock().close();
+    }
+  }
+
+  private RunResult end(Begun b, Runner.Outcome o, String failure) {
+    JobId id = b.id();
+    Sandbox.Probe probe = b.probe();
+    Instant start = b.start();
+    List<String> notes = new ArrayList<>(b.notes());
+    List<String> released = new ArrayList<>();
+    List<String> mountedNames = b.mounted();
+    int rc;
+    JobStatus end;
+    if (o != null) {
+      try {
+        notes.addAll(o.notes());
+        rc = o.returnCode();
+        released.addAll(collect(id, o, notes));
+        end = rc == 0 && notes.stream().noneMatch(n -> n.startsWith("outputs larger")) ? JobStatus.DONE
+            : JobStatus.FAILED;
+        if (end == JobStatus.FAILED && rc == 0) {
+          rc = -1;
+        }
+      } catch (IOException | RuntimeException e) {
+        failure = "the runner failed: " + e.getMessage();
+        LOG.warn("collecting {} failed: {}", id.shortId(), e.getMessage());
+        o = null;
+        rc = -1;
+        end = JobStatus.FAILED;
+      }
+    } else {
       rc = -1;
       end = JobStatus.FAILED;
     }
@@ -224,7 +439,7 @@ public final class JobRuns {
       return null;
     });
     if (!options.keepWorkDir()) {
-      DatasiteFiles.deleteQuietly(work);
+      DatasiteFiles.deleteQuietly(b.work());
     }
     LOG.info("job {} {} (exit code {})", id.shortId(), end, rc);
     return new RunResult(id.shortId(), end, rc, probe.mode().id(), o != null && o.timedOut(), notes,
