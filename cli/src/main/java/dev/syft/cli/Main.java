@@ -70,6 +70,14 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      // answered before picocli builds its model of every command and before SQLite is prepared:
+      // the one call scripts and users make just to see that syft runs
+      for (String line : new VersionProvider().getVersion()) {
+        System.out.println(line);
+      }
+      return;
+    }
     for (String a : args) {
       if (a.equals("--debug") && System.getProperty("SYFT_LOG_LEVEL") == null) {
         System.setProperty("SYFT_LOG_LEVEL", "DEBUG"); // read by LogSetup at the first log call
