@@ -7,7 +7,6 @@ import dev.syft.jobs.internal.JobExecutor;
 import dev.syft.jobs.internal.JobParts;
 import dev.syft.jobs.internal.Policies;
 import dev.syft.jobs.internal.Settings;
-import dev.syft.permissions.Datasite;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.Function;
@@ -66,10 +65,14 @@ public final class JobsExtension implements SyncExtension {
     }
   }
 
-  /** Runs outside the round: its own permission engine, the job state lock and run lock guard the job. */
+  /**
+   * Runs outside the round: the client's permission engine (thread-safe, re-checked before use), the
+   * job state lock and run lock guard the job.
+   */
   private void autoRun(ClientContext ctx, RunOptions options, boolean share, JobId id) {
     Home home = ctx.home();
-    JobParts jobs = JobParts.of(home, JobParts.privatePermissions(home), ctx.clock(), options, executor(ctx.home(), options));
+    JobParts jobs = JobParts.of(home, JobParts.outsideRound(ctx::permissions), ctx.clock(), options,
+        executor(home, options));
     try {
       RunResult r = jobs.runs().run(id);
       if (share) {

@@ -53,6 +53,7 @@ public final class Engine implements AutoCloseable {
   private Storage storage;
   private SyncContext ctx;
   private DatasitePolicy policy;
+  private final Object policyLock = new Object();
   private volatile dev.syft.core.ProgressListener progress = dev.syft.core.ProgressListener.NONE;
   private final List<SyncExtension> extensions;
 
@@ -116,10 +117,21 @@ public final class Engine implements AutoCloseable {
   }
 
   private DatasitePolicy policy() {
-    if (policy == null) {
-      policy = new DatasitePolicy(home.datasite(), home.email());
+    synchronized (policyLock) { // rounds and work outside them (jobs) share this one engine
+      if (policy == null) {
+        policy = new DatasitePolicy(home.datasite(), home.email());
+      }
+      return policy;
     }
-    return policy;
+  }
+
+  /**
+   * The one permission engine of the own datasite, shared by sync rounds and the modules built on
+   * core. Thread-safe. Refused while the datasite folder is missing (it is not created here).
+   */
+  public dev.syft.permissions.Datasite permissions() {
+    requireDatasite();
+    return policy().datasite();
   }
 
   private PeerManager peerManager() {

@@ -375,7 +375,7 @@ final class ScientistEngine {
       SpooledEvents m;
       // an SYC2 envelope is verified against the owner's pinned key and opened; plaintext passes
       try (java.io.InputStream plain = opener.open(raw)) {
-        m = Wire.readEvents(PayloadKind.EVENTS, plain, ctx.limits(), ctx.blobDir());
+        m = Wire.readEvents(PayloadKind.EVENTS, plain, ctx.limits(), ctx.clock(), ctx.blobDir());
       }
       ctx.progress().advance(1);
       return new Got(m, raw.kept());
