@@ -235,7 +235,7 @@ public final class Jobs {
         members.add(parts.views().info(id));
       }
     }
-    return new JobGroup(g.id(), g.name(), g.submittedAt(), members);
+    return new JobGroup(g.id(), g.name(), Times.parseOrNull(g.submittedAt()), members);
   }
 
   /**

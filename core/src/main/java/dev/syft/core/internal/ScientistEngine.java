@@ -688,13 +688,13 @@ final class ScientistEngine {
       if (f.length == 6) {
         try {
           out.add(new dev.syft.core.Status.RolledBack(f[3], f[4], Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[5],
-              Double.parseDouble(f[2])));
+              Epoch.instant(Double.parseDouble(f[2]))));
         } catch (NumberFormatException e) {
           // not ours; ignored
         }
       }
     }
-    out.sort(Comparator.comparingDouble(dev.syft.core.Status.RolledBack::at));
+    out.sort(Comparator.comparing(dev.syft.core.Status.RolledBack::at));
     return out;
   }
 
