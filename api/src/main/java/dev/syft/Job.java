@@ -3,6 +3,7 @@ package dev.syft;
 import dev.syft.jobs.JobDetails;
 import dev.syft.jobs.JobInfo;
 import dev.syft.jobs.JobLogs;
+import dev.syft.jobs.JobStatus;
 import dev.syft.jobs.Jobs;
 import dev.syft.jobs.Release;
 import dev.syft.jobs.RunResult;
@@ -35,9 +36,9 @@ public final class Job {
     return info.name();
   }
 
-  /** The status as last read ({@code pending}, {@code approved}, {@code done}, ...). */
-  public String status() {
-    return info.status();
+  /** The status as last read ({@link JobStatus#PENDING}, {@link JobStatus#APPROVED}, {@link JobStatus#DONE}, ...). */
+  public JobStatus status() {
+    return info.jobStatus();
   }
 
   /** Everything known about the job, as last read. */

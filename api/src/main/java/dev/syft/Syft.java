@@ -11,6 +11,7 @@ import dev.syft.jobs.Jobs;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fluent entry point for programs and JShell: one client (identity, home, transport) with its
@@ -30,8 +31,8 @@ import java.nio.file.Path;
  */
 public final class Syft implements AutoCloseable {
   private final SyftClient client;
-  private Datasets datasets;
-  private Jobs jobs;
+  private @Nullable Datasets datasets; // built on first use
+  private @Nullable Jobs jobs;
 
   private Syft(SyftClient client) {
     this.client = client;
@@ -148,18 +149,20 @@ public final class Syft implements AutoCloseable {
 
   /** Datasets: create, share, list, read the mock of peers' datasets. */
   public Datasets datasets() {
-    if (datasets == null) {
-      datasets = Datasets.of(client);
+    Datasets d = datasets;
+    if (d == null) {
+      d = datasets = Datasets.of(client);
     }
-    return datasets;
+    return d;
   }
 
   /** Jobs: submit (as data scientist), review, approve, run and release (as data owner). */
   public Jobs jobs() {
-    if (jobs == null) {
-      jobs = Jobs.of(client);
+    Jobs j = jobs;
+    if (j == null) {
+      j = jobs = Jobs.of(client);
     }
-    return jobs;
+    return j;
   }
 
   /** The job with this id (any unambiguous part of it), as a handle with {@code approve()}, {@code run()}... */

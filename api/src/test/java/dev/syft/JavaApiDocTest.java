@@ -64,6 +64,10 @@ class JavaApiDocTest {
       assertThat(value(shell, "job")).isEqualTo("Job[ds@university.example/count-rows, done, from "
           + "ds@university.example to do@hospital.example]");
       assertThat(value(shell, "mine").toString()).contains("count-rows");
+      // times are Instants, and a clean round has neither peer nor part errors
+      assertThat(value(shell, "lastSync")).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
+      assertThat(value(shell, "submitted")).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z");
+      assertThat(value(shell, "clean")).isEqualTo("true");
       assertThat(out.toString(StandardCharsets.UTF_8)).contains("code/script.sh  ").contains("outputs/rows.txt");
     } finally {
       System.setOut(stdout);

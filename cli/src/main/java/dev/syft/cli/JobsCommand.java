@@ -95,6 +95,10 @@ final class JobsCommand implements Runnable {
     return t; // the library names the miss
   }
 
+  static String or(java.time.Instant t, String dflt) {
+    return t == null ? dflt : t.toString();
+  }
+
   static String or(String s, String dflt) {
     return s == null || s.isBlank() ? dflt : s;
   }

@@ -32,6 +32,25 @@ final class Json {
     return MAPPER.writeValueAsString(normalize(tree));
   }
 
+  /**
+   * A sync report in the shape {@code sync --json} has always printed: one {@code peer_errors} map with
+   * peers' problems and, by name, failed extensions and checkpoint maintenance.
+   */
+  static Map<String, Object> report(dev.syft.core.SyncReport r) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("local_changes", r.localChanges());
+    m.put("accepted", r.accepted());
+    m.put("rejected", r.rejected());
+    m.put("proposed", r.proposed());
+    m.put("pulled", r.pulled());
+    m.put("uploaded", r.uploaded());
+    m.put("pending_uploads", r.pendingUploads());
+    m.put("peer_errors", r.allErrors());
+    m.put("skipped_peers", r.skippedPeers());
+    m.put("held_deletions", r.heldDeletions());
+    return m;
+  }
+
   /** Whether a key names a point in time. */
   static boolean isTimeKey(String key) {
     return key.equals("at") || key.equals("ts") || key.endsWith("_at") || key.equals("last_sync");

@@ -32,8 +32,13 @@ final class StatusCommand implements Callable<Integer> {
     return at == null ? "never" : TIME.format(at);
   }
 
+  static String time(Instant t) {
+    return t == null ? "never" : TIME.format(t);
+  }
+
+  /** Wire timestamps (epoch seconds), e.g. a checkpoint's. */
   static String time(Double epochSeconds) {
-    return epochSeconds == null ? "never" : TIME.format(Instant.ofEpochMilli((long) (epochSeconds * 1000)));
+    return epochSeconds == null ? "never" : time(Instant.ofEpochMilli(Math.round(epochSeconds * 1000)));
   }
 
   @Override

@@ -52,7 +52,7 @@ final class SyncCommand implements Callable<Integer> {
         Snapshot after = Snapshot.of(c);
         if (json) {
           java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-          m.put("report", r);
+          m.put("report", Json.report(r));
           m.put("changes", after.changesSince(before));
           out.println(Json.write(m));
         } else {
@@ -135,13 +135,13 @@ final class SyncCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, SyncReport r) {
     if (json) {
-      out.println(Json.write(r));
+      out.println(Json.write(Json.report(r)));
     } else {
       out.printf("synced: %d local change(s) sent, %d proposal(s) accepted, %d rejected, %d change(s) proposed,"
           + " %d event(s) received, %d upload(s)%s%n", r.localChanges(), r.accepted(), r.rejected(), r.proposed(),
           r.pulled(), r.uploaded(), r.pendingUploads() > 0 ? ", " + r.pendingUploads() + " waiting for upload" : "");
       r.skippedPeers().forEach((p, why) -> out.println("  skipped " + p + ": " + why));
-      r.peerErrors().forEach((p, why) -> out.println("  problem with " + p + ": " + why));
+      r.allErrors().forEach((p, why) -> out.println("  problem with " + p + ": " + why));
     }
     out.flush();
   }

@@ -29,7 +29,7 @@ public interface ClientContext {
   /** The reference folder layout over {@link #storage()}. */
   SyftLayout layout();
 
-  /** The permission engine of the own datasite. */
+  /** The client's one permission engine of the own datasite (the same instance as {@link SyftClient#permissions()}). */
   Datasite permissions();
 
   /** Accepted peers that are not skipped (e.g. for an incompatible version). */
@@ -60,9 +60,10 @@ public interface ClientContext {
    * Queues long work (running an approved job) to run after this round, outside the home lock, so
    * other rounds and commands are not locked out for its length. Work whose {@code key} is already
    * queued or running is not queued again. It runs on one background worker, in order; it must
-   * take the locks it needs itself and must not use this context's permission engine (the next
-   * round may be using it). {@link SyftClient#sync()} waits for it and delivers its results in the
-   * same call; the daemon goes on syncing and delivers them in its next round.
+   * take the locks it needs itself; it may use {@link #permissions()} (thread-safe; re-check it with
+   * {@code restat()} first, as a user may have edited permission files since). {@link SyftClient#sync()}
+   * waits for it and delivers its results in the same call; the daemon goes on syncing and delivers
+   * them in its next round.
    */
   void afterRound(String key, Runnable work);
 

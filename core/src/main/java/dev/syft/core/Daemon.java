@@ -98,10 +98,10 @@ public final class Daemon implements AutoCloseable {
       f.put("pulled", r.pulled());
       f.put("uploaded", r.uploaded());
       f.put("pending_uploads", r.pendingUploads());
-      f.put("problems", r.peerErrors());
+      f.put("problems", r.allErrors());
       f.put("skipped_peers", r.skippedPeers());
       log("round", f);
-      writeStatus("running", r.clean() ? null : r.peerErrors().toString());
+      writeStatus("running", r.clean() ? null : r.allErrors().toString());
     }, e -> {
       failures++;
       log("round_failed", Map.of("error", String.valueOf(e.getMessage())));

@@ -298,6 +298,18 @@ public final class SyftClient implements AutoCloseable {
     return engine.withContext(work);
   }
 
+  /**
+   * The permission engine of the own datasite: the one instance sync rounds use, shared with datasets
+   * and jobs. It does not re-check permission files by itself (rounds refresh it and report what they
+   * change); call {@link dev.syft.permissions.Datasite#restat()} before deciding on files a user may
+   * have edited by hand.
+   *
+   * @throws SyftException when the datasite folder is missing
+   */
+  public dev.syft.permissions.Datasite permissions() {
+    return engine.permissions();
+  }
+
   /** Where long work reports progress: the listener given to the builder or {@link #onProgress}, else {@link ProgressListener#NONE}. */
   public ProgressListener progress() {
     return engine.progress();

@@ -6,7 +6,7 @@ import java.io.IOException;
  * Work that takes part in every sync round: datasets replicate their collections, jobs validate new
  * submissions, and so on. Extensions are found with {@link java.util.ServiceLoader}; each round calls
  * {@link #onRound} after the engine's own steps, under the home lock. A failing extension is reported
- * in the round's {@link SyncReport#peerErrors()} under its {@link #name()} and does not stop the round
+ * in the round's {@link SyncReport#partErrors()} under its {@link #name()} and does not stop the round
  * or other extensions.
  *
  * <p>Implementations must be idempotent (a crash may repeat a round) and keep their durable state in

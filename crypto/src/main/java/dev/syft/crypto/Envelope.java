@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SYC2 envelopes: seal a payload for recipients, open one addressed to you, inspect one without
@@ -94,7 +95,7 @@ public final class Envelope {
     long lastPlain = size - (count - 1) * EnvelopeCodec.SEGMENT;
     long ctLen = size + count * Prims.TAG_LEN;
     EnvelopeCodec.Sealing s = EnvelopeCodec.prepare(sender, recipients, Suite.STREAM, options.random());
-    byte[] integrity = null;
+    byte @Nullable [] integrity = null;
     if (options.integrity()) {
       MessageDigest md = Bytes.sha256();
       segments(source, s, count, size, md::update);

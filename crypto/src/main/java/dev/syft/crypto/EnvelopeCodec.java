@@ -19,6 +19,7 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /** SYC2 framing, prelude, signature, key wrap and payload: the format of E2E-ENCRYPTION.md §3-4. */
 final class EnvelopeCodec {
@@ -189,7 +190,7 @@ final class EnvelopeCodec {
     }
   }
 
-  static byte[] expectedIntegrity(EnvelopeInfo info) {
+  static byte @Nullable [] expectedIntegrity(EnvelopeInfo info) {
     String v = info.integrity();
     if (v == null || !v.startsWith(INTEGRITY_PREFIX)) {
       return null;
@@ -347,7 +348,7 @@ final class EnvelopeCodec {
   }
 
   static byte[] prelude(Identity sender, List<PeerBundle> recipients, Sealing s, Suite suite, long createdAt,
-      long segmentCount, long lastSegmentBytes, long ciphertextLen, byte[] integritySha256, String filenameHint) {
+      long segmentCount, long lastSegmentBytes, long ciphertextLen, byte @Nullable [] integritySha256, @Nullable String filenameHint) {
     ObjectNode p = Json.object();
     p.put("canon", "jcs-rfc8785");
     ObjectNode c = p.putObject("cipher");

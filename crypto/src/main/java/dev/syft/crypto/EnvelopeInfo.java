@@ -1,6 +1,7 @@
 package dev.syft.crypto;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an envelope says about itself, readable without keys (nothing here is authenticated until
@@ -24,8 +25,8 @@ public record EnvelopeInfo(
     long lastSegmentBytes,
     long ciphertextLength,
     String nonce,
-    String integrity,
-    String filenameHint,
+    @Nullable String integrity,
+    @Nullable String filenameHint,
     int preludeLength,
     long headerLength) {
 

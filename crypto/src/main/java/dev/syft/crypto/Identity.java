@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One's own keys for an identity (e-mail): identity key IK (Ed25519), IK-DH and signed prekey SPK
@@ -23,10 +24,10 @@ public final class Identity {
   private final byte[] ikSeed;
   private final byte[] ikdhSecret;
   private final byte[] spkSecret;
-  private final RecoveryKey recoveryKey; // null when loaded from a JWKS alone
+  private final @Nullable RecoveryKey recoveryKey; // null when loaded from a JWKS alone
   private final PeerBundle bundle;
 
-  private Identity(String email, byte[] ikSeed, byte[] ikdhSecret, byte[] spkSecret, RecoveryKey recoveryKey) {
+  private Identity(String email, byte[] ikSeed, byte[] ikdhSecret, byte[] spkSecret, @Nullable RecoveryKey recoveryKey) {
     this.email = email;
     this.ikSeed = ikSeed;
     this.ikdhSecret = ikdhSecret;

@@ -7,6 +7,7 @@ import dev.syft.crypto.internal.Prims;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A peer's public keys as published in its DID document: identity key IK (Ed25519), IK-DH and
@@ -210,7 +211,7 @@ public final class PeerBundle {
     return m;
   }
 
-  private static ObjectNode jwk(String crv, String kid, String use, byte[] x, byte[] sig) {
+  private static ObjectNode jwk(String crv, String kid, String use, byte[] x, byte @Nullable [] sig) {
     ObjectNode j = Json.object();
     j.put("crv", crv);
     j.put("kid", kid);
@@ -251,7 +252,7 @@ public final class PeerBundle {
     return s;
   }
 
-  private static String optText(JsonNode n, String name) {
+  private static @Nullable String optText(JsonNode n, String name) {
     JsonNode v = n.get(name);
     return v != null && v.isString() ? v.stringValue() : null;
   }

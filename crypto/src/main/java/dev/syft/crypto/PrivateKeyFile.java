@@ -40,7 +40,7 @@ public final class PrivateKeyFile {
     if (!replace && Files.exists(file)) {
       throw new FileAlreadyExistsException(file.toString(), null, "a key file already exists");
     }
-    Path dir = file.toAbsolutePath().getParent();
+    Path dir = parentOf(file);
     Files.createDirectories(dir);
     ObjectNode body = Json.object();
     body.put("email", identity.email());
@@ -62,7 +62,7 @@ public final class PrivateKeyFile {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
-    if (posix(file.toAbsolutePath().getParent())) {
+    if (posix(parentOf(file))) {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
       if (!OWNER_ONLY.containsAll(perms)) {
         throw new CryptoException(Reason.MALFORMED_KEYS,
@@ -89,5 +89,14 @@ public final class PrivateKeyFile {
 
   private static boolean posix(Path dir) {
     return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  /** The folder holding {@code file} (the file system root has none: refused). */
+  private static Path parentOf(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new IOException(file + " is not a file in a folder");
+    }
+    return dir;
   }
 }

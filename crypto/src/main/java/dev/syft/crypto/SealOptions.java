@@ -1,6 +1,7 @@
 package dev.syft.crypto;
 
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to seal: suite, {@code public_meta.filename_hint}, whether to fill {@code integrity} (the
@@ -8,7 +9,7 @@ import java.time.Clock;
  * cannot swap the ciphertext; older readers ignore it), the {@code created_at} clock and the
  * randomness source. Immutable; start from {@link #defaults()}.
  */
-public record SealOptions(Suite suite, String filenameHint, boolean integrity, Clock clock, RandomSource random) {
+public record SealOptions(Suite suite, @Nullable String filenameHint, boolean integrity, Clock clock, RandomSource random) {
   public SealOptions {
     if (suite == null || clock == null || random == null) {
       throw new IllegalArgumentException("suite, clock and random are required");
@@ -24,7 +25,7 @@ public record SealOptions(Suite suite, String filenameHint, boolean integrity, C
     return new SealOptions(s, filenameHint, integrity, clock, random);
   }
 
-  public SealOptions withFilenameHint(String hint) {
+  public SealOptions withFilenameHint(@Nullable String hint) {
     return new SealOptions(suite, hint, integrity, clock, random);
   }
 

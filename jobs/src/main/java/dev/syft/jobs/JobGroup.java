@@ -1,5 +1,6 @@
 package dev.syft.jobs;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -8,10 +9,10 @@ import java.util.List;
  *
  * @param id the group id (the job name)
  * @param name the job name at every owner
- * @param submittedAt when it was submitted
+ * @param submittedAt when it was submitted, or null when the record holds no readable time
  * @param members each owner's copy, with its current state
  */
-public record JobGroup(String id, String name, String submittedAt, List<JobInfo> members) {
+public record JobGroup(String id, String name, Instant submittedAt, List<JobInfo> members) {
   public JobGroup {
     members = List.copyOf(members);
   }

@@ -1,10 +1,11 @@
 package dev.syft.jobs;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
  * A job as one client sees it: its submission metadata, its state and what this client knows about
- * its review and run. Times are ISO-8601 UTC strings, as in the job files.
+ * its review and run. Times are instants (the job files hold them as ISO-8601 UTC text); null when unknown.
  *
  * @param id the id to type ({@code <ds>/<job>} on the own datasite, {@code <owner>/<ds>/<job>} elsewhere)
  * @param owner the data owner
@@ -50,15 +51,15 @@ public record JobInfo(
     List<String> files,
     List<String> datasets,
     String datasetsSource,
-    String submittedAt,
-    String receivedAt,
+    Instant submittedAt,
+    Instant receivedAt,
     String approvedBy,
-    String approvedAt,
+    Instant approvedAt,
     String approvalMethod,
     String rejectedBy,
-    String rejectedAt,
+    Instant rejectedAt,
     String reviewReason,
-    String completedAt,
+    Instant completedAt,
     Integer returnCode,
     String contentHash,
     String approvedHash,

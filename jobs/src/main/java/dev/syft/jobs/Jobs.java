@@ -13,7 +13,6 @@ import dev.syft.jobs.internal.Runner;
 import dev.syft.jobs.internal.Sandbox;
 import dev.syft.jobs.internal.Submitter;
 import dev.syft.jobs.internal.Times;
-import dev.syft.permissions.Datasite;
 import dev.syft.protocol.model.PeerState;
 import dev.syft.protocol.ErrorCode;
 import java.io.IOException;
@@ -71,7 +70,7 @@ public final class Jobs {
     this.clock = clock;
     this.options = options;
     Home home = client.home();
-    this.parts = JobParts.of(home, JobParts.privatePermissions(home), clock, options);
+    this.parts = JobParts.of(home, JobParts.outsideRound(client::permissions), clock, options);
   }
 
   /** Jobs of {@code client}, with default run options ({@code jobs.require_sandbox} from its config) and its clock. */
@@ -236,7 +235,7 @@ public final class Jobs {
         members.add(parts.views().info(id));
       }
     }
-    return new JobGroup(g.id(), g.name(), g.submittedAt(), members);
+    return new JobGroup(g.id(), g.name(), Times.parseOrNull(g.submittedAt()), members);
   }
 
   /**

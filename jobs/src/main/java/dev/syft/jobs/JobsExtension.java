@@ -7,7 +7,6 @@ import dev.syft.jobs.internal.JobExecutor;
 import dev.syft.jobs.internal.JobParts;
 import dev.syft.jobs.internal.Policies;
 import dev.syft.jobs.internal.Settings;
-import dev.syft.permissions.Datasite;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -73,13 +72,14 @@ public final class JobsExtension implements SyncExtension {
   }
 
   /**
-   * Runs outside the round: its own permission engine, the job state lock and run lock guard each job.
-   * Every approved job starts at once (on Slurm: one array, and this returns once it is submitted);
-   * outputs are shared when each ends.
+   * Runs outside the round: the client's permission engine (thread-safe, re-checked before use), the
+   * job state lock and run lock guard each job. Every approved job starts at once (on Slurm: one array,
+   * and this returns once it is submitted); outputs are shared when each ends.
    */
   private void autoRun(ClientContext ctx, RunOptions options, boolean share) {
     Home home = ctx.home();
-    JobParts jobs = JobParts.of(home, JobParts.privatePermissions(home), ctx.clock(), options, executor(home, options));
+    JobParts jobs = JobParts.of(home, JobParts.outsideRound(ctx::permissions), ctx.clock(), options,
+        executor(home, options));
     List<JobId> ids = jobs.store().approvedJobs();
     List<CompletableFuture<RunResult>> started;
     try {

@@ -79,6 +79,22 @@ class ReleaseTest {
   }
 
   @Test
+  void jobsAndSyncRoundsShareTheClientsOnePermissionEngine() {
+    String id = received("p1");
+    Jobs owner = f.jobs(DO);
+    owner.approve(id, null);
+    assertThat(owner.run(id).status()).isEqualTo(JobStatus.DONE);
+    Datasite engine = f.c.client(DO).permissions();
+    String out = "app_data/job/review/" + DS + "/p1/outputs/r.txt";
+    assertThat(engine.check(out, DS, Level.READ)).isFalse();
+    owner.share(id, EnumSet.of(Release.OUTPUTS));
+    // the engine the rounds use never re-reads files by itself: it knows the release because jobs edited it
+    assertThat(engine.check(out, DS, Level.READ)).isTrue();
+    Datasite ofRounds = f.c.client(DO).withContext(ctx -> ctx.permissions());
+    assertThat((Object) ofRounds).isSameAs(engine);
+  }
+
+  @Test
   void reviewListsEveryFileFlagsBinaryAndPreviewsTheRelease() throws Exception {
     Path src = f.file("r2/main.py", CODE);
     Files.write(src.resolveSibling("model.bin"), new byte[] {1, 0, 2, 'S', 'E', 'C', 'R', 'E', 'T'});

@@ -179,7 +179,7 @@ class SlurmRunTest {
     try {
       Home home = f.c.client(DO).home();
       JobExecutor first = JobParts.executorFor(home, f.options);
-      JobParts parts = JobParts.of(home, JobParts.privatePermissions(home), f.c.clock, f.options, first);
+      JobParts parts = JobParts.of(home, JobParts.outsideRound(f.c.client(DO)::permissions), f.c.clock, f.options, first);
       CompletableFuture<RunResult> run = parts.runs().start(parts.store().ownJob(id));
       await().atMost(Duration.ofSeconds(30)).until(() -> slurm.run(List.of("squeue", "--noheader", "--format=%T"))
           .contains("PENDING"));

@@ -205,6 +205,19 @@ public final class Datasite {
     }
   }
 
+  /**
+   * Re-checks the permission files it knows now (one stat each; changed or deleted ones are re-read),
+   * whatever the stat interval; true when permissions changed. New permission files in folders it
+   * does not know need {@link #fileChanged} or {@link #refresh()}.
+   */
+  public boolean restat() {
+    synchronized (lock) {
+      boolean changed = store.restatKnown();
+      rebuildIf(changed);
+      return changed;
+    }
+  }
+
   /** Forces a full {@link #refresh()} before the next decision. */
   public void invalidate() {
     invalid = true;

@@ -3,6 +3,7 @@ package dev.syft.transport;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Changes visible to the caller since a cursor (Drive's {@code changes.list}). Lets an idle sync cost
@@ -36,7 +37,7 @@ public interface ChangeFeed {
    *     change may be a new share, or a withdrawn one). Lets a client skip searching
    *     for newly shared folders when every change is its own or inside a folder it already watches.
    */
-  record Changes(List<String> changedParentIds, String nextCursor, List<String> othersParentIds) {
+  record Changes(List<String> changedParentIds, String nextCursor, @Nullable List<String> othersParentIds) {
     public Changes {
       changedParentIds = List.copyOf(changedParentIds);
       othersParentIds = othersParentIds == null ? null : List.copyOf(othersParentIds);

@@ -2,6 +2,7 @@ package dev.syft.transport;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Metadata of one stored item, as returned by a {@link Storage}. Immutable; a later operation may
@@ -23,7 +24,7 @@ public record Entry(
     long size,
     Instant modified,
     String owner,
-    String parentId,
+    @Nullable String parentId,
     Map<String, String> appProperties) {
 
   public Entry {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One user's view of shared storage (a Google Drive account, a shared folder, a bucket...).
@@ -89,12 +90,12 @@ public interface Storage extends AutoCloseable {
    * @param pageToken null for the first page, else the token of the previous page
    * @param pageSize at most this many entries (implementations may return fewer)
    */
-  Page list(Entry folder, String pageToken, int pageSize) throws IOException;
+  Page list(Entry folder, @Nullable String pageToken, int pageSize) throws IOException;
 
   /** Every child of {@code folder} in ascending name order, following pages to the end. */
   default List<Entry> listAll(Entry folder) throws IOException {
     List<Entry> all = new java.util.ArrayList<>();
-    String token = null;
+    @Nullable String token = null;
     do {
       Page page = list(folder, token, 1000);
       all.addAll(page.entries());
@@ -244,7 +245,7 @@ public interface Storage extends AutoCloseable {
   List<Entry> findFilesOwnedBy(String owner, String name) throws IOException;
 
   /** Sets (or, with a null value, removes) an application property on an item the caller owns. */
-  Entry setAppProperty(Entry item, String key, String value) throws IOException;
+  Entry setAppProperty(Entry item, String key, @Nullable String value) throws IOException;
 
   @Override
   default void close() throws IOException {}

@@ -199,7 +199,7 @@ public final class App implements HttpHandler {
         StringBuilder m = new StringBuilder(String.format("synced: %d local change(s) sent, %d proposal(s) accepted,"
             + " %d rejected, %d change(s) proposed, %d event(s) received, %d upload(s)", r.localChanges(), r.accepted(),
             r.rejected(), r.proposed(), r.pulled(), r.uploaded()));
-        r.peerErrors().forEach((p, why) -> m.append("; problem with ").append(p).append(": ").append(why));
+        r.allErrors().forEach((p, why) -> m.append("; problem with ").append(p).append(": ").append(why));
         r.skippedPeers().forEach((p, why) -> m.append("; skipped ").append(p).append(": ").append(why));
         s.flash = m.toString();
         s.flashError = !r.clean();

@@ -85,8 +85,12 @@ final class Pages {
     return h.hidden("_csrf", Security.csrf(s));
   }
 
-  static String time(Double epochSeconds) {
-    return epochSeconds == null ? "never" : TIME.format(Instant.ofEpochMilli((long) (epochSeconds * 1000)));
+  static String time(Instant t) {
+    return t == null ? "never" : TIME.format(t);
+  }
+
+  private static String or(Instant t, String d) {
+    return t == null ? d : t.toString();
   }
 
   private static String or(String s, String d) {

@@ -452,7 +452,7 @@ final class Checkpoints {
   /** Reads an events-bearing archive of our own, streamed; the result is added to {@code open} (closed by the caller). */
   private SpooledEvents readEvents(PayloadKind kind, Entry e, List<SpooledEvents> open) throws IOException {
     try (InputStream in = ctx.storage().read(e)) {
-      SpooledEvents m = Wire.readEvents(kind, in, ctx.limits(), ctx.blobDir());
+      SpooledEvents m = Wire.readEvents(kind, in, ctx.limits(), ctx.clock(), ctx.blobDir());
       open.add(m);
       return m;
     }

@@ -53,6 +53,7 @@ public final class Engine implements AutoCloseable {
   private Storage storage;
   private SyncContext ctx;
   private DatasitePolicy policy;
+  private final Object policyLock = new Object();
   private volatile dev.syft.core.ProgressListener progress = dev.syft.core.ProgressListener.NONE;
   private final List<SyncExtension> extensions;
 
@@ -116,10 +117,21 @@ public final class Engine implements AutoCloseable {
   }
 
   private DatasitePolicy policy() {
-    if (policy == null) {
-      policy = new DatasitePolicy(home.datasite(), home.email());
+    synchronized (policyLock) { // rounds and work outside them (jobs) share this one engine
+      if (policy == null) {
+        policy = new DatasitePolicy(home.datasite(), home.email());
+      }
+      return policy;
     }
-    return policy;
+  }
+
+  /**
+   * The one permission engine of the own datasite, shared by sync rounds and the modules built on
+   * core. Thread-safe. Refused while the datasite folder is missing (it is not created here).
+   */
+  public dev.syft.permissions.Datasite permissions() {
+    requireDatasite();
+    return policy().datasite();
   }
 
   private PeerManager peerManager() {
@@ -177,9 +189,11 @@ public final class Engine implements AutoCloseable {
     b.peerErrors().forEach((k, v) -> errors.merge(k, v, (x, y) -> x.equals(y) ? x : x + "; " + y));
     Map<String, String> skipped = new LinkedHashMap<>(a.skippedPeers());
     skipped.putAll(b.skippedPeers());
+    List<SyncReport.PartError> parts = new ArrayList<>(a.partErrors());
+    b.partErrors().stream().filter(e -> !parts.contains(e)).forEach(parts::add);
     return new SyncReport(a.localChanges() + b.localChanges(), a.accepted() + b.accepted(), a.rejected() + b.rejected(),
         a.proposed() + b.proposed(), a.pulled() + b.pulled(), a.uploaded() + b.uploaded(), b.pendingUploads(), errors,
-        skipped, b.heldDeletions());
+        skipped, b.heldDeletions(), parts);
   }
 
   /**
@@ -371,12 +385,13 @@ public final class Engine implements AutoCloseable {
     }
     uploaded += outgoing.flush();
     ClientContext view = context(active, searchShares);
+    List<SyncReport.PartError> partErrors = new ArrayList<>();
     for (SyncExtension x : extensions) {
       try {
         x.onRound(view);
       } catch (IOException | RuntimeException e) {
         LOG.warn("{} failed in this round: {}", x.name(), e.getMessage());
-        errors.put(x.name(), String.valueOf(e.getMessage()));
+        partErrors.add(SyncReport.PartError.extension(x.name(), String.valueOf(e.getMessage())));
       }
     }
     // an extension may have changed the own datasite (e.g. a job's state): route it now
@@ -390,9 +405,9 @@ public final class Engine implements AutoCloseable {
       new OutboxCompactor(c).compactIfNeeded(active);
     } catch (IOException | RuntimeException e) {
       LOG.warn("checkpoint maintenance failed, will retry next round: {}", e.getMessage());
-      errors.put("checkpoints", String.valueOf(e.getMessage()));
+      partErrors.add(new SyncReport.PartError(SyncReport.Part.CHECKPOINTS, "checkpoints", String.valueOf(e.getMessage())));
     }
-    if (errors.isEmpty()) {
+    if (errors.isEmpty() && partErrors.isEmpty()) {
       hints.commit(); // a failed folder is listed again next round
       if (searchShares) {
         db.setMeta(SHARES_SEARCHED, Double.toString(now));
@@ -406,7 +421,7 @@ public final class Engine implements AutoCloseable {
       errors.merge(datasite, DeletionGuard.message(scope, n[0], n[1]), (a, b) -> a + "; " + b);
     });
     return new SyncReport(r.localChanges(), r.accepted(), r.rejected(), proposed, pulled, uploaded,
-        db.pendingOutgoingCount(), errors, skipped, held);
+        db.pendingOutgoingCount(), errors, skipped, held, partErrors);
   }
 
   // ------------------------------------------------------------------ peers
@@ -435,7 +450,7 @@ public final class Engine implements AutoCloseable {
     String problem = E2e.problem(db, r.email());
     boolean encrypted = key.isPresent() && problem == null && db.meta("bundle_published:" + r.email()).isPresent();
     return new Peer(r.email(), dev.syft.protocol.model.PeerState.fromWireName(r.state()).orElseThrow(), v.version(),
-        r.skipReason(), v.warning(), r.lastSync(),
+        r.skipReason(), v.warning(), Epoch.instantOrNull(r.lastSync()),
         key.map(k -> new dev.syft.crypto.Fingerprint(k.fingerprint()).shortForm()).orElse(null), encrypted, problem);
   }
 
@@ -652,12 +667,12 @@ public final class Engine implements AutoCloseable {
 
   public Status status() {
     List<Status.Problem> quarantined = db.quarantined().stream()
-        .map(q -> new Status.Problem(q.peer(), q.name(), q.reason(), q.at())).toList();
+        .map(q -> new Status.Problem(q.peer(), q.name(), q.reason(), Epoch.instant(q.at()))).toList();
     List<Status.Problem> rejected = db.rejectedProposals().stream()
-        .map(q -> new Status.Problem(q.peer(), q.name(), q.reason(), q.at())).toList();
+        .map(q -> new Status.Problem(q.peer(), q.name(), q.reason(), Epoch.instant(q.at()))).toList();
     List<Status.Revoked> revoked = db.revokedFiles().stream()
-        .map(f -> new Status.Revoked(f.owner(), f.path(), f.movedTo(), f.at())).toList();
-    Double last = db.meta("last_sync").map(Double::parseDouble).orElse(null);
+        .map(f -> new Status.Revoked(f.owner(), f.path(), f.movedTo(), Epoch.instant(f.at()))).toList();
+    java.time.Instant last = db.meta("last_sync").map(Double::parseDouble).map(Epoch::instant).orElse(null);
     List<Status.FailingUpload> failing = db.pendingOutgoing().stream().filter(o -> o.attempts() > 0)
         .map(o -> new Status.FailingUpload(o.target().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), o.peer(),
             o.name(), o.attempts(), o.lastError())).toList();

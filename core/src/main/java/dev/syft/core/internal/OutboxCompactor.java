@@ -82,7 +82,7 @@ final class OutboxCompactor {
     try (Blobs blobs = new Blobs(ctx)) {
       for (Entry e : mine) {
         try (java.io.InputStream in = ctx.e2e().openerFor(ctx.me(), true).open(ctx.storage().read(e))) {
-          open.add(Wire.readEvents(PayloadKind.EVENTS, in, ctx.limits(), ctx.blobDir()));
+          open.add(Wire.readEvents(PayloadKind.EVENTS, in, ctx.limits(), ctx.clock(), ctx.blobDir()));
         }
         List<SpooledEvents.Event> events = new ArrayList<>(open.get(open.size() - 1).events());
         events.sort(Comparator.comparingDouble(SpooledEvents.Event::timestamp));

@@ -497,7 +497,7 @@ final class OwnerEngine {
           public void close() {}
         };
         try (InputStream plain = openers.computeIfAbsent(peer, p -> ctx.e2e().openerFor(p, false)).open(unclosed)) {
-          msg = Wire.readProposal(plain, ctx.limits(), spoolRoot());
+          msg = Wire.readProposal(plain, ctx.limits(), ctx.clock(), spoolRoot());
         }
       } catch (SyftException e) {
         raw.drain(); // the whole message's size and hash go to quarantine

@@ -234,7 +234,7 @@ final class ScientistEngine {
       while (next < fresh.size()) {
         List<Entry> window = window(fresh, next);
         next += window.size();
-        Map<Entry, Object> ahead = prefetch(window);
+        Map<Entry, Ahead> ahead = prefetch(window);
         for (Entry e : window) {
           double ts = Wire.eventsTimestamp(e.name()).orElseThrow();
           Fetched r = fetch(e, ahead.get(e), opener);
@@ -295,7 +295,12 @@ final class ScientistEngine {
   /** A message read streamed (large contents spooled in the home; close it) and what quarantine keeps of it. */
   private record Got(SpooledEvents message, StateDb.Kept raw) implements Fetched {}
 
-  private record Failed(String reason, boolean retry) implements Fetched {}
+  private record Failed(String reason, boolean retry) implements Fetched, Ahead {}
+
+  /** What downloading a message ahead gave: its compressed bytes, or why not. */
+  private sealed interface Ahead permits Downloaded, Failed {}
+
+  private record Downloaded(byte[] bytes) implements Ahead {}
 
   private static String describe(Throwable t) {
     return t instanceof Exception && t.getMessage() != null ? t.getMessage()
@@ -332,21 +337,21 @@ final class ScientistEngine {
 
   /**
    * Downloads the small messages of a window in parallel, as compressed bytes (nothing spooled yet):
-   * per entry a {@code byte[]}, a {@link Failed}, or nothing (read it at its turn).
+   * per entry the bytes, a {@link Failed}, or nothing (read it at its turn).
    */
-  private Map<Entry, Object> prefetch(List<Entry> window) {
-    Map<Entry, Object> out = new LinkedHashMap<>();
+  private Map<Entry, Ahead> prefetch(List<Entry> window) {
+    Map<Entry, Ahead> out = new LinkedHashMap<>();
     if (window.size() < 2) {
       return out; // nothing to overlap
     }
     Semaphore bound = new Semaphore(ctx.ioParallelism());
-    Map<Entry, Future<Object>> futures = new LinkedHashMap<>();
+    Map<Entry, Future<Ahead>> futures = new LinkedHashMap<>();
     for (Entry e : window) {
       futures.put(e, ctx.io().submit(() -> {
         bound.acquire();
         try (java.io.InputStream in = ctx.storage().read(e)) {
           byte[] bytes = in.readNBytes(PREFETCH_MAX_MESSAGE + 1);
-          return bytes.length > PREFETCH_MAX_MESSAGE ? null : (Object) bytes; // listed smaller than it is
+          return bytes.length > PREFETCH_MAX_MESSAGE ? null : new Downloaded(bytes); // listed smaller than it is
         } catch (dev.syft.transport.StorageException se) {
           return new Failed(describe(se), se.isTransient());
         } catch (IOException io) {
@@ -360,7 +365,7 @@ final class ScientistEngine {
     }
     for (var f : futures.entrySet()) {
       try {
-        Object r = f.getValue().get();
+        Ahead r = f.getValue().get();
         if (r != null) {
           out.put(f.getKey(), r);
         }
@@ -378,7 +383,7 @@ final class ScientistEngine {
    * Reads one message at its turn, from the bytes downloaded ahead or streamed from the store; contents
    * above 64 KiB are spooled in the home's blob folder until the message is closed.
    */
-  private Fetched fetch(Entry e, Object ahead, E2e.Opener opener) {
+  private Fetched fetch(Entry e, Ahead ahead, E2e.Opener opener) {
     if (ahead instanceof Failed f) {
       return f;
     }
@@ -386,13 +391,13 @@ final class ScientistEngine {
       return new Failed("it is " + e.size() + " bytes, above the limit of " + ctx.limits().maxMessageBytes()
           + " bytes", false);
     }
-    try (java.io.InputStream in = ahead instanceof byte[] b ? new java.io.ByteArrayInputStream(b)
+    try (java.io.InputStream in = ahead instanceof Downloaded d ? new java.io.ByteArrayInputStream(d.bytes())
         : ctx.storage().read(e)) {
       Capture raw = new Capture(in, ctx.limits().maxMessageBytes());
       SpooledEvents m;
       // an SYC2 envelope is verified against the owner's pinned key and opened; plaintext passes
       try (java.io.InputStream plain = opener.open(raw)) {
-        m = Wire.readEvents(PayloadKind.EVENTS, plain, ctx.limits(), ctx.blobDir());
+        m = Wire.readEvents(PayloadKind.EVENTS, plain, ctx.limits(), ctx.clock(), ctx.blobDir());
       }
       ctx.progress().advance(1);
       return new Got(m, raw.kept());
@@ -705,13 +710,13 @@ final class ScientistEngine {
       if (f.length == 6) {
         try {
           out.add(new dev.syft.core.Status.RolledBack(f[3], f[4], Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[5],
-              Double.parseDouble(f[2])));
+              Epoch.instant(Double.parseDouble(f[2]))));
         } catch (NumberFormatException e) {
           // not ours; ignored
         }
       }
     }
-    out.sort(Comparator.comparingDouble(dev.syft.core.Status.RolledBack::at));
+    out.sort(Comparator.comparing(dev.syft.core.Status.RolledBack::at));
     return out;
   }
 

@@ -1,7 +1,6 @@
 package dev.syft.core.internal;
 
 import dev.syft.protocol.archive.ArchiveCodec;
-import dev.syft.protocol.archive.ArchiveLimits;
 import dev.syft.protocol.model.FileChangeEvent;
 import dev.syft.protocol.model.FileChangeEventsMessage;
 import dev.syft.protocol.model.FileContent;
@@ -9,6 +8,7 @@ import dev.syft.protocol.model.ProposedFileChange;
 import dev.syft.protocol.model.ProposedFileChangesMessage;
 import dev.syft.protocol.model.WirePayload;
 import dev.syft.protocol.names.FileNames;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,31 +60,20 @@ final class Wire {
     return ENCODER.encode(payload);
   }
 
-  static ProposedFileChangesMessage decodeProposal(byte[] archive, SyncContext.Limits limits) {
-    return codec(limits).decodeProposal(archive);
-  }
-
-  /** Reads a proposal from a stream; large contents are spooled to {@code spoolDir}. */
+  /**
+   * Reads a proposal from a stream; large contents are spooled to {@code spoolDir}. {@code clock} is the
+   * client's (the reader checks message times against it).
+   */
   static dev.syft.protocol.archive.SpooledProposal readProposal(java.io.InputStream archive, SyncContext.Limits limits,
-      java.nio.file.Path spoolDir) throws java.io.IOException {
-    return new dev.syft.protocol.archive.ProposalReader(limits.streamed(), java.time.Clock.systemUTC())
-        .read(archive, spoolDir);
+      Clock clock, java.nio.file.Path spoolDir) throws java.io.IOException {
+    return new dev.syft.protocol.archive.ProposalReader(limits.streamed(), clock).read(archive, spoolDir);
   }
 
   /** Reads an events-bearing archive from a stream; large contents are spooled to {@code spoolDir}. */
   static dev.syft.protocol.archive.SpooledEvents readEvents(dev.syft.protocol.model.PayloadKind kind,
-      java.io.InputStream archive, SyncContext.Limits limits, java.nio.file.Path spoolDir) throws java.io.IOException {
-    return new dev.syft.protocol.archive.EventsReader(limits.streamed(), java.time.Clock.systemUTC())
-        .read(kind, archive, spoolDir);
-  }
-
-  static FileChangeEventsMessage decodeEvents(byte[] archive, SyncContext.Limits limits) {
-    return codec(limits).decodeEvents(archive);
-  }
-
-  private static ArchiveCodec codec(SyncContext.Limits limits) {
-    return new ArchiveCodec(new ArchiveLimits(limits.maxMessageBytes(), limits.maxArchiveUncompressedBytes()),
-        java.time.Clock.systemUTC());
+      java.io.InputStream archive, SyncContext.Limits limits, Clock clock, java.nio.file.Path spoolDir)
+      throws java.io.IOException {
+    return new dev.syft.protocol.archive.EventsReader(limits.streamed(), clock).read(kind, archive, spoolDir);
   }
 
   /** The timestamp of a usable proposal file name ({@code msgv2_<ts>_<uid>.tar.gz}). */

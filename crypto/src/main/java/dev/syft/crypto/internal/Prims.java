@@ -6,6 +6,7 @@ import com.google.crypto.tink.subtle.Ed25519Verify;
 import com.google.crypto.tink.subtle.Hkdf;
 import com.google.crypto.tink.subtle.X25519;
 import java.security.GeneralSecurityException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The primitives SYC2 needs, all from Tink, plus the strictness checks Tink does not make
@@ -33,7 +34,7 @@ public final class Prims {
 
   private Prims() {}
 
-  public static byte[] hkdfSha256(byte[] ikm, byte[] salt, byte[] info, int len) {
+  public static byte[] hkdfSha256(byte[] ikm, byte @Nullable [] salt, byte[] info, int len) {
     try {
       return Hkdf.computeHkdf("HMACSHA256", ikm, salt, info, len);
     } catch (GeneralSecurityException e) {

@@ -4,27 +4,25 @@ import dev.syft.core.Home;
 import dev.syft.jobs.RunOptions;
 import dev.syft.permissions.Datasite;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
  * The jobs of one home, split by concern and wired together: the store (finding and reading jobs),
  * the lifecycle (atomic state transitions), release (permission edits), runs (through an executor)
- * and views. {@code perms} is the permission engine of the own datasite: the engine's during a sync
- * round, else a private one ({@link #privatePermissions}), created on first use.
+ * and views. {@code perms} is the client's one permission engine of the own datasite: as a round
+ * left it during a round, re-checked before each use outside rounds ({@link #outsideRound}).
  */
 public record JobParts(JobStore store, JobLifecycle lifecycle, JobRelease release, JobRuns runs, JobViews views) {
 
-  /** A permission engine of the home's own datasite, built on first use, that re-reads changed rule files at once. */
-  public static Supplier<Datasite> privatePermissions(Home home) {
-    Datasite[] lazy = new Datasite[1];
+  /**
+   * The client's permission engine for work outside a sync round: each use first re-checks the
+   * permission files it knows (one stat each), since a user may have edited them since the last round.
+   */
+  public static Supplier<Datasite> outsideRound(Supplier<Datasite> engine) {
     return () -> {
-      synchronized (lazy) {
-        if (lazy[0] == null) {
-          lazy[0] = Datasite.builder(home.datasite()).owner(home.email()).statInterval(Duration.ZERO).build();
-        }
-        return lazy[0];
-      }
+      Datasite d = engine.get();
+      d.restat();
+      return d;
     };
   }
 

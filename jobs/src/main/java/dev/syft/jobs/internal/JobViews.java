@@ -139,14 +139,10 @@ public final class JobViews {
       logShared = Files.isRegularFile(layout.reviewDir(id).resolve("stdout.txt"));
     }
     return new JobInfo(id.displayFor(me), id.owner(), id.submitter(), id.name(), s.status().wire(), c.kind().id(),
-        c.entrypoint(), c.dependencies(), c.files(), ds.names(), ds.source(), t(c.submittedAt()), t(s.receivedAt()),
-        s.approvedBy(), t(s.approvedAt()), s.approvalMethod(), s.rejectedBy(), t(s.rejectedAt()), s.reviewReason(),
-        t(s.completedAt()), s.returnCode(), hash, approvedHash, changed, isolation, isolationNote, outShared, logShared,
+        c.entrypoint(), c.dependencies(), c.files(), ds.names(), ds.source(), c.submittedAt(), s.receivedAt(),
+        s.approvedBy(), s.approvedAt(), s.approvalMethod(), s.rejectedBy(), s.rejectedAt(), s.reviewReason(),
+        s.completedAt(), s.returnCode(), hash, approvedHash, changed, isolation, isolationNote, outShared, logShared,
         outputFiles(id), jobDir.toString(), layout.reviewDir(id).toString());
-  }
-
-  private static String t(Instant i) {
-    return i == null ? null : Times.format(i);
   }
 
   /** Every job this home knows, sorted as the reference lists them. */
@@ -160,8 +156,8 @@ public final class JobViews {
     for (JobId id : store.allJobs()) {
       config(id).ifPresent(c -> out.add(info(id, c, hashed)));
     }
-    out.sort(Comparator.comparing((JobInfo j) -> j.submittedAt() == null ? "" : j.submittedAt(),
-            Comparator.reverseOrder())
+    out.sort(Comparator.comparing(JobInfo::submittedAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder())
+            .reversed())
         .thenComparing(j -> !j.owner().equals(me))
         .thenComparing(JobInfo::owner)
         .thenComparingInt(j -> order(j.jobStatus()))

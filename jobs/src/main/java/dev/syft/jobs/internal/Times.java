@@ -79,6 +79,18 @@ public final class Times {
     }
   }
 
+  /** {@link #parse}, or null for null or text that is no datetime (a damaged record shows no time). */
+  public static Instant parseOrNull(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private static String pad(String date) {
     String[] p = date.split("-");
     return p[0] + "-" + (p[1].length() == 1 ? "0" + p[1] : p[1]) + "-" + (p[2].length() == 1 ? "0" + p[2] : p[2]);

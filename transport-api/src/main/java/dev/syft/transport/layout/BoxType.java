@@ -1,5 +1,7 @@
 package dev.syft.transport.layout;
 
+import org.jspecify.annotations.Nullable;
+
 /** The two kinds of peer-to-peer folder: proposals travel through inboxes, events through outboxes. */
 public enum BoxType {
   /** {@code ...#inbox#<peer>}: the DS uploads proposals, the DO moves them out. */
@@ -19,7 +21,7 @@ public enum BoxType {
   }
 
   /** The type spelled {@code wire}, or null when it is neither {@code inbox} nor {@code outbox}. */
-  static BoxType fromWire(String wire) {
+  static @Nullable BoxType fromWire(String wire) {
     for (BoxType t : values()) {
       if (t.wire.equals(wire)) {
         return t;

@@ -2,6 +2,7 @@ package dev.syft.transport.layout;
 
 import java.math.BigInteger;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders and parses the folder and file names of the Syft layout, byte for byte as the reference
@@ -281,7 +282,7 @@ public final class FolderNames {
   }
 
   /** Python's {@code int()} of each field: decimal digits of any script, nothing else. */
-  private static BigInteger[] parseVersion(String version) {
+  private static BigInteger @Nullable [] parseVersion(@Nullable String version) {
     if (version == null || !isVersionShaped(version)) {
       return null;
     }
