@@ -17,7 +17,27 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Syft datasites: share mock data, review and run jobs on private data, peer to peer.",
-    subcommands = {
+    footer = {
+      "",
+      "Everyday commands:",
+      "  syft init --email you@example.com --transport local:/shared/folder",
+      "  syft peers add them@example.org        ask someone to connect",
+      "  syft sync                              exchange with every peer",
+      "  syft status                            peers, last sync, jobs to review, problems",
+      "  syft datasets list                     what you and your peers share",
+      "  syft jobs list                         jobs here; then show / approve / run / share",
+      "  syft daemon start                      keep syncing in the background",
+      "  syft demo                              the whole flow on a temporary local transport",
+      "",
+      "Every command has --help with examples. Home: --home DIR, else $SYFT_HOME.",
+    })
+public final class Main implements Runnable {
+  /**
+   * Every top-level command, in help order. They are added per call rather than in the annotation so
+   * a run of one command builds only its own model (picocli reads every command's annotations up
+   * front; that was 40% of a {@code syft status}).
+   */
+  static final List<Class<?>> COMMANDS = List.of(
       CommandLine.HelpCommand.class,
       DemoCommand.class,
       WireCommand.class,
@@ -37,23 +57,8 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       AuthCommand.class,
       KeysCommand.class,
-      CryptoCommand.class,
-    },
-    footer = {
-      "",
-      "Everyday commands:",
-      "  syft init --email you@example.com --transport local:/shared/folder",
-      "  syft peers add them@example.org        ask someone to connect",
-      "  syft sync                              exchange with every peer",
-      "  syft status                            peers, last sync, jobs to review, problems",
-      "  syft datasets list                     what you and your peers share",
-      "  syft jobs list                         jobs here; then show / approve / run / share",
-      "  syft daemon start                      keep syncing in the background",
-      "  syft demo                              the whole flow on a temporary local transport",
-      "",
-      "Every command has --help with examples. Home: --home DIR, else $SYFT_HOME.",
-    })
-public final class Main implements Runnable {
+      CryptoCommand.class);
+
   public static final int EXIT_OK = 0;
   public static final int EXIT_REFUSED = 1;
   public static final int EXIT_USAGE = 2;
@@ -98,15 +103,29 @@ public final class Main implements Runnable {
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     try {
-      return newCommandLine(out, err).execute(args);
+      return newCommandLine(out, err, args).execute(args);
     } finally {
       out.flush();
       err.flush();
     }
   }
 
+  /** The whole command tree (help, completion scripts, tests). */
   static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+    return newCommandLine(out, err, new String[0]);
+  }
+
+  /**
+   * The command tree for these arguments: only the named top-level command when the first argument
+   * names one that does not look at its siblings, else every command (top-level help, suggestions
+   * for a mistyped name, completion scripts).
+   */
+  static CommandLine newCommandLine(PrintWriter out, PrintWriter err, String[] args) {
     CommandLine cl = new CommandLine(new Main());
+    Class<?> only = args.length > 0 ? commandNamed(args[0]) : null;
+    for (Class<?> c : only != null ? List.<Class<?>>of(only) : COMMANDS) {
+      cl.addSubcommand(c);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -225,6 +244,20 @@ public final class Main implements Runnable {
   }
 
   /** The suggestions nearest to what was typed (edit distance, a swap of two letters counting one). */
+  /** The top-level command a run can be built with alone, or null (help and completion see every command). */
+  private static Class<?> commandNamed(String name) {
+    for (Class<?> c : COMMANDS) {
+      Command cmd = c.getAnnotation(Command.class);
+      if (cmd == null || c == CommandLine.HelpCommand.class || c == CompletionCommand.class) {
+        continue;
+      }
+      if (cmd.name().equals(name) || java.util.Arrays.asList(cmd.aliases()).contains(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   static List<String> closest(String typed, List<String> suggestions) {
     int best = Integer.MAX_VALUE;
     List<String> out = new java.util.ArrayList<>();
