@@ -40,6 +40,7 @@ class CliEndToEndIT {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")); // as the ./syft launcher starts it
     cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toAbsolutePath().toString());
