@@ -6,15 +6,8 @@ import dev.syft.core.Cluster;
 import dev.syft.core.SyncReport;
 import dev.syft.transport.blob.BlobStorage;
 import dev.syft.transport.blob.CountingBlobStore;
-import dev.syft.jobs.JobInfo;
-import dev.syft.jobs.Jobs;
-import dev.syft.jobs.Release;
-import dev.syft.jobs.SubmitRequest;
-import java.nio.file.Files;
+import dev.syft.jobs.JobRoundTrip;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -29,37 +22,6 @@ class S3TwoHomesTest {
   static final String DS = "ds@university.example";
 
   @TempDir Path tmp;
-
-  /**
-   * A job's round trip: the DS submits, the DO receives, approves, deposits a result (no run) and
-   * releases it, the DS sees the output. Returns the requests of each step.
-   */
-  static String jobRoundTrip(Cluster c, Map<String, CountingBlobStore> requests, Path tmp) throws Exception {
-    requests.values().forEach(CountingBlobStore::reset);
-    Jobs ds = Jobs.of(c.client(DS));
-    ds.submit(SubmitRequest.bash("echo 42 > outputs/answer.txt\n", DO).withName("answer"));
-    long submit = requests.get(DS).reset();
-    c.clock.advance(Duration.ofSeconds(5));
-    c.client(DO).sync();
-    Jobs owner = Jobs.of(c.client(DO));
-    List<JobInfo> received = owner.list();
-    assertThat(received).hasSize(1);
-    String id = received.get(0).id();
-    owner.approve(id, "test");
-    Path result = Files.createDirectories(tmp.resolve("result"));
-    Files.writeString(result.resolve("answer.txt"), "42\n");
-    owner.deposit(id, result);
-    owner.share(id, EnumSet.of(Release.OUTPUTS));
-    c.client(DO).sync();
-    long atOwner = requests.get(DO).reset();
-    c.clock.advance(Duration.ofSeconds(5));
-    c.client(DS).sync();
-    String mine = ds.groups().get(0).members().get(0).id();
-    assertThat(ds.outputs(mine)).isNotEmpty();
-    long back = requests.get(DS).reset();
-    return "(submit=" + submit + ", DO sync+review+release+sync=" + atOwner + ", DS sync=" + back + ", total="
-        + (submit + atOwner + back) + ")";
-  }
 
   @Test
   void aPairExchangesAProposalExactlyOnceOverS3() throws Exception {
@@ -93,7 +55,7 @@ class S3TwoHomesTest {
       assertThat(c.client(DS).sync().pulled()).isZero();
       assertThat(Cluster.read(c.replica(DS, DO), "notes/a.txt")).isEqualTo("hello over s3\n");
       System.out.printf("S3 requests: idle sync DO=%d DS=%d; proposal round trip (DS+DO+DS)=%d; job round trip %s%n",
-          idleDo, idleDs, roundTrip, jobRoundTrip(c, requests, tmp));
+          idleDo, idleDs, roundTrip, JobRoundTrip.run(c, DO, DS, who -> requests.get(who).reset(), tmp));
     }
   }
 }
