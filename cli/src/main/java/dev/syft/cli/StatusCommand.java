@@ -28,10 +28,6 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  static String instant(Instant at) {
-    return at == null ? "never" : TIME.format(at);
-  }
-
   static String time(Instant t) {
     return t == null ? "never" : TIME.format(t);
   }
@@ -112,8 +108,8 @@ final class StatusCommand implements Callable<Integer> {
           out.println("  " + pt.peer() + (pt.via().isEmpty() ? "  (every transport)" : "  (via " + String.join(", ", pt.via()) + ")"));
           for (dev.syft.core.PeerTransport.Health h : pt.transports()) {
             String state = h.failing() ? "FAILING" : h.lastOkAt() != null ? "works" : "no exchange yet";
-            out.println("    " + h.transport() + "  " + state + "  last ok " + instant(h.lastOkAt())
-                + (h.lastError() == null ? "" : "; last error " + instant(h.lastErrorAt()) + ": " + h.lastError()));
+            out.println("    " + h.transport() + "  " + state + "  last ok " + time(h.lastOkAt())
+                + (h.lastError() == null ? "" : "; last error " + time(h.lastErrorAt()) + ": " + h.lastError()));
           }
         }
       }
